@@ -1,0 +1,150 @@
+package dev.notify.examples;
+
+import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineOptions;
+import dev.notify.core.engine.EngineServer;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.protocol.EngineEncoder;
+import dev.notify.core.server.NotifyServer;
+import dev.notify.core.server.Socket;
+import dev.notify.jakarta.NotifyStandalone;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The server the public Socket.IO and Engine.IO compliance suites ({@code test-suite/} of
+ * socketio/socket.io-protocol and socketio/engine.io-protocol) expect on port 3000, plus the events notify's own
+ * interop tests use.
+ *
+ * <pre>
+ * ./examples/conformance-server --port 3000 [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
+ * </pre>
+ *
+ * Socket.IO on {@code /socket.io/} (namespaces {@code /} and {@code /custom}), a bare Engine.IO echo on
+ * {@code /engine.io/}; heartbeat 300/200 ms, maxPayload 1e6, connectTimeout 1 s, any origin. Prints
+ * {@code listening on <port>} when ready; stops cleanly on SIGTERM.
+ */
+public final class ConformanceServer {
+
+  private ConformanceServer() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    int port = 3000;
+    String host = "127.0.0.1";
+    String redis = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+        case "--host" -> host = value(args, ++i, "--host");
+        case "--redis" -> redis = value(args, ++i, "--redis");
+        default -> {
+          System.err.println("usage: conformance-server [--port 3000] [--host 127.0.0.1] [--redis URL]");
+          System.exit(2);
+        }
+      }
+    }
+    if (redis != null) {
+      System.err.println("--redis: the Redis adapter is not available yet in this build");
+      System.exit(2);
+    }
+
+    NotifyServer io = NotifyServer.builder()
+        .pingInterval(Duration.ofMillis(300))
+        .pingTimeout(Duration.ofMillis(200))
+        .maxPayload(1_000_000)
+        .connectTimeout(Duration.ofMillis(1000))
+        .allowedOrigins("*")
+        .build();
+    configure(io);
+
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "engine-echo-scheduler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    EngineServer echo = new EngineServer(EngineOptions.builder()
+        .path("/engine.io/")
+        .pingInterval(Duration.ofMillis(300))
+        .pingTimeout(Duration.ofMillis(200))
+        .maxPayload(1_000_000)
+        .allowedOrigins("*")
+        .build(), scheduler, session -> new Echo());
+
+    NotifyStandalone http = NotifyStandalone.builder().host(host).port(port).add(io).add(echo).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      io.close();
+      echo.close();
+      http.close();
+      scheduler.shutdownNow();
+      stopped.countDown();
+    }, "shutdown"));
+    System.out.println("listening on " + http.port());
+    System.out.flush();
+    stopped.await();
+  }
+
+  /** The handlers both namespaces share, and the room events of the main one. */
+  static void configure(NotifyServer io) {
+    for (String name : new String[] {"/", "/custom"}) {
+      io.of(name).onConnection(socket -> {
+        socket.emit("auth", socket.handshake().auth());
+        socket.on("message", (args, ack) -> socket.emit("message-back", args.toArray()));
+        socket.on("message-with-ack", (args, ack) -> ack.send(args.toArray()));
+      });
+    }
+    io.onConnection(socket -> {
+      String userId = socket.handshake().auth().path("userId").asText(null);
+      if (userId != null) {
+        socket.join("user:" + userId);
+      }
+      socket.on("join", (args, ack) -> {
+        socket.join(args.getString(0));
+        ack.send(sortedRooms(socket));
+      });
+      socket.on("leave", (args, ack) -> {
+        socket.leave(args.getString(0));
+        ack.send(sortedRooms(socket));
+      });
+      socket.on("to-room", (args, ack) -> {
+        Object[] rest = Arrays.copyOfRange(args.toArray(), 1, args.size());
+        io.to(args.getString(0)).emit("room-message", rest);
+      });
+      socket.on("whoami", (args, ack) -> ack.send(socket.id()));
+    });
+  }
+
+  private static Object sortedRooms(Socket socket) {
+    return new TreeSet<>(socket.rooms());
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      System.err.println(option + " needs a value");
+      System.exit(2);
+    }
+    return args[i];
+  }
+
+  /** A bare Engine.IO session that sends back every message it receives. */
+  private static final class Echo implements EngineSession.Listener {
+    @Override
+    public void onMessage(EngineSession session, String text) {
+      session.send(EngineEncoder.message(text));
+    }
+
+    @Override
+    public void onMessage(EngineSession session, byte[] data) {
+      session.send(EngineEncoder.message(data));
+    }
+
+    @Override
+    public void onClose(EngineSession session, CloseReason reason) {
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.notify.core.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.core.protocol.SocketPacketEncoder;
+import java.util.Collection;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/** What an {@link Adapter} sees of its namespace. Implemented by the server; thread-safe. */
+public interface AdapterNamespace {
+
+  /** The namespace name, such as {@code "/"} or {@code "/admin"}. */
+  String name();
+
+  /** The socket with that id if it is connected to this node, else {@code null}. */
+  LocalSocket socket(String id);
+
+  /** The sockets connected to this node; a live, weakly consistent view. */
+  Collection<? extends LocalSocket> sockets();
+
+  /** Encodes packets for the clients; shared, thread-safe. */
+  SocketPacketEncoder encoder();
+
+  /** The server's JSON mapper. */
+  ObjectMapper mapper();
+
+  /** A new ack id, unique in this namespace, so a broadcast can ask every target for an ack with one encoding. */
+  long nextAckId();
+
+  /** Runs handlers and completes futures; never a transport or subscriber thread. */
+  Executor executor();
+
+  /** Runs timeouts. */
+  ScheduledExecutorService scheduler();
+
+  /**
+   * Another node sent {@code serverSideEmit}: run this namespace's handlers.
+   *
+   * @param args the JSON array {@code [event, ...args]}
+   * @param reply receives this node's answer when the sender asked for one, else {@code null}
+   */
+  void onServerSideEmit(JsonNode args, Consumer<Object> reply);
+}

@@ -1,0 +1,283 @@
+package dev.notify.core.engine;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Engine.IO settings: heartbeat, payload limit, upgrade, buffering and origin policy. Immutable; build one with
+ * {@link #builder()}, derive with {@link #toBuilder()}. Defaults are those of the reference server.
+ */
+public final class EngineOptions {
+
+  /** Defaults to {@value}: the Engine.IO path. Socket.IO servers use {@code /socket.io/}. */
+  public static final String DEFAULT_PATH = "/engine.io/";
+  /** Defaults to 25 s: how often the server pings. */
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(25);
+  /** Defaults to 20 s: how long the server waits for the pong. */
+  public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(20);
+  /** Defaults to 1,000,000 bytes: the largest packet or polling payload a client may send. */
+  public static final int DEFAULT_MAX_PAYLOAD = 1_000_000;
+  /** Defaults to 10 s: how long an upgrade from polling to WebSocket may take. */
+  public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+  /** Defaults to 4096: outbound packets buffered for one client before it counts as too slow. */
+  public static final int DEFAULT_MAX_BUFFERED_PACKETS = 4096;
+  /** Defaults to both transports. */
+  public static final Set<String> DEFAULT_TRANSPORTS = Set.of("polling", "websocket");
+
+  /** Allows any origin in {@link Builder#allowedOrigins(String...)}. */
+  public static final String ANY_ORIGIN = "*";
+
+  private final String path;
+  private final Duration pingInterval;
+  private final Duration pingTimeout;
+  private final int maxPayload;
+  private final Duration upgradeTimeout;
+  private final int maxBufferedPackets;
+  private final Set<String> transports;
+  private final boolean allowUpgrades;
+  private final List<String> allowedOrigins;
+  private final boolean allowCredentials;
+
+  private EngineOptions(Builder b) {
+    this.path = b.path;
+    this.pingInterval = b.pingInterval;
+    this.pingTimeout = b.pingTimeout;
+    this.maxPayload = b.maxPayload;
+    this.upgradeTimeout = b.upgradeTimeout;
+    this.maxBufferedPackets = b.maxBufferedPackets;
+    this.transports = b.transports;
+    this.allowUpgrades = b.allowUpgrades;
+    this.allowedOrigins = b.allowedOrigins;
+    this.allowCredentials = b.allowCredentials;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  public Duration pingTimeout() {
+    return pingTimeout;
+  }
+
+  public int maxPayload() {
+    return maxPayload;
+  }
+
+  public Duration upgradeTimeout() {
+    return upgradeTimeout;
+  }
+
+  public int maxBufferedPackets() {
+    return maxBufferedPackets;
+  }
+
+  public Set<String> transports() {
+    return transports;
+  }
+
+  public boolean allowUpgrades() {
+    return allowUpgrades;
+  }
+
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public boolean allowCredentials() {
+    return allowCredentials;
+  }
+
+  /** The transports a client that opened on {@code transport} may upgrade to. */
+  public List<String> upgradesFrom(String transport) {
+    return allowUpgrades && "polling".equals(transport) && transports.contains("websocket")
+        ? List.of("websocket") : List.of();
+  }
+
+  /**
+   * Whether a browser request from {@code origin} may open a session. Requests without an {@code Origin} header
+   * do not come from a browser page and are allowed. With no allowed origins configured, only the page's own
+   * origin is: the origin's host and port must equal the {@code Host} header.
+   *
+   * @param origin the {@code Origin} header, or {@code null}
+   * @param host the {@code Host} header, or {@code null}
+   */
+  public boolean isOriginAllowed(String origin, String host) {
+    if (origin == null || allowedOrigins.contains(ANY_ORIGIN)) {
+      return true;
+    }
+    if (!allowedOrigins.isEmpty()) {
+      return allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+    }
+    if (host == null) {
+      return false;
+    }
+    try {
+      URI uri = URI.create(origin);
+      if (uri.getHost() == null) {
+        return false;
+      }
+      String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      String defaultPort = "https".equalsIgnoreCase(uri.getScheme()) ? ":443" : ":80";
+      return authority.equalsIgnoreCase(host) || (authority + defaultPort).equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EngineOptions{path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
+        + ", maxPayload=" + maxPayload + ", upgradeTimeout=" + upgradeTimeout + ", maxBufferedPackets="
+        + maxBufferedPackets + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades
+        + ", allowedOrigins=" + (allowedOrigins.isEmpty() ? "same origin" : allowedOrigins)
+        + ", allowCredentials=" + allowCredentials + '}';
+  }
+
+  /** Builds {@link EngineOptions}; each setter checks its value and names the option when it refuses one. */
+  public static final class Builder {
+    private String path = DEFAULT_PATH;
+    private Duration pingInterval = DEFAULT_PING_INTERVAL;
+    private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+    private int maxPayload = DEFAULT_MAX_PAYLOAD;
+    private Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
+    private int maxBufferedPackets = DEFAULT_MAX_BUFFERED_PACKETS;
+    private Set<String> transports = DEFAULT_TRANSPORTS;
+    private boolean allowUpgrades = true;
+    private List<String> allowedOrigins = List.of();
+    private boolean allowCredentials;
+
+    private Builder() {
+    }
+
+    private Builder(EngineOptions o) {
+      path = o.path;
+      pingInterval = o.pingInterval;
+      pingTimeout = o.pingTimeout;
+      maxPayload = o.maxPayload;
+      upgradeTimeout = o.upgradeTimeout;
+      maxBufferedPackets = o.maxBufferedPackets;
+      transports = o.transports;
+      allowUpgrades = o.allowUpgrades;
+      allowedOrigins = o.allowedOrigins;
+      allowCredentials = o.allowCredentials;
+    }
+
+    /** The HTTP path the transports answer on; must start and end with {@code /}. Defaults to {@value #DEFAULT_PATH}. */
+    public Builder path(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/") || !path.endsWith("/")) {
+        throw new IllegalArgumentException("path must start and end with '/', was " + path);
+      }
+      this.path = path;
+      return this;
+    }
+
+    /** How often the server pings each client; &gt; 0. Defaults to {@link #DEFAULT_PING_INTERVAL}. */
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = positive("pingInterval", pingInterval);
+      return this;
+    }
+
+    /** How long the server waits for a pong before it closes the session; &gt; 0. Defaults to {@link #DEFAULT_PING_TIMEOUT}. */
+    public Builder pingTimeout(Duration pingTimeout) {
+      this.pingTimeout = positive("pingTimeout", pingTimeout);
+      return this;
+    }
+
+    /** The largest WebSocket message or polling request body a client may send, in bytes; &gt; 0. Defaults to {@value #DEFAULT_MAX_PAYLOAD}. */
+    public Builder maxPayload(int maxPayload) {
+      if (maxPayload <= 0) {
+        throw new IllegalArgumentException("maxPayload must be > 0, was " + maxPayload);
+      }
+      this.maxPayload = maxPayload;
+      return this;
+    }
+
+    /** How long an upgrade from polling to WebSocket may take; &gt; 0. Defaults to {@link #DEFAULT_UPGRADE_TIMEOUT}. */
+    public Builder upgradeTimeout(Duration upgradeTimeout) {
+      this.upgradeTimeout = positive("upgradeTimeout", upgradeTimeout);
+      return this;
+    }
+
+    /**
+     * How many outbound packets may wait for one client; &gt; 0. When a client falls further behind, volatile
+     * packets to it are dropped and any other packet closes its session with {@link CloseReason#TRANSPORT_ERROR}.
+     * Defaults to {@value #DEFAULT_MAX_BUFFERED_PACKETS}.
+     */
+    public Builder maxBufferedPackets(int maxBufferedPackets) {
+      if (maxBufferedPackets <= 0) {
+        throw new IllegalArgumentException("maxBufferedPackets must be > 0, was " + maxBufferedPackets);
+      }
+      this.maxBufferedPackets = maxBufferedPackets;
+      return this;
+    }
+
+    /** The transports clients may use: {@code "polling"} and/or {@code "websocket"}. Defaults to both. */
+    public Builder transports(String... transports) {
+      Set<String> set = Set.of(transports);
+      if (set.isEmpty() || !DEFAULT_TRANSPORTS.containsAll(set)) {
+        throw new IllegalArgumentException("transports must be a non-empty subset of [polling, websocket], was "
+            + set);
+      }
+      this.transports = set;
+      return this;
+    }
+
+    /** Whether polling clients may upgrade to WebSocket. Defaults to {@code true}. */
+    public Builder allowUpgrades(boolean allowUpgrades) {
+      this.allowUpgrades = allowUpgrades;
+      return this;
+    }
+
+    /**
+     * The browser origins allowed to connect, such as {@code https://app.example.com}, or {@link #ANY_ORIGIN}.
+     * A WebSocket handshake from another origin is refused (cross-site WebSocket hijacking), and polling answers
+     * carry CORS headers for allowed origins only. Defaults to none: the page's own origin only.
+     */
+    public Builder allowedOrigins(String... origins) {
+      for (String origin : origins) {
+        Objects.requireNonNull(origin, "allowedOrigins element");
+        if (!origin.equals(ANY_ORIGIN) && (origin.endsWith("/") || !origin.contains("://"))) {
+          throw new IllegalArgumentException(
+              "allowedOrigins entries must look like scheme://host[:port] or be \"*\", was " + origin);
+        }
+      }
+      this.allowedOrigins = List.of(origins).stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+      return this;
+    }
+
+    /** Whether polling answers allow credentials (cookies) from allowed origins. Defaults to {@code false}. */
+    public Builder allowCredentials(boolean allowCredentials) {
+      this.allowCredentials = allowCredentials;
+      return this;
+    }
+
+    public EngineOptions build() {
+      return new EngineOptions(this);
+    }
+
+    static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
+  }
+}

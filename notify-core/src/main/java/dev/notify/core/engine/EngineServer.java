@@ -1,0 +1,146 @@
+package dev.notify.core.engine;
+
+import dev.notify.core.protocol.EngineEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Engine.IO server: checks requests, opens sessions, finds them by id, closes them all at shutdown. It holds
+ * no sockets itself; transports (a WebSocket endpoint, a polling servlet) call it. Socket.IO's {@code io.engine}.
+ *
+ * <p>Thread-safe.
+ */
+public final class EngineServer {
+
+  /** Gives each new session its listener. Called on the transport thread that opened it; must not block. */
+  @FunctionalInterface
+  public interface ConnectionHandler {
+    EngineSession.Listener onConnection(EngineSession session);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+
+  private final EngineOptions options;
+  private final ScheduledExecutorService scheduler;
+  private final ConnectionHandler handler;
+  private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * @param scheduler runs heartbeats and upgrade timeouts; owned by the caller
+   * @param handler gives each new session its listener
+   */
+  public EngineServer(EngineOptions options, ScheduledExecutorService scheduler, ConnectionHandler handler) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.handler = Objects.requireNonNull(handler, "handler");
+  }
+
+  public EngineOptions options() {
+    return options;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Checks a request against the spec before a transport serves it.
+   *
+   * @param method the HTTP method ({@code GET} for a WebSocket upgrade)
+   * @param upgrade whether the request is a WebSocket upgrade
+   * @return the error to answer with, or {@code null} when the request may proceed
+   */
+  public RequestError check(EngineRequest request, String method, boolean upgrade) {
+    String transport = request.query("transport");
+    if (transport == null || !options.transports().contains(transport)) {
+      return RequestError.UNKNOWN_TRANSPORT;
+    }
+    if (!options.isOriginAllowed(request.header("origin"), request.header("host"))) {
+      return RequestError.FORBIDDEN;
+    }
+    String sid = request.query("sid");
+    if (sid != null) {
+      EngineSession session = sessions.get(sid);
+      if (session == null) {
+        return RequestError.UNKNOWN_SID;
+      }
+      if (!upgrade && !transport.equals(session.transportName())) {
+        return RequestError.BAD_REQUEST;
+      }
+      return null;
+    }
+    if (!"4".equals(request.query("EIO"))) {
+      return RequestError.UNSUPPORTED_PROTOCOL_VERSION;
+    }
+    if (!"GET".equals(method)) {
+      return RequestError.BAD_HANDSHAKE_METHOD;
+    }
+    if ("websocket".equals(transport) != upgrade) {
+      return RequestError.BAD_REQUEST;
+    }
+    return null;
+  }
+
+  /**
+   * Opens a session on {@code transport}, whose request passed {@link #check}, and sends the {@code open} packet
+   * through it. The transport calls {@link EngineSession#onDrain} when it can write.
+   *
+   * @return the session, or {@code null} when the server is closed
+   */
+  public EngineSession open(Transport transport, EngineRequest request) {
+    if (closed) {
+      return null;
+    }
+    EngineSession session = new EngineSession(this, SessionIds.next(), transport, request);
+    sessions.put(session.id(), session);
+    log.debug("sid={} opened over {} from {}", session.id(), transport.name(), request.remoteAddress());
+    session.send(EngineEncoder.open(session.id(), options.upgradesFrom(transport.name()),
+        options.pingInterval().toMillis(), options.pingTimeout().toMillis(), options.maxPayload()));
+    session.setListener(handler.onConnection(session));
+    session.startHeartbeat();
+    if (closed) {
+      session.close(CloseReason.SERVER_SHUTTING_DOWN, null);
+    }
+    return session;
+  }
+
+  /** The open session with that id, or {@code null}. */
+  public EngineSession session(String sid) {
+    return sessions.get(sid);
+  }
+
+  /** How many sessions are open. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  void remove(EngineSession session) {
+    sessions.remove(session.id(), session);
+  }
+
+  /**
+   * Closes every session's transport with {@link CloseReason#SERVER_SHUTTING_DOWN} and refuses new ones. Clients
+   * see the transport close and reconnect, to another node in a cluster.
+   */
+  public void close() {
+    closed = true;
+    List<EngineSession> open = new ArrayList<>(sessions.values());
+    for (EngineSession session : open) {
+      session.close(CloseReason.SERVER_SHUTTING_DOWN, null);
+    }
+    if (!open.isEmpty()) {
+      log.info("closed {} sessions: server shutting down", open.size());
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+}

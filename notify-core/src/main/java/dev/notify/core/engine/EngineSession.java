@@ -1,0 +1,443 @@
+package dev.notify.core.engine;
+
+import dev.notify.core.protocol.EnginePacket;
+import dev.notify.core.protocol.EnginePacketType;
+import dev.notify.core.protocol.Frame;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session: one client, over one transport at a time (long-polling first, then WebSocket after an
+ * upgrade). It runs the heartbeat, enforces the payload limit, buffers outbound frames while the transport is
+ * busy, and tells its {@link Listener} about messages and the close.
+ *
+ * <p>Thread-safe. {@link #send} may be called from any thread; the outbound buffer is bounded by
+ * {@link EngineOptions#maxBufferedPackets()}: past it, volatile frames are dropped and anything else closes the
+ * session with {@link CloseReason#TRANSPORT_ERROR}, so a client that stops reading cannot grow the heap.
+ */
+public final class EngineSession {
+
+  /** Receives what a session reads. Called on transport threads, which must not block: hand work off. */
+  public interface Listener {
+    void onMessage(EngineSession session, String text);
+
+    void onMessage(EngineSession session, byte[] data);
+
+    /** Called once, when the session closed. */
+    void onClose(EngineSession session, CloseReason reason);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+  private static final Listener NO_LISTENER = new Listener() {
+    @Override
+    public void onMessage(EngineSession session, String text) {
+    }
+
+    @Override
+    public void onMessage(EngineSession session, byte[] data) {
+    }
+
+    @Override
+    public void onClose(EngineSession session, CloseReason reason) {
+    }
+  };
+
+  private enum State { OPEN, CLOSING, CLOSED }
+
+  private final EngineServer server;
+  private final String id;
+  private final EngineRequest request;
+  private volatile Listener listener = NO_LISTENER;
+
+  // guarded by this
+  private State state = State.OPEN;
+  private Transport transport;
+  private Transport upgrading;
+  private boolean ready;
+  private boolean upgradingReady;
+  private boolean probed;
+  private ArrayDeque<Frame> buffer;
+  private ScheduledFuture<?> heartbeat;
+  private ScheduledFuture<?> upgradeTimer;
+  private int pingSeq;
+  private boolean awaitingPong;
+  private CloseReason closingReason;
+
+  EngineSession(EngineServer server, String id, Transport transport, EngineRequest request) {
+    this.server = server;
+    this.id = id;
+    this.transport = transport;
+    this.request = request;
+  }
+
+  /** The session id ({@code sid}). */
+  public String id() {
+    return id;
+  }
+
+  /** The request that opened the session. */
+  public EngineRequest request() {
+    return request;
+  }
+
+  /** The name of the transport in use. */
+  public synchronized String transportName() {
+    return transport.name();
+  }
+
+  /** Whether the session is open (not closing or closed). */
+  public synchronized boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  public void setListener(Listener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Sends frames, in order; they are written now if the transport can take them, else buffered.
+   *
+   * @param volatileFrames drop the frames instead of buffering them when the transport is busy
+   * @return whether the frames were written or buffered
+   */
+  public boolean send(List<Frame> frames, boolean volatileFrames) {
+    Transport target;
+    List<Frame> batch;
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return false;
+      }
+      if (!ready || probed) {
+        if (volatileFrames) {
+          return false;
+        }
+        if (buffer == null) {
+          buffer = new ArrayDeque<>();
+        }
+        if (buffer.size() + frames.size() <= server.options().maxBufferedPackets()) {
+          buffer.addAll(frames);
+          return true;
+        }
+        target = null;
+        batch = null;
+      } else {
+        ready = false;
+        target = transport;
+        batch = frames;
+      }
+    }
+    if (target == null) {
+      close(CloseReason.TRANSPORT_ERROR, "more than " + server.options().maxBufferedPackets()
+          + " outbound packets buffered: client too slow");
+      return false;
+    }
+    target.send(batch);
+    return true;
+  }
+
+  /** Sends one frame; see {@link #send(List, boolean)}. */
+  public boolean send(Frame frame) {
+    return send(List.of(frame), false);
+  }
+
+  /** Closes the session now, dropping buffered frames. Idempotent. */
+  public void close(CloseReason reason, String detail) {
+    Transport current;
+    Transport probe;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      current = transport;
+      probe = upgrading;
+      upgrading = null;
+      buffer = null;
+      cancelTimers();
+    }
+    server.remove(this);
+    if (reason == CloseReason.TRANSPORT_CLOSE || reason == CloseReason.FORCED_CLOSE
+        || reason == CloseReason.SERVER_SHUTTING_DOWN) {
+      log.debug("sid={} closed: {}{}", id, reason, detail == null ? "" : " (" + detail + ")");
+    } else {
+      log.info("sid={} closed: {}{}", id, reason, detail == null ? "" : " (" + detail + ")");
+    }
+    current.close(reason);
+    if (probe != null) {
+      probe.close(reason);
+    }
+    listener.onClose(this, reason);
+  }
+
+  /** Closes the session once the frames buffered so far are written. Idempotent. */
+  public void closeAfterFlush(CloseReason reason) {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      if (buffer != null && !buffer.isEmpty() || !ready) {
+        state = State.CLOSING;
+        closingReason = reason;
+        return;
+      }
+    }
+    close(reason, null);
+  }
+
+  // ---- called by transports ----
+
+  /** A transport can take frames: write what is buffered. */
+  public void onDrain(Transport from) {
+    Transport target;
+    List<Frame> batch;
+    CloseReason closeNow = null;
+    synchronized (this) {
+      if (from == upgrading) {
+        upgradingReady = true;
+        return;
+      }
+      if (from != transport || state == State.CLOSED) {
+        return;
+      }
+      if (probed) {
+        // an upgrade is under way: release the pending poll so the client can switch transports
+        if (buffer == null || buffer.isEmpty()) {
+          batch = List.of(Frame.NOOP);
+        } else {
+          batch = drainBuffer();
+        }
+        ready = false;
+        target = from;
+      } else if (buffer == null || buffer.isEmpty()) {
+        ready = true;
+        if (state == State.CLOSING) {
+          closeNow = closingReason;
+        }
+        target = null;
+        batch = null;
+      } else {
+        ready = false;
+        target = from;
+        batch = drainBuffer();
+      }
+    }
+    if (closeNow != null) {
+      close(closeNow, null);
+    } else if (target != null) {
+      target.send(batch);
+    }
+  }
+
+  /** A packet arrived on a transport. */
+  public void onPacket(Transport from, EnginePacket packet) {
+    if (from != transport) {
+      onUpgradePacket(from, packet);
+      return;
+    }
+    switch (packet.type()) {
+      case MESSAGE -> {
+        if (packet.isBinary()) {
+          if (packet.binary().length > server.options().maxPayload()) {
+            close(CloseReason.TRANSPORT_ERROR, "binary message of " + packet.binary().length
+                + " bytes exceeds maxPayload " + server.options().maxPayload());
+            return;
+          }
+          listener.onMessage(this, packet.binary());
+        } else {
+          listener.onMessage(this, packet.text());
+        }
+      }
+      case PONG -> onPong();
+      case CLOSE -> close(CloseReason.TRANSPORT_CLOSE, "client sent close");
+      case PING, NOOP, UPGRADE, OPEN ->
+          close(CloseReason.PARSE_ERROR, "unexpected " + packet.type() + " packet from client");
+      default -> throw new AssertionError(packet.type());
+    }
+  }
+
+  /** The connection of a transport ended. */
+  public void onTransportClose(Transport from, CloseReason reason, String detail) {
+    synchronized (this) {
+      if (from == upgrading) {
+        upgrading = null;
+        probed = false;
+        cancelUpgradeTimer();
+        log.debug("sid={} upgrade to {} abandoned: {}", id, from.name(), reason);
+        return;
+      }
+      if (from != transport) {
+        return;
+      }
+    }
+    close(reason, detail);
+  }
+
+  /** Starts an upgrade to {@code probe}, if the session allows one; the caller closes the probe when refused. */
+  public boolean beginUpgrade(Transport probe) {
+    synchronized (this) {
+      if (state != State.OPEN || upgrading != null || !server.options().upgradesFrom(transport.name())
+          .contains(probe.name())) {
+        return false;
+      }
+      upgrading = probe;
+      upgradingReady = false;
+      long timeout = server.options().upgradeTimeout().toMillis();
+      upgradeTimer = server.scheduler().schedule(() -> abandonUpgrade(probe), timeout, TimeUnit.MILLISECONDS);
+      return true;
+    }
+  }
+
+  private void abandonUpgrade(Transport probe) {
+    synchronized (this) {
+      if (upgrading != probe) {
+        return;
+      }
+      upgrading = null;
+      probed = false;
+    }
+    log.debug("sid={} upgrade to {} timed out", id, probe.name());
+    probe.close(CloseReason.TRANSPORT_ERROR);
+  }
+
+  private void onUpgradePacket(Transport from, EnginePacket packet) {
+    boolean probe = packet.type() == EnginePacketType.PING && "probe".equals(packet.text());
+    boolean upgrade = packet.type() == EnginePacketType.UPGRADE;
+    Transport previous = null;
+    Transport noopTo = null;
+    Transport flushTo = null;
+    List<Frame> batch = null;
+    synchronized (this) {
+      if (from != upgrading || state != State.OPEN) {
+        previous = from;
+      } else if (probe) {
+        probed = true;
+        upgradingReady = false;
+        if (ready) {
+          ready = false;
+          noopTo = transport;
+        }
+      } else if (upgrade && probed) {
+        cancelUpgradeTimer();
+        previous = transport;
+        transport = from;
+        upgrading = null;
+        probed = false;
+        ready = upgradingReady;
+        if (ready && buffer != null && !buffer.isEmpty()) {
+          ready = false;
+          flushTo = from;
+          batch = drainBuffer();
+        }
+      } else {
+        upgrading = null;
+        probed = false;
+        cancelUpgradeTimer();
+        previous = from;
+      }
+    }
+    if (probe && previous == null) {
+      from.send(List.of(Frame.PONG_PROBE));
+      if (noopTo != null) {
+        noopTo.send(List.of(Frame.NOOP));
+      }
+      return;
+    }
+    if (upgrade && previous != null && previous != from) {
+      log.debug("sid={} upgraded to {}", id, from.name());
+      previous.discard();
+      if (flushTo != null) {
+        flushTo.send(batch);
+      }
+      return;
+    }
+    if (previous != null) {
+      log.info("sid={} upgrade refused: unexpected {} packet on the {} probe", id, packet.type(), from.name());
+      previous.close(CloseReason.PARSE_ERROR);
+    }
+  }
+
+  // ---- heartbeat ----
+
+  void startHeartbeat() {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      schedulePing();
+    }
+  }
+
+  private void schedulePing() {
+    heartbeat = server.scheduler().schedule(this::ping, server.options().pingInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void ping() {
+    int seq;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      seq = ++pingSeq;
+      awaitingPong = true;
+      heartbeat = server.scheduler().schedule(() -> checkPong(seq), server.options().pingTimeout().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    send(List.of(Frame.PING), false);
+  }
+
+  private void checkPong(int seq) {
+    synchronized (this) {
+      if (state == State.CLOSED || !awaitingPong || seq != pingSeq) {
+        return;
+      }
+    }
+    close(CloseReason.PING_TIMEOUT, "no pong within " + server.options().pingTimeout().toMillis() + " ms");
+  }
+
+  private void onPong() {
+    synchronized (this) {
+      if (state == State.CLOSED || !awaitingPong) {
+        return;
+      }
+      awaitingPong = false;
+      if (heartbeat != null) {
+        heartbeat.cancel(false);
+      }
+      schedulePing();
+    }
+  }
+
+  // ---- internals ----
+
+  private List<Frame> drainBuffer() {
+    List<Frame> batch = new ArrayList<>(buffer);
+    buffer.clear();
+    return batch;
+  }
+
+  private void cancelTimers() {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+      heartbeat = null;
+    }
+    cancelUpgradeTimer();
+  }
+
+  private void cancelUpgradeTimer() {
+    if (upgradeTimer != null) {
+      upgradeTimer.cancel(false);
+      upgradeTimer = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EngineSession{sid=" + id + '}';
+  }
+}

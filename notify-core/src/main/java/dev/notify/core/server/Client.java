@@ -1,0 +1,257 @@
+package dev.notify.core.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.SessionIds;
+import dev.notify.core.protocol.Frame;
+import dev.notify.core.protocol.ProtocolException;
+import dev.notify.core.protocol.SocketPacket;
+import dev.notify.core.protocol.SocketPacketDecoder;
+import dev.notify.core.protocol.SocketPacketType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes its packets, routes them to the sockets of each
+ * namespace, runs the connection handshake (namespace lookup, middlewares, CONNECT answer) and the connect
+ * timeout. Decoding happens on the transport thread; everything that runs user code goes to this connection's
+ * serial executor.
+ */
+final class Client implements EngineSession.Listener {
+
+  private static final Logger log = LoggerFactory.getLogger(Client.class);
+  private static final ServerSocket[] NONE = new ServerSocket[0];
+
+  private final NotifyServer server;
+  private final EngineSession session;
+  private final SerialExecutor executor;
+  private final SocketPacketDecoder decoder;
+  private volatile ServerSocket[] sockets = NONE;
+  private volatile ScheduledFuture<?> connectTimer;
+
+  Client(NotifyServer server, EngineSession session) {
+    this.server = server;
+    this.session = session;
+    this.executor = new SerialExecutor(server.executor());
+    this.decoder = new SocketPacketDecoder(server.mapper());
+    this.connectTimer = server.scheduler().schedule(this::onConnectTimeout,
+        server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  SerialExecutor executor() {
+    return executor;
+  }
+
+  EngineSession session() {
+    return session;
+  }
+
+  boolean send(List<Frame> frames, boolean volatileFrames) {
+    return session.send(frames, volatileFrames);
+  }
+
+  // ---- from the engine ----
+
+  @Override
+  public void onMessage(EngineSession s, String text) {
+    SocketPacket packet;
+    try {
+      synchronized (decoder) {
+        packet = decoder.decode(text);
+      }
+    } catch (ProtocolException e) {
+      session.close(CloseReason.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    if (packet != null) {
+      route(packet);
+    }
+  }
+
+  @Override
+  public void onMessage(EngineSession s, byte[] data) {
+    SocketPacket packet;
+    try {
+      synchronized (decoder) {
+        packet = decoder.decode(data);
+      }
+    } catch (ProtocolException e) {
+      session.close(CloseReason.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    if (packet != null) {
+      route(packet);
+    }
+  }
+
+  @Override
+  public void onClose(EngineSession s, CloseReason reason) {
+    cancelConnectTimer();
+    DisconnectReason why = DisconnectReason.of(reason);
+    for (ServerSocket socket : sockets) {
+      if (socket.markDisconnected()) {
+        executor.execute(() -> socket.cleanup(why));
+      }
+    }
+  }
+
+  private void route(SocketPacket packet) {
+    ServerSocket socket = find(packet.namespace());
+    if (packet.type() == SocketPacketType.CONNECT) {
+      if (socket != null) {
+        session.close(CloseReason.PARSE_ERROR, "second CONNECT to " + packet.namespace());
+        return;
+      }
+      executor.execute(() -> connect(packet.namespace(), packet.data()));
+      return;
+    }
+    if (socket == null || packet.type() == SocketPacketType.CONNECT_ERROR) {
+      session.close(CloseReason.PARSE_ERROR, packet.type() + " packet for namespace " + packet.namespace()
+          + ", which the client is not connected to");
+      return;
+    }
+    switch (packet.type()) {
+      case EVENT, BINARY_EVENT -> socket.onEvent(packet);
+      case ACK, BINARY_ACK -> socket.onAck(packet);
+      case DISCONNECT -> {
+        if (socket.markDisconnected()) {
+          executor.execute(() -> socket.cleanup(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT));
+        }
+      }
+      default -> throw new AssertionError(packet.type());
+    }
+  }
+
+  // ---- namespace connection, on the executor ----
+
+  private void connect(String name, JsonNode auth) {
+    if (!session.isOpen()) {
+      return;
+    }
+    Namespace namespace = server.namespaceFor(name);
+    if (namespace == null) {
+      log.debug("sid={} refused namespace {}: unknown", session.id(), name);
+      connectError(name, "Invalid namespace", null);
+      return;
+    }
+    if (!namespace.ready().isDone()) {
+      namespace.ready().whenComplete((v, e) -> executor.execute(() -> connect(name, auth)));
+      return;
+    }
+    if (namespace.ready().isCompletedExceptionally()) {
+      connectError(name, "Namespace unavailable", null);
+      return;
+    }
+    Handshake handshake = new Handshake(session.request(), auth, server.clock().millis());
+    ServerSocket socket = new ServerSocket(SessionIds.next(), namespace, this, handshake);
+    MiddlewareChain.run(namespace.middlewares(), (m, next) -> m.handle(socket, next), executor,
+        new MiddlewareChain.Outcome() {
+          @Override
+          public void accepted() {
+            onAccepted(namespace, socket);
+          }
+
+          @Override
+          public void rejected(String message, Object data) {
+            log.debug("sid={} refused namespace {}: {}", session.id(), name, message);
+            connectError(name, message, data);
+          }
+
+          @Override
+          public void failed(Exception error) {
+            log.warn("sid={} nsp={}: connection middleware threw", session.id(), name, error);
+            connectError(name, "server error", null);
+          }
+        });
+  }
+
+  private void onAccepted(Namespace namespace, ServerSocket socket) {
+    if (!session.isOpen() || find(namespace.name()) != null) {
+      return;
+    }
+    socket.markConnected();
+    add(socket);
+    namespace.add(socket);
+    cancelConnectTimer();
+    ObjectNode answer = server.mapper().createObjectNode().put("sid", socket.id());
+    send(server.encoder().encode(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ACK, answer), false);
+    log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+    namespace.fireConnection(socket);
+  }
+
+  private void connectError(String namespace, String message, Object data) {
+    ObjectNode error = server.mapper().createObjectNode().put("message", message == null ? "" : message);
+    if (data != null) {
+      try {
+        error.set("data", server.mapper().valueToTree(data));
+      } catch (IllegalArgumentException e) {
+        log.warn("sid={} nsp={}: connect_error data is not JSON-serializable: {}", session.id(), namespace,
+            e.getMessage());
+      }
+    }
+    send(server.encoder().encode(SocketPacketType.CONNECT_ERROR, namespace, SocketPacket.NO_ACK, error), false);
+  }
+
+  private void onConnectTimeout() {
+    if (sockets.length == 0 && session.isOpen()) {
+      session.close(CloseReason.FORCED_CLOSE, "no namespace joined within connectTimeout "
+          + server.options().connectTimeout().toMillis() + " ms");
+    }
+  }
+
+  private void cancelConnectTimer() {
+    ScheduledFuture<?> timer = connectTimer;
+    if (timer != null) {
+      connectTimer = null;
+      timer.cancel(false);
+    }
+  }
+
+  // ---- sockets of this connection ----
+
+  private ServerSocket find(String namespace) {
+    for (ServerSocket socket : sockets) {
+      if (socket.namespace().name().equals(namespace)) {
+        return socket;
+      }
+    }
+    return null;
+  }
+
+  private synchronized void add(ServerSocket socket) {
+    ServerSocket[] copy = Arrays.copyOf(sockets, sockets.length + 1);
+    copy[copy.length - 1] = socket;
+    sockets = copy;
+  }
+
+  synchronized void remove(ServerSocket socket) {
+    ServerSocket[] current = sockets;
+    for (int i = 0; i < current.length; i++) {
+      if (current[i] == socket) {
+        ServerSocket[] copy = new ServerSocket[current.length - 1];
+        System.arraycopy(current, 0, copy, 0, i);
+        System.arraycopy(current, i + 1, copy, i, current.length - i - 1);
+        sockets = copy;
+        return;
+      }
+    }
+  }
+
+  /** {@code disconnect(true)}: every socket gets a DISCONNECT, then the connection closes. */
+  void disconnectAll() {
+    for (ServerSocket socket : sockets) {
+      if (socket.markDisconnected()) {
+        send(server.encoder().encode(SocketPacketType.DISCONNECT, socket.namespace().name(), SocketPacket.NO_ACK,
+            null), false);
+        executor.execute(() -> socket.cleanup(DisconnectReason.FORCED_SERVER_CLOSE));
+      }
+    }
+    session.closeAfterFlush(CloseReason.FORCED_CLOSE);
+  }
+}

@@ -1,0 +1,355 @@
+package dev.notify.core.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.core.adapter.Adapter;
+import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.adapter.Emitter;
+import dev.notify.core.adapter.LocalSocket;
+import dev.notify.core.protocol.SocketPacketDecoder;
+import dev.notify.core.protocol.SocketPacketEncoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Socket.IO namespace such as {@code "/"} or {@code "/admin"}: its own connection middlewares and handlers,
+ * its own rooms (held by its {@link Adapter}), its own broadcasts. Get one with {@link NotifyServer#of(String)}.
+ *
+ * <p>Thread-safe. Connection middlewares and handlers run on the handler executor.
+ */
+public final class Namespace implements Emitter {
+
+  private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+
+  private final NotifyServer server;
+  private final String name;
+  private final DynamicNamespace parent;
+  private final Map<String, ServerSocket> sockets = new ConcurrentHashMap<>();
+  private final List<ConnectionMiddleware> middlewares = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
+  private final AtomicLong ackIds = new AtomicLong();
+  private final Adapter adapter;
+  private final CompletableFuture<Void> ready;
+  private final BroadcastOperator all;
+
+  Namespace(NotifyServer server, String name, DynamicNamespace parent) {
+    this.server = server;
+    this.name = name;
+    this.parent = parent;
+    this.all = new BroadcastOperator(this);
+    this.adapter = server.adapterFactory().create(new AdapterView());
+    CompletableFuture<Void> init;
+    try {
+      init = adapter.init();
+    } catch (RuntimeException e) {
+      init = CompletableFuture.failedFuture(e);
+    }
+    this.ready = init.whenComplete((v, e) -> {
+      if (e != null) {
+        log.error("nsp={}: adapter failed to start, connections are refused", name, e);
+      }
+    });
+  }
+
+  /** The namespace name, such as {@code "/"} or {@code "/admin"}. */
+  public String name() {
+    return name;
+  }
+
+  /** The server this namespace belongs to. */
+  public NotifyServer server() {
+    return server;
+  }
+
+  /** The adapter holding this namespace's rooms. */
+  public Adapter adapter() {
+    return adapter;
+  }
+
+  /** Completes when the adapter is ready; connections wait for it. */
+  public CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  /** Adds a connection middleware (Socket.IO's {@code nsp.use}); runs after those added before. */
+  public Namespace use(ConnectionMiddleware middleware) {
+    middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+    return this;
+  }
+
+  /** Runs for each socket that connected, after the middlewares accepted it. */
+  public Namespace onConnection(Consumer<Socket> handler) {
+    connectionHandlers.add(Objects.requireNonNull(handler, "handler"));
+    return this;
+  }
+
+  /** Handles {@code serverSideEmit} events from the other nodes of the cluster. */
+  public Namespace onServerSideEmit(String event, EventHandler handler) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
+    serverSideHandlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+    return this;
+  }
+
+  /** The sockets connected to this namespace on this node, by id. A read-only live view. */
+  public Map<String, Socket> sockets() {
+    return Collections.unmodifiableMap(sockets);
+  }
+
+  // ---- Emitter ----
+
+  @Override
+  public Namespace of(String namespace) {
+    return server.of(namespace);
+  }
+
+  @Override
+  public BroadcastOperator to(String... rooms) {
+    return all.to(rooms);
+  }
+
+  @Override
+  public BroadcastOperator in(String... rooms) {
+    return all.to(rooms);
+  }
+
+  @Override
+  public BroadcastOperator except(String... rooms) {
+    return all.except(rooms);
+  }
+
+  @Override
+  public BroadcastOperator asVolatile() {
+    return all.asVolatile();
+  }
+
+  @Override
+  public BroadcastOperator compress(boolean compress) {
+    return all.compress(compress);
+  }
+
+  /** Stays on this node, even in a cluster. */
+  public BroadcastOperator local() {
+    return all.local();
+  }
+
+  /** Broadcasts with an ack timeout. */
+  public BroadcastOperator timeout(Duration timeout) {
+    return all.timeout(timeout);
+  }
+
+  @Override
+  public void emit(String event, Object... args) {
+    all.emit(event, args);
+  }
+
+  /** See {@link BroadcastOperator#emitWithAck}. */
+  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return all.emitWithAck(event, args);
+  }
+
+  /** Every socket of the namespace, on every node. */
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    return all.fetchSockets();
+  }
+
+  @Override
+  public void socketsJoin(String... rooms) {
+    all.socketsJoin(rooms);
+  }
+
+  @Override
+  public void socketsLeave(String... rooms) {
+    all.socketsLeave(rooms);
+  }
+
+  @Override
+  public void disconnectSockets(boolean close) {
+    all.disconnectSockets(close);
+  }
+
+  @Override
+  public void serverSideEmit(String event, Object... args) {
+    adapter.serverSideEmit(serverSidePayload(event, args), false);
+  }
+
+  /**
+   * Sends an event to the other nodes' {@code serverSideEmit} handlers and collects one answer per node.
+   * On a single node it completes at once with no answers.
+   */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(String event, Object... args) {
+    return adapter.serverSideEmit(serverSidePayload(event, args), true).thenApply(answers -> {
+      List<Args> result = new ArrayList<>(answers.size());
+      for (JsonNode answer : answers) {
+        result.add(Args.of(answer, 0, server.mapper()));
+      }
+      return result;
+    });
+  }
+
+  private static Object[] serverSidePayload(String event, Object[] args) {
+    checkEvent(event);
+    Objects.requireNonNull(args, "args");
+    Object[] payload = new Object[args.length + 1];
+    payload[0] = event;
+    System.arraycopy(args, 0, payload, 1, args.length);
+    return payload;
+  }
+
+  // ---- internals ----
+
+  List<ConnectionMiddleware> middlewares() {
+    if (parent == null) {
+      return middlewares;
+    }
+    List<ConnectionMiddleware> all = new ArrayList<>(parent.middlewares());
+    all.addAll(middlewares);
+    return all;
+  }
+
+  void fireConnection(ServerSocket socket) {
+    List<Consumer<Socket>> handlers = new ArrayList<>();
+    if (parent != null) {
+      handlers.addAll(parent.connectionHandlers());
+    }
+    handlers.addAll(connectionHandlers);
+    for (Consumer<Socket> handler : handlers) {
+      try {
+        handler.accept(socket);
+      } catch (RuntimeException e) {
+        log.warn("socket={} nsp={}: connection handler threw", socket.id(), name, e);
+      }
+    }
+  }
+
+  void add(ServerSocket socket) {
+    sockets.put(socket.id(), socket);
+  }
+
+  void remove(ServerSocket socket) {
+    sockets.remove(socket.id(), socket);
+  }
+
+  long nextAckId() {
+    return ackIds.getAndIncrement();
+  }
+
+  SocketPacketEncoder encoder() {
+    return server.encoder();
+  }
+
+  ObjectMapper mapper() {
+    return server.mapper();
+  }
+
+  static void checkEvent(String event) {
+    Objects.requireNonNull(event, "event");
+    if (SocketPacketDecoder.RESERVED_EVENTS.contains(event)) {
+      throw new IllegalArgumentException("'" + event + "' is a reserved event name; reserved: "
+          + SocketPacketDecoder.RESERVED_EVENTS);
+    }
+  }
+
+  static void checkRooms(Collection<String> rooms) {
+    Objects.requireNonNull(rooms, "rooms");
+    for (String room : rooms) {
+      Objects.requireNonNull(room, "room");
+    }
+  }
+
+  private void onServerSideEmit(JsonNode payload, Consumer<Object> reply) {
+    if (!payload.isArray() || payload.isEmpty() || !payload.get(0).isTextual()) {
+      log.warn("nsp={}: ignored malformed serverSideEmit payload", name);
+      return;
+    }
+    String event = payload.get(0).textValue();
+    Args args = Args.of(payload, 1, server.mapper());
+    Ack ack = reply == null ? Ack.NONE : new Ack() {
+      private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+
+      @Override
+      public void send(Object... answer) {
+        if (sent.compareAndSet(false, true)) {
+          reply.accept(answer.length == 1 ? answer[0] : answer);
+        }
+      }
+    };
+    for (EventHandler handler : serverSideHandlers.getOrDefault(event, List.of())) {
+      server.executor().execute(() -> {
+        try {
+          handler.handle(args, ack);
+        } catch (Exception e) {
+          log.warn("nsp={} event={}: serverSideEmit handler threw", name, event, e);
+        }
+      });
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Namespace{" + name + '}';
+  }
+
+  /** What the adapter sees of this namespace. */
+  private final class AdapterView implements AdapterNamespace {
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public LocalSocket socket(String id) {
+      return sockets.get(id);
+    }
+
+    @Override
+    public Collection<? extends LocalSocket> sockets() {
+      return sockets.values();
+    }
+
+    @Override
+    public SocketPacketEncoder encoder() {
+      return server.encoder();
+    }
+
+    @Override
+    public ObjectMapper mapper() {
+      return server.mapper();
+    }
+
+    @Override
+    public long nextAckId() {
+      return Namespace.this.nextAckId();
+    }
+
+    @Override
+    public Executor executor() {
+      return server.executor();
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+      return server.scheduler();
+    }
+
+    @Override
+    public void onServerSideEmit(JsonNode args, Consumer<Object> reply) {
+      Namespace.this.onServerSideEmit(args, reply);
+    }
+  }
+}

@@ -1,0 +1,484 @@
+package dev.notify.core.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.notify.core.adapter.AdapterFactory;
+import dev.notify.core.adapter.Emitter;
+import dev.notify.core.adapter.InMemoryAdapter;
+import dev.notify.core.engine.EngineOptions;
+import dev.notify.core.engine.EngineServer;
+import dev.notify.core.protocol.SocketPacketEncoder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Socket.IO v4 server: Socket.IO's {@code io}. Build one, register its transports on your container (see
+ * notify-jakarta), and use it from anywhere in the application to reach clients.
+ *
+ * <pre>{@code
+ * NotifyServer io = NotifyServer.builder()
+ *     .allowedOrigins("https://app.example.com")
+ *     .build();
+ * io.use((socket, next) -> {
+ *   String token = socket.handshake().auth().path("token").asText(null);
+ *   if (token == null) { next.reject("Authentication required"); return; }
+ *   socket.data().put("userId", verify(token));
+ *   next.accept();
+ * });
+ * io.onConnection(socket -> {
+ *   socket.join("user:" + socket.data().get("userId"));
+ *   socket.on("subscribe", (args, ack) -> ack.send("ok"));
+ * });
+ * io.to("user:42").emit("notification:new", notification);   // any thread
+ * }</pre>
+ *
+ * <p>Share one instance per application; it is thread-safe. {@link #close()} closes every connection without
+ * Socket.IO DISCONNECT packets, so clients reconnect by themselves (to another node in a cluster).
+ *
+ * <p>Threads: transport threads only decode and enqueue. Middlewares and handlers run on the handler
+ * {@link Builder#executor executor}, one task of a connection at a time in arrival order; acknowledgement
+ * futures complete on that executor too. Heartbeats and timeouts run on one shared scheduler.
+ */
+public final class NotifyServer implements Emitter, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(NotifyServer.class);
+
+  private final ServerOptions options;
+  private final Executor executor;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsExecutor;
+  private final boolean ownsScheduler;
+  private final ObjectMapper mapper;
+  private final SocketPacketEncoder encoder;
+  private final AdapterFactory adapterFactory;
+  private final Clock clock;
+  private final EngineServer engine;
+  private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+  private final List<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
+  private final Namespace main;
+  private final Builder builder;
+
+  private NotifyServer(Builder b) {
+    this.builder = b.copy();
+    this.options = new ServerOptions(b.engine.build(), b.connectTimeout);
+    this.ownsExecutor = b.executor == null;
+    this.executor = ownsExecutor ? defaultExecutor() : b.executor;
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = ownsScheduler ? defaultScheduler() : b.scheduler;
+    this.mapper = b.mapper == null ? JsonMapper.builder().build() : b.mapper;
+    this.encoder = new SocketPacketEncoder(mapper);
+    this.adapterFactory = b.adapterFactory;
+    this.clock = b.clock;
+    this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session));
+    this.main = of("/");
+    log.info("notify server started: {}", options);
+  }
+
+  /** A builder with Socket.IO's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder seeded with this server's options and resources, to build a similar server. */
+  public Builder newBuilder() {
+    return builder.copy();
+  }
+
+  public ServerOptions options() {
+    return options;
+  }
+
+  /**
+   * The Engine.IO server, for transport implementations (Socket.IO's {@code io.engine}): notify-jakarta's
+   * WebSocket endpoint and polling servlet are built on it.
+   */
+  public EngineServer engine() {
+    return engine;
+  }
+
+  /**
+   * The namespace with that name, created on first call; {@code "/"} is the main namespace, which the methods
+   * of this class act on.
+   *
+   * @throws IllegalArgumentException when the name does not start with {@code /}
+   */
+  public Namespace of(String name) {
+    Objects.requireNonNull(name, "namespace");
+    if (!name.startsWith("/")) {
+      throw new IllegalArgumentException("namespace must start with '/', was " + name);
+    }
+    return namespaces.computeIfAbsent(name, n -> new Namespace(this, n, null));
+  }
+
+  /** Namespaces created on demand for names that match the pattern entirely, as {@code io.of(/regex/)}. */
+  public DynamicNamespace of(Pattern pattern) {
+    Objects.requireNonNull(pattern, "pattern");
+    return addDynamic(new DynamicNamespace(name -> pattern.matcher(name).matches(), pattern.pattern()));
+  }
+
+  /** Namespaces created on demand for names the predicate accepts. */
+  public DynamicNamespace of(Predicate<String> matcher) {
+    Objects.requireNonNull(matcher, "matcher");
+    return addDynamic(new DynamicNamespace(matcher, matcher.toString()));
+  }
+
+  private DynamicNamespace addDynamic(DynamicNamespace dynamic) {
+    dynamicNamespaces.add(dynamic);
+    return dynamic;
+  }
+
+  /** The namespace a client asked for: an existing one, a new child of a dynamic one, or {@code null}. */
+  Namespace namespaceFor(String name) {
+    Namespace existing = namespaces.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    for (DynamicNamespace dynamic : dynamicNamespaces) {
+      if (dynamic.matches(name)) {
+        return namespaces.computeIfAbsent(name, n -> new Namespace(this, n, dynamic));
+      }
+    }
+    return null;
+  }
+
+  // ---- the main namespace ----
+
+  /** Adds a connection middleware to the main namespace. */
+  public NotifyServer use(ConnectionMiddleware middleware) {
+    main.use(middleware);
+    return this;
+  }
+
+  /** Runs for each socket connected to the main namespace. */
+  public NotifyServer onConnection(Consumer<Socket> handler) {
+    main.onConnection(handler);
+    return this;
+  }
+
+  /** Handles {@code serverSideEmit} events of the main namespace from other nodes. */
+  public NotifyServer onServerSideEmit(String event, EventHandler handler) {
+    main.onServerSideEmit(event, handler);
+    return this;
+  }
+
+  @Override
+  public BroadcastOperator to(String... rooms) {
+    return main.to(rooms);
+  }
+
+  @Override
+  public BroadcastOperator in(String... rooms) {
+    return main.in(rooms);
+  }
+
+  @Override
+  public BroadcastOperator except(String... rooms) {
+    return main.except(rooms);
+  }
+
+  @Override
+  public BroadcastOperator asVolatile() {
+    return main.asVolatile();
+  }
+
+  @Override
+  public BroadcastOperator compress(boolean compress) {
+    return main.compress(compress);
+  }
+
+  /** Broadcasts that stay on this node. */
+  public BroadcastOperator local() {
+    return main.local();
+  }
+
+  /** Broadcasts with an ack timeout. */
+  public BroadcastOperator timeout(Duration timeout) {
+    return main.timeout(timeout);
+  }
+
+  @Override
+  public void emit(String event, Object... args) {
+    main.emit(event, args);
+  }
+
+  /** See {@link BroadcastOperator#emitWithAck}. */
+  public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return main.emitWithAck(event, args);
+  }
+
+  /** Every socket of the main namespace, on every node. */
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    return main.fetchSockets();
+  }
+
+  @Override
+  public void socketsJoin(String... rooms) {
+    main.socketsJoin(rooms);
+  }
+
+  @Override
+  public void socketsLeave(String... rooms) {
+    main.socketsLeave(rooms);
+  }
+
+  @Override
+  public void disconnectSockets(boolean close) {
+    main.disconnectSockets(close);
+  }
+
+  @Override
+  public void serverSideEmit(String event, Object... args) {
+    main.serverSideEmit(event, args);
+  }
+
+  /** See {@link Namespace#serverSideEmitWithAck}. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(String event, Object... args) {
+    return main.serverSideEmitWithAck(event, args);
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Closes every connection (clients see {@code transport close} and reconnect elsewhere), fails pending acks,
+   * closes the adapters, and stops the executors this server created, waiting up to 5 s for running handlers.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (engine.isClosed()) {
+      return;
+    }
+    engine.close();
+    for (Namespace namespace : namespaces.values()) {
+      try {
+        namespace.adapter().close();
+      } catch (RuntimeException e) {
+        log.warn("nsp={}: adapter failed to close", namespace.name(), e);
+      }
+    }
+    if (ownsExecutor) {
+      shutdown((ExecutorService) executor);
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+    log.info("notify server closed");
+  }
+
+  private static void shutdown(ExecutorService service) {
+    service.shutdown();
+    try {
+      if (!service.awaitTermination(5, TimeUnit.SECONDS)) {
+        service.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      service.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- shared resources ----
+
+  Executor executor() {
+    return executor;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** The JSON mapper every payload goes through. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  SocketPacketEncoder encoder() {
+    return encoder;
+  }
+
+  AdapterFactory adapterFactory() {
+    return adapterFactory;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  private static ExecutorService defaultExecutor() {
+    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemonThreads("notify-handler-"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  private static ScheduledExecutorService defaultScheduler() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("notify-scheduler-"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "NotifyServer{" + options + '}';
+  }
+
+  /**
+   * Builds a {@link NotifyServer}. Engine settings default to Socket.IO's; each setter checks its value and
+   * names the option when it refuses one. Not thread-safe.
+   */
+  public static final class Builder {
+    private EngineOptions.Builder engine = EngineOptions.builder().path(ServerOptions.DEFAULT_PATH);
+    private Duration connectTimeout = ServerOptions.DEFAULT_CONNECT_TIMEOUT;
+    private Executor executor;
+    private ScheduledExecutorService scheduler;
+    private ObjectMapper mapper;
+    private AdapterFactory adapterFactory = InMemoryAdapter.factory();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {
+    }
+
+    private Builder copy() {
+      Builder b = new Builder();
+      b.engine = engine.build().toBuilder();
+      b.connectTimeout = connectTimeout;
+      b.executor = executor;
+      b.scheduler = scheduler;
+      b.mapper = mapper;
+      b.adapterFactory = adapterFactory;
+      b.clock = clock;
+      return b;
+    }
+
+    /** The HTTP path; starts and ends with {@code /}. Defaults to {@value ServerOptions#DEFAULT_PATH}. */
+    public Builder path(String path) {
+      engine.path(path);
+      return this;
+    }
+
+    /** How often each client is pinged; &gt; 0. Defaults to 25 s. */
+    public Builder pingInterval(Duration pingInterval) {
+      engine.pingInterval(pingInterval);
+      return this;
+    }
+
+    /** How long to wait for a pong before closing; &gt; 0. Defaults to 20 s. */
+    public Builder pingTimeout(Duration pingTimeout) {
+      engine.pingTimeout(pingTimeout);
+      return this;
+    }
+
+    /** The largest message a client may send, in bytes; &gt; 0. Defaults to 1,000,000. */
+    public Builder maxPayload(int maxPayload) {
+      engine.maxPayload(maxPayload);
+      return this;
+    }
+
+    /** How long a polling client's upgrade to WebSocket may take; &gt; 0. Defaults to 10 s. */
+    public Builder upgradeTimeout(Duration upgradeTimeout) {
+      engine.upgradeTimeout(upgradeTimeout);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#maxBufferedPackets}. Defaults to 4096. */
+    public Builder maxBufferedPackets(int maxBufferedPackets) {
+      engine.maxBufferedPackets(maxBufferedPackets);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#transports}. Defaults to polling and websocket. */
+    public Builder transports(String... transports) {
+      engine.transports(transports);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#allowedOrigins}. Defaults to the page's own origin only. */
+    public Builder allowedOrigins(String... origins) {
+      engine.allowedOrigins(origins);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#allowCredentials}. Defaults to {@code false}. */
+    public Builder allowCredentials(boolean allowCredentials) {
+      engine.allowCredentials(allowCredentials);
+      return this;
+    }
+
+    /** How long a new connection may take to join a namespace; &gt; 0. Defaults to 45 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be > 0, was " + connectTimeout);
+      }
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /**
+     * Where middlewares and handlers run. Defaults to a pool of max(4, 2 × cores) daemon threads that
+     * {@link #close()} stops; supply a larger one if handlers block for long. One you supply is not shut down.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Runs heartbeats and timeouts. Defaults to one daemon thread that {@link #close()} stops. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The Jackson mapper for every payload. Defaults to a plain {@link JsonMapper}. */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "objectMapper");
+      return this;
+    }
+
+    /** Creates each namespace's adapter. Defaults to {@link InMemoryAdapter#factory()}: a single node. */
+    public Builder adapter(AdapterFactory adapterFactory) {
+      this.adapterFactory = Objects.requireNonNull(adapterFactory, "adapter");
+      return this;
+    }
+
+    /** The clock of handshake times. Defaults to the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public NotifyServer build() {
+      return new NotifyServer(this);
+    }
+  }
+}

@@ -1,0 +1,529 @@
+package dev.notify.core.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.notify.core.adapter.AckListener;
+import dev.notify.core.adapter.LocalSocket;
+import dev.notify.core.adapter.SocketDetails;
+import dev.notify.core.protocol.Frame;
+import dev.notify.core.protocol.SocketPacket;
+import dev.notify.core.protocol.SocketPacketType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The server's socket: the user-facing {@link Socket} and the adapter-facing {@link LocalSocket}. */
+final class ServerSocket implements Socket, LocalSocket {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerSocket.class);
+
+  private final String id;
+  private final Namespace namespace;
+  private final Client client;
+  private final Handshake handshake;
+  private final AtomicBoolean connected = new AtomicBoolean();
+  private volatile Map<String, Object> data;
+  private volatile Handlers handlers = Handlers.EMPTY;
+  /** guarded by this */
+  private Map<Long, AckListener> acks;
+
+  ServerSocket(String id, Namespace namespace, Client client, Handshake handshake) {
+    this.id = id;
+    this.namespace = namespace;
+    this.client = client;
+    this.handshake = handshake;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Namespace namespace() {
+    return namespace;
+  }
+
+  @Override
+  public Handshake handshake() {
+    return handshake;
+  }
+
+  Client client() {
+    return client;
+  }
+
+  @Override
+  public Map<String, Object> data() {
+    Map<String, Object> d = data;
+    if (d == null) {
+      synchronized (this) {
+        d = data;
+        if (d == null) {
+          d = new ConcurrentHashMap<>(4);
+          data = d;
+        }
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public boolean connected() {
+    return connected.get();
+  }
+
+  @Override
+  public boolean recovered() {
+    return false;
+  }
+
+  @Override
+  public Set<String> rooms() {
+    return namespace.adapter().socketRooms(this);
+  }
+
+  @Override
+  public void join(String... rooms) {
+    join(Arrays.asList(rooms));
+  }
+
+  @Override
+  public void join(Collection<String> rooms) {
+    Namespace.checkRooms(rooms);
+    if (connected()) {
+      namespace.adapter().addAll(this, rooms);
+    }
+  }
+
+  @Override
+  public void leave(String room) {
+    Objects.requireNonNull(room, "room");
+    namespace.adapter().del(this, room);
+  }
+
+  // ---- emit ----
+
+  @Override
+  public void emit(String event, Object... args) {
+    emit(event, args, false);
+  }
+
+  void emit(String event, Object[] args, boolean volatileFlag) {
+    Namespace.checkEvent(event);
+    Objects.requireNonNull(args, "args");
+    List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args);
+    if (connected()) {
+      client.send(frames, volatileFlag);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Args> emitWithAck(String event, Object... args) {
+    return emitWithAck(event, args, null, false);
+  }
+
+  CompletableFuture<Args> emitWithAck(String event, Object[] args, Duration timeout, boolean volatileFlag) {
+    Namespace.checkEvent(event);
+    Objects.requireNonNull(args, "args");
+    long ackId = namespace.nextAckId();
+    List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), ackId, event, args);
+    CompletableFuture<Args> result = new CompletableFuture<>();
+    AckListener listener = new AckListener() {
+      @Override
+      public void onAck(JsonNode ackArgs) {
+        result.complete(Args.of(ackArgs, 0, namespace.mapper()));
+      }
+
+      @Override
+      public void onDisconnect(String socketId) {
+        result.completeExceptionally(new AckException("socket " + id + " disconnected before acknowledging '"
+            + event + "'"));
+      }
+    };
+    if (!addAck(ackId, listener)) {
+      result.completeExceptionally(new AckException("socket " + id + " is disconnected"));
+      return result;
+    }
+    if (timeout != null) {
+      ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
+        if (removeAck(ackId) != null) {
+          namespace.server().executor().execute(() ->
+              result.completeExceptionally(AckTimeoutException.forSocket(id, event, timeout)));
+        }
+      }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+      result.whenComplete((r, e) -> timer.cancel(false));
+    }
+    if (!client.send(frames, volatileFlag) && removeAck(ackId) != null) {
+      result.completeExceptionally(new AckException("'" + event + "' was not sent to socket " + id
+          + (volatileFlag ? ": volatile and the transport was busy" : ": connection closed")));
+    }
+    return result;
+  }
+
+  @Override
+  public SocketEmitter timeout(Duration timeout) {
+    return new SocketEmitter(this, BroadcastOperator.checkTimeout(timeout), false);
+  }
+
+  @Override
+  public SocketEmitter asVolatile() {
+    return new SocketEmitter(this, null, true);
+  }
+
+  @Override
+  public BroadcastOperator to(String... rooms) {
+    return broadcast().to(rooms);
+  }
+
+  @Override
+  public BroadcastOperator in(String... rooms) {
+    return to(rooms);
+  }
+
+  @Override
+  public BroadcastOperator except(String... rooms) {
+    return broadcast().except(rooms);
+  }
+
+  @Override
+  public BroadcastOperator broadcast() {
+    return namespace.except(id);
+  }
+
+  // ---- handlers ----
+
+  @Override
+  public synchronized Socket on(String event, EventHandler handler) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
+    handlers = handlers.withEvent(event, handler);
+    return this;
+  }
+
+  @Override
+  public synchronized Socket off(String event) {
+    handlers = handlers.withoutEvent(event, null);
+    return this;
+  }
+
+  @Override
+  public synchronized Socket off(String event, EventHandler handler) {
+    handlers = handlers.withoutEvent(event, handler);
+    return this;
+  }
+
+  @Override
+  public synchronized Socket onAny(AnyEventHandler handler) {
+    handlers = handlers.with(h -> h.any = append(h.any, Objects.requireNonNull(handler, "handler")));
+    return this;
+  }
+
+  @Override
+  public synchronized Socket offAny(AnyEventHandler handler) {
+    handlers = handlers.with(h -> h.any = remove(h.any, handler));
+    return this;
+  }
+
+  @Override
+  public synchronized Socket use(EventMiddleware middleware) {
+    handlers = handlers.with(h -> h.middlewares = append(h.middlewares, Objects.requireNonNull(middleware,
+        "middleware")));
+    return this;
+  }
+
+  @Override
+  public synchronized Socket onDisconnecting(Consumer<DisconnectReason> handler) {
+    handlers = handlers.with(h -> h.disconnecting = append(h.disconnecting, Objects.requireNonNull(handler,
+        "handler")));
+    return this;
+  }
+
+  @Override
+  public synchronized Socket onDisconnect(Consumer<DisconnectReason> handler) {
+    handlers = handlers.with(h -> h.disconnect = append(h.disconnect, Objects.requireNonNull(handler,
+        "handler")));
+    return this;
+  }
+
+  @Override
+  public synchronized Socket onError(Consumer<Throwable> handler) {
+    handlers = handlers.with(h -> h.error = append(h.error, Objects.requireNonNull(handler, "handler")));
+    return this;
+  }
+
+  // ---- inbound, called by the Client ----
+
+  /** An event from the client; runs its middlewares and handlers on the connection's executor. */
+  void onEvent(SocketPacket packet) {
+    client.executor().execute(() -> dispatch(packet));
+  }
+
+  private void dispatch(SocketPacket packet) {
+    if (!connected()) {
+      return;
+    }
+    String event = packet.event();
+    Args args = Args.of(packet.data(), 1, namespace.mapper());
+    Ack ack = packet.hasAck() ? new ClientAck(packet.ackId()) : Ack.NONE;
+    Handlers h = handlers;
+    if (h.middlewares.isEmpty()) {
+      invoke(h, event, args, ack);
+      return;
+    }
+    MiddlewareChain.run(h.middlewares, (m, next) -> m.handle(event, args, next), client.executor(),
+        new MiddlewareChain.Outcome() {
+          @Override
+          public void accepted() {
+            invoke(handlers, event, args, ack);
+          }
+
+          @Override
+          public void rejected(String message, Object data) {
+            fireError(new MiddlewareException(message, data));
+          }
+
+          @Override
+          public void failed(Exception error) {
+            log.warn("socket={} nsp={} event={}: event middleware threw", id, namespace.name(), event, error);
+            fireError(error);
+          }
+        });
+  }
+
+  private void invoke(Handlers h, String event, Args args, Ack ack) {
+    for (AnyEventHandler any : h.any) {
+      try {
+        any.handle(event, args);
+      } catch (Exception e) {
+        log.warn("socket={} nsp={} event={}: onAny handler threw", id, namespace.name(), event, e);
+      }
+    }
+    for (EventHandler handler : h.events.getOrDefault(event, List.of())) {
+      try {
+        handler.handle(args, ack);
+      } catch (Exception e) {
+        log.warn("socket={} nsp={} event={}: handler threw", id, namespace.name(), event, e);
+      }
+    }
+  }
+
+  private void fireError(Throwable error) {
+    for (Consumer<Throwable> handler : handlers.error) {
+      try {
+        handler.accept(error);
+      } catch (RuntimeException e) {
+        log.warn("socket={} nsp={}: error handler threw", id, namespace.name(), e);
+      }
+    }
+  }
+
+  /** An ACK from the client. */
+  void onAck(SocketPacket packet) {
+    AckListener listener = removeAck(packet.ackId());
+    if (listener == null) {
+      log.debug("socket={} nsp={}: ignored ack {} (unknown or timed out)", id, namespace.name(), packet.ackId());
+      return;
+    }
+    namespace.server().executor().execute(() -> listener.onAck(packet.data()));
+  }
+
+  // ---- LocalSocket ----
+
+  @Override
+  public void deliver(List<Frame> frames, boolean volatileFrames) {
+    if (connected()) {
+      client.send(frames, volatileFrames);
+    }
+  }
+
+  @Override
+  public void deliverWithAck(List<Frame> frames, long ackId, AckListener listener) {
+    if (addAck(ackId, listener)) {
+      client.send(frames, false);
+    } else {
+      namespace.server().executor().execute(() -> listener.onDisconnect(id));
+    }
+  }
+
+  @Override
+  public SocketDetails details() {
+    JsonNode dataJson;
+    try {
+      dataJson = data == null ? namespace.mapper().createObjectNode() : namespace.mapper().valueToTree(data);
+    } catch (IllegalArgumentException e) {
+      log.warn("socket={} nsp={}: data is not JSON-serializable, fetchSockets reports null: {}", id,
+          namespace.name(), e.getMessage());
+      dataJson = NullNode.getInstance();
+    }
+    return new SocketDetails(id, handshake.toJson(namespace.mapper()), rooms(), dataJson);
+  }
+
+  @Override
+  public void disconnect(boolean close) {
+    if (close) {
+      client.disconnectAll();
+      return;
+    }
+    if (markDisconnected()) {
+      client.send(namespace.encoder().encode(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ACK,
+          null), false);
+      client.executor().execute(() -> cleanup(DisconnectReason.SERVER_NAMESPACE_DISCONNECT));
+    }
+  }
+
+  // ---- lifecycle ----
+
+  /** Marks the socket connected; it is in its namespace from now on. */
+  void markConnected() {
+    connected.set(true);
+  }
+
+  /** Marks the socket disconnected; {@code true} for the one caller that must run {@link #cleanup}. */
+  boolean markDisconnected() {
+    return connected.compareAndSet(true, false);
+  }
+
+  /** Leaves rooms and namespace, fails pending acks, runs the disconnect handlers. On the connection's executor. */
+  void cleanup(DisconnectReason reason) {
+    Handlers h = handlers;
+    for (Consumer<DisconnectReason> handler : h.disconnecting) {
+      runHandler(handler, reason, "disconnecting");
+    }
+    namespace.adapter().delAll(this);
+    namespace.remove(this);
+    client.remove(this);
+    List<AckListener> pending;
+    synchronized (this) {
+      pending = acks == null ? List.of() : new ArrayList<>(acks.values());
+      acks = null;
+    }
+    for (AckListener listener : pending) {
+      namespace.server().executor().execute(() -> listener.onDisconnect(id));
+    }
+    log.debug("socket={} nsp={} disconnected: {}", id, namespace.name(), reason);
+    for (Consumer<DisconnectReason> handler : h.disconnect) {
+      runHandler(handler, reason, "disconnect");
+    }
+  }
+
+  private void runHandler(Consumer<DisconnectReason> handler, DisconnectReason reason, String kind) {
+    try {
+      handler.accept(reason);
+    } catch (RuntimeException e) {
+      log.warn("socket={} nsp={}: {} handler threw", id, namespace.name(), kind, e);
+    }
+  }
+
+  private synchronized boolean addAck(long ackId, AckListener listener) {
+    if (!connected()) {
+      return false;
+    }
+    if (acks == null) {
+      acks = new HashMap<>(4);
+    }
+    acks.put(ackId, listener);
+    return true;
+  }
+
+  private synchronized AckListener removeAck(long ackId) {
+    return acks == null ? null : acks.remove(ackId);
+  }
+
+  @Override
+  public String toString() {
+    return "Socket{id=" + id + ", nsp=" + namespace.name() + '}';
+  }
+
+  /** Answers one client event. */
+  private final class ClientAck extends AtomicBoolean implements Ack {
+    private static final long serialVersionUID = 1L;
+    private final long ackId;
+
+    ClientAck(long ackId) {
+      this.ackId = ackId;
+    }
+
+    @Override
+    public void send(Object... args) {
+      Objects.requireNonNull(args, "args");
+      if (!compareAndSet(false, true)) {
+        log.debug("socket={} nsp={}: ack {} already sent", id, namespace.name(), ackId);
+        return;
+      }
+      client.send(namespace.encoder().encodeAck(namespace.name(), ackId, args), false);
+    }
+  }
+
+  // ---- handler registry: copied on write, read without locks ----
+
+  private static <T> List<T> append(List<T> list, T element) {
+    List<T> copy = new ArrayList<>(list.size() + 1);
+    copy.addAll(list);
+    copy.add(element);
+    return List.copyOf(copy);
+  }
+
+  private static <T> List<T> remove(List<T> list, T element) {
+    List<T> copy = new ArrayList<>(list);
+    copy.remove(element);
+    return List.copyOf(copy);
+  }
+
+  private static final class Handlers implements Cloneable {
+    static final Handlers EMPTY = new Handlers();
+
+    Map<String, List<EventHandler>> events = Map.of();
+    List<AnyEventHandler> any = List.of();
+    List<EventMiddleware> middlewares = List.of();
+    List<Consumer<DisconnectReason>> disconnecting = List.of();
+    List<Consumer<DisconnectReason>> disconnect = List.of();
+    List<Consumer<Throwable>> error = List.of();
+
+    Handlers with(Consumer<Handlers> change) {
+      Handlers copy;
+      try {
+        copy = (Handlers) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+      change.accept(copy);
+      return copy;
+    }
+
+    Handlers withEvent(String event, EventHandler handler) {
+      return with(h -> {
+        Map<String, List<EventHandler>> map = new HashMap<>(events);
+        map.put(event, append(events.getOrDefault(event, List.of()), handler));
+        h.events = Map.copyOf(map);
+      });
+    }
+
+    Handlers withoutEvent(String event, EventHandler handler) {
+      return with(h -> {
+        Map<String, List<EventHandler>> map = new HashMap<>(events);
+        List<EventHandler> list = handler == null ? List.of() : remove(events.getOrDefault(event, List.of()), handler);
+        if (list.isEmpty()) {
+          map.remove(event);
+        } else {
+          map.put(event, list);
+        }
+        h.events = Map.copyOf(map);
+      });
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.notify.jakarta;
+
+import dev.notify.core.engine.EngineOptions;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Captures what the Engine.IO session needs from the upgrade request (headers and URL), which Jakarta WebSocket
+ * does not give the endpoint, and refuses origins outside an explicit allow-list with 403. Since WebSocket 2.1
+ * the user properties written here are a per-connection copy that becomes the session's user properties.
+ */
+final class HandshakeCapture extends ServerEndpointConfig.Configurator {
+
+  static final String HEADERS = "dev.notify.handshake.headers";
+  static final String URL = "dev.notify.handshake.url";
+
+  private final Endpoint endpoint;
+  private final EngineOptions options;
+
+  HandshakeCapture(Endpoint endpoint, EngineOptions options) {
+    this.endpoint = endpoint;
+    this.options = options;
+  }
+
+  @Override
+  public boolean checkOrigin(String origin) {
+    // with no allow-list the rule is "same origin", which needs the Host header: the endpoint checks it
+    return origin == null || options.allowedOrigins().isEmpty() || options.isOriginAllowed(origin, null);
+  }
+
+  @Override
+  public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+    Map<String, List<String>> headers = request.getHeaders();
+    sec.getUserProperties().put(HEADERS, headers);
+    String query = request.getQueryString();
+    String path = request.getRequestURI() == null ? options.path() : request.getRequestURI().getPath();
+    sec.getUserProperties().put(URL, query == null ? path : path + "?" + query);
+  }
+
+  @Override
+  public <T> T getEndpointInstance(Class<T> endpointClass) {
+    return endpointClass.cast(endpoint);
+  }
+}

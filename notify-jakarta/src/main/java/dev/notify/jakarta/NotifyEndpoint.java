@@ -1,0 +1,170 @@
+package dev.notify.jakarta;
+
+import dev.notify.core.engine.EngineRequest;
+import dev.notify.core.engine.EngineServer;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.RequestError;
+import dev.notify.core.server.NotifyServer;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jakarta WebSocket endpoint of a {@link NotifyServer}, to register on the container you already run:
+ *
+ * <pre>{@code
+ * ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+ * container.addEndpoint(NotifyEndpoint.config(io));
+ * }</pre>
+ *
+ * The endpoint answers on the server's path ({@code /socket.io/} by default), checks the Engine.IO request and
+ * the {@code Origin} header, then opens a session or joins the upgrade of a polling one. One instance serves
+ * every connection of its server. Any Jakarta WebSocket 2.1+ container works (Tomcat 10.1+, Jetty 12, Tyrus
+ * 2.1+, Undertow 2.3+). Its {@code on*} methods belong to the container.
+ */
+public final class NotifyEndpoint extends Endpoint {
+
+  private static final Logger log = LoggerFactory.getLogger(NotifyEndpoint.class);
+  private static final Executor CLOSER = closer();
+  private static final String TRANSPORT = "dev.notify.transport";
+
+  private final EngineServer engine;
+  private final Executor closer;
+
+  private NotifyEndpoint(EngineServer engine, Executor closer) {
+    this.engine = engine;
+    this.closer = closer;
+  }
+
+  /** The endpoint configuration of a Socket.IO server. */
+  public static ServerEndpointConfig config(NotifyServer io) {
+    return config(Objects.requireNonNull(io, "io").engine());
+  }
+
+  /** The endpoint configuration of a bare Engine.IO server, on its own path. */
+  public static ServerEndpointConfig config(EngineServer engine) {
+    Objects.requireNonNull(engine, "engine");
+    NotifyEndpoint endpoint = new NotifyEndpoint(engine, CLOSER);
+    return ServerEndpointConfig.Builder.create(NotifyEndpoint.class, engine.options().path())
+        .configurator(new HandshakeCapture(endpoint, engine.options()))
+        .build();
+  }
+
+  private static Executor closer() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        runnable -> {
+          Thread thread = new Thread(runnable, "notify-ws-close-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  @Override
+  public void onOpen(Session ws, EndpointConfig config) {
+    int maxPayload = engine.options().maxPayload();
+    ws.setMaxTextMessageBufferSize(maxPayload);
+    ws.setMaxBinaryMessageBufferSize(maxPayload);
+    ws.setMaxIdleTimeout(0);
+    WebSocketTransport transport = new WebSocketTransport(ws, maxPayload, closer);
+    ws.getUserProperties().put(TRANSPORT, transport);
+    ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) transport::onText);
+    ws.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) transport::onBinary);
+
+    EngineRequest request = request(ws);
+    RequestError error = engine.check(request, "GET", true);
+    if (error != null) {
+      log.info("websocket refused from {}: {} ({})", request.remoteAddress(), error.message(), request.url());
+      transport.close(error == RequestError.FORBIDDEN ? CloseReason.CloseCodes.VIOLATED_POLICY
+          : CloseReason.CloseCodes.CANNOT_ACCEPT, error.message());
+      return;
+    }
+    String sid = request.query("sid");
+    if (sid == null) {
+      EngineSession session = engine.open(transport, request);
+      if (session == null) {
+        transport.close(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+        return;
+      }
+      transport.attach(session);
+      session.onDrain(transport);
+      return;
+    }
+    EngineSession session = engine.session(sid);
+    if (session == null || !session.beginUpgrade(transport)) {
+      log.debug("sid={} websocket upgrade refused: no session, or not upgradable", sid);
+      transport.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "upgrade refused");
+      return;
+    }
+    transport.attach(session);
+    session.onDrain(transport);
+  }
+
+  @Override
+  public void onClose(Session ws, CloseReason reason) {
+    WebSocketTransport transport = (WebSocketTransport) ws.getUserProperties().get(TRANSPORT);
+    if (transport != null) {
+      transport.onClosed(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+    }
+  }
+
+  @Override
+  public void onError(Session ws, Throwable error) {
+    WebSocketTransport transport = (WebSocketTransport) ws.getUserProperties().get(TRANSPORT);
+    if (transport != null) {
+      transport.onError(error);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static EngineRequest request(Session ws) {
+    Map<String, Object> props = ws.getUserProperties();
+    Map<String, List<String>> headers = (Map<String, List<String>>) props.getOrDefault(HandshakeCapture.HEADERS,
+        Map.of());
+    String url = (String) props.getOrDefault(HandshakeCapture.URL, ws.getRequestURI().toString());
+    Map<String, String> query = new LinkedHashMap<>();
+    ws.getRequestParameterMap().forEach((name, values) -> {
+      if (!values.isEmpty()) {
+        query.put(name, values.get(0));
+      }
+    });
+    return new EngineRequest(headers, query, remoteAddress(ws), url, ws.isSecure());
+  }
+
+  /** Jakarta WebSocket has no portable peer address: try the containers' user properties, then Tyrus. */
+  private static String remoteAddress(Session ws) {
+    for (String key : new String[] {"jakarta.websocket.endpoint.remoteAddress",
+        "javax.websocket.endpoint.remoteAddress"}) {
+      Object value = ws.getUserProperties().get(key);
+      if (value instanceof InetSocketAddress address) {
+        return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+      }
+      if (value != null) {
+        return value.toString();
+      }
+    }
+    try {
+      Object value = ws.getClass().getMethod("getRemoteAddr").invoke(ws);
+      return value == null ? "" : value.toString();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.notify.jakarta;
+
+import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.Transport;
+import dev.notify.core.protocol.EngineDecoder;
+import dev.notify.core.protocol.EnginePacket;
+import dev.notify.core.protocol.Frame;
+import dev.notify.core.protocol.ProtocolException;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Engine.IO over one Jakarta WebSocket session. Writes with the async remote, one message at a time (some
+ * containers refuse a second pending send); a send that completes inline continues the loop instead of
+ * recursing. Reads whole text and binary messages on the container's thread and hands them to the session.
+ */
+final class WebSocketTransport implements Transport, SendHandler {
+
+  private static final int IDLE = 0;
+  private static final int WRITING = 1;
+  private static final int PENDING = 2;
+  private static final int DONE = 3;
+
+  private final Session ws;
+  private final RemoteEndpoint.Async remote;
+  private final int maxPayload;
+  private final Executor closer;
+  private final AtomicInteger state = new AtomicInteger(IDLE);
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile EngineSession session;
+  private volatile boolean inLoop;
+  private List<Frame> batch;
+  private int index;
+
+  WebSocketTransport(Session ws, int maxPayload, Executor closer) {
+    this.ws = ws;
+    this.remote = ws.getAsyncRemote();
+    this.maxPayload = maxPayload;
+    this.closer = closer;
+  }
+
+  void attach(EngineSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
+  // ---- outbound ----
+
+  @Override
+  public void send(List<Frame> frames) {
+    batch = frames;
+    index = 0;
+    if (!inLoop) {
+      loop();
+    }
+  }
+
+  private void loop() {
+    inLoop = true;
+    while (true) {
+      List<Frame> current = batch;
+      if (current == null || closed.get()) {
+        inLoop = false;
+        return;
+      }
+      if (index == current.size()) {
+        batch = null;
+        session.onDrain(this);
+        continue;
+      }
+      Frame frame = current.get(index++);
+      state.set(WRITING);
+      try {
+        if (frame.isBinary()) {
+          remote.sendBinary(ByteBuffer.wrap(frame.binary()), this);
+        } else {
+          remote.sendText(frame.text(), this);
+        }
+      } catch (RuntimeException e) {
+        inLoop = false;
+        failed(e);
+        return;
+      }
+      inLoop = false;
+      if (state.compareAndSet(WRITING, PENDING)) {
+        return;
+      }
+      inLoop = true;
+    }
+  }
+
+  @Override
+  public void onResult(SendResult result) {
+    if (!result.isOK()) {
+      failed(result.getException());
+      return;
+    }
+    if (!state.compareAndSet(WRITING, DONE)) {
+      loop();
+    }
+  }
+
+  private void failed(Throwable error) {
+    EngineSession s = session;
+    if (s != null) {
+      s.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "write failed: " + error);
+    }
+  }
+
+  // ---- inbound, on the container's thread ----
+
+  void onText(String text) {
+    EngineSession s = session;
+    if (s == null) {
+      return;
+    }
+    if (text.length() > maxPayload) {
+      s.close(CloseReason.TRANSPORT_ERROR, "message of " + text.length() + " characters exceeds maxPayload "
+          + maxPayload);
+      return;
+    }
+    EnginePacket packet;
+    try {
+      packet = EngineDecoder.decode(text);
+    } catch (ProtocolException e) {
+      s.close(CloseReason.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    s.onPacket(this, packet);
+  }
+
+  void onBinary(byte[] data) {
+    EngineSession s = session;
+    if (s != null) {
+      s.onPacket(this, EngineDecoder.decode(data));
+    }
+  }
+
+  void onClosed(int code, String reason) {
+    if (closed.compareAndSet(false, true)) {
+      EngineSession s = session;
+      if (s != null) {
+        CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
+            ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
+        s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
+            : " " + reason));
+      }
+    }
+  }
+
+  void onError(Throwable error) {
+    EngineSession s = session;
+    if (s != null) {
+      s.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "websocket error: " + error);
+    }
+  }
+
+  // ---- close ----
+
+  @Override
+  public void close(CloseReason reason) {
+    close(switch (reason) {
+      case SERVER_SHUTTING_DOWN -> jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY;
+      case PARSE_ERROR -> jakarta.websocket.CloseReason.CloseCodes.PROTOCOL_ERROR;
+      case TRANSPORT_ERROR -> jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION;
+      default -> jakarta.websocket.CloseReason.CloseCodes.NORMAL_CLOSURE;
+    }, reason.text());
+  }
+
+  /** Closes the WebSocket off the caller's thread: some containers write the close frame blocking. */
+  void close(jakarta.websocket.CloseReason.CloseCode code, String text) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closer.execute(() -> {
+      try {
+        if (ws.isOpen()) {
+          ws.close(new jakarta.websocket.CloseReason(code, text));
+        }
+      } catch (Exception e) {
+        // the connection is gone already
+      }
+    });
+  }
+}
