@@ -28,10 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@code /engine.io/}; heartbeat 300/200 ms, maxPayload 1e6, connectTimeout 1 s, any origin. Prints
  * {@code listening on <port>} when ready; stops cleanly on SIGTERM.
  */
-public final class ConformanceServer {
-
-  private ConformanceServer() {
-  }
+public final class ConformanceServer implements AutoCloseable {
 
   public static void main(String[] args) throws InterruptedException {
     int port = 3000;
@@ -52,7 +49,32 @@ public final class ConformanceServer {
       System.err.println("--redis: the Redis adapter is not available yet in this build");
       System.exit(2);
     }
+    ConformanceServer server = start(host, port);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "shutdown"));
+    System.out.println("listening on " + server.port());
+    System.out.flush();
+    stopped.await();
+  }
 
+  private final NotifyServer io;
+  private final EngineServer echo;
+  private final ScheduledExecutorService scheduler;
+  private final NotifyStandalone http;
+
+  private ConformanceServer(NotifyServer io, EngineServer echo, ScheduledExecutorService scheduler,
+      NotifyStandalone http) {
+    this.io = io;
+    this.echo = echo;
+    this.scheduler = scheduler;
+    this.http = http;
+  }
+
+  /** Starts the server on {@code host:port} (0 picks a free port). */
+  public static ConformanceServer start(String host, int port) {
     NotifyServer io = NotifyServer.builder()
         .pingInterval(Duration.ofMillis(300))
         .pingTimeout(Duration.ofMillis(200))
@@ -74,19 +96,27 @@ public final class ConformanceServer {
         .maxPayload(1_000_000)
         .allowedOrigins("*")
         .build(), scheduler, session -> new Echo());
-
     NotifyStandalone http = NotifyStandalone.builder().host(host).port(port).add(io).add(echo).start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      io.close();
-      echo.close();
-      http.close();
-      scheduler.shutdownNow();
-      stopped.countDown();
-    }, "shutdown"));
-    System.out.println("listening on " + http.port());
-    System.out.flush();
-    stopped.await();
+    return new ConformanceServer(io, echo, scheduler, http);
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return http.port();
+  }
+
+  /** The Socket.IO server, for tests that look inside. */
+  public NotifyServer io() {
+    return io;
+  }
+
+  /** Closes the connections (clients see "transport close"), then stops listening. */
+  @Override
+  public void close() {
+    io.close();
+    echo.close();
+    http.close();
+    scheduler.shutdownNow();
   }
 
   /** The handlers both namespaces share, and the room events of the main one. */
