@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs notify without an application server, on Tyrus and Grizzly (add {@code tyrus-server} and
+ * Runs notify without an application server, on Tyrus and Grizzly: WebSocket and HTTP long-polling on one port (add {@code tyrus-server} and
  * {@code tyrus-container-grizzly-server} to your dependencies):
  *
  * <pre>{@code
@@ -122,6 +123,10 @@ public final class NotifyStandalone implements AutoCloseable {
         throw new IllegalStateException("cannot deploy the endpoints: " + e.getMessage(), e);
       }
       HttpServer http = new HttpServer();
+      for (EngineServer engine : engines) {
+        http.getServerConfiguration().addHttpHandler(new GrizzlyPolling(new PollingHandler(engine)),
+            HttpHandlerRegistration.builder().contextPath("").urlPattern(engine.options().path() + "*").build());
+      }
       NetworkListener listener = new NetworkListener("notify", host, port);
       listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);

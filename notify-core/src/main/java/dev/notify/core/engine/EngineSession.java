@@ -90,6 +90,11 @@ public final class EngineSession {
     return transport.name();
   }
 
+  /** The transport in use. */
+  public synchronized Transport transport() {
+    return transport;
+  }
+
   /** Whether the session is open (not closing or closed). */
   public synchronized boolean isOpen() {
     return state == State.OPEN;

@@ -1,0 +1,156 @@
+package dev.notify.jakarta;
+
+import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineRequest;
+import dev.notify.core.engine.EngineServer;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.RequestError;
+import dev.notify.core.protocol.EngineDecoder;
+import dev.notify.core.protocol.EnginePacket;
+import dev.notify.core.protocol.ProtocolException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of Engine.IO long-polling, as the spec says: handshake {@code GET}, long-poll {@code GET}s,
+ * {@code POST}ed payloads, the JSON errors {@code {"code","message"}}, CORS for the allowed origins. Written
+ * once over {@link HttpExchange}; the Servlet and the standalone Grizzly handler adapt their requests to it.
+ */
+final class PollingHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(PollingHandler.class);
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+
+  private final EngineServer engine;
+
+  PollingHandler(EngineServer engine) {
+    this.engine = engine;
+  }
+
+  EngineServer engine() {
+    return engine;
+  }
+
+  void handle(HttpExchange ex) {
+    String origin = ex.header("origin");
+    boolean originAllowed = engine.options().isOriginAllowed(origin, ex.header("host"));
+    if (origin != null && originAllowed) {
+      ex.setHeader("Access-Control-Allow-Origin", origin);
+      ex.setHeader("Vary", "Origin");
+      if (engine.options().allowCredentials()) {
+        ex.setHeader("Access-Control-Allow-Credentials", "true");
+      }
+    }
+    if ("OPTIONS".equals(ex.method())) {
+      preflight(ex, originAllowed);
+      return;
+    }
+    EngineRequest request = new EngineRequest(ex.headers(), ex.query(), ex.remoteAddress(), ex.url(),
+        ex.secure());
+    RequestError error = engine.check(request, ex.method(), false);
+    if (error != null) {
+      log.debug("{} {} refused: {}", ex.method(), ex.url(), error.message());
+      respondError(ex, error);
+      return;
+    }
+    String sid = request.query("sid");
+    if (sid == null) {
+      handshake(ex, request);
+      return;
+    }
+    EngineSession session = engine.session(sid);
+    if (session == null) {
+      respondError(ex, RequestError.UNKNOWN_SID);
+      return;
+    }
+    if (!(session.transport() instanceof PollingTransport polling)) {
+      respondError(ex, RequestError.BAD_REQUEST);
+      return;
+    }
+    switch (ex.method()) {
+      case "GET" -> poll(ex, session, polling);
+      case "POST" -> post(ex, session, polling);
+      default -> respondError(ex, RequestError.BAD_REQUEST);
+    }
+  }
+
+  private void preflight(HttpExchange ex, boolean originAllowed) {
+    if (!originAllowed) {
+      respondError(ex, RequestError.FORBIDDEN);
+      return;
+    }
+    ex.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    String headers = ex.header("access-control-request-headers");
+    if (headers != null) {
+      ex.setHeader("Access-Control-Allow-Headers", headers);
+    }
+    ex.setHeader("Access-Control-Max-Age", "86400");
+    ex.respond(204, null, new byte[0]);
+  }
+
+  private void handshake(HttpExchange ex, EngineRequest request) {
+    PollingTransport transport = new PollingTransport();
+    EngineSession session = engine.open(transport, request);
+    if (session == null) {
+      ex.respond(503, "text/plain", "server shutting down".getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    transport.attach(session);
+    transport.onGet(ex);
+  }
+
+  private void poll(HttpExchange ex, EngineSession session, PollingTransport polling) {
+    if (!polling.onGet(ex)) {
+      respondError(ex, RequestError.BAD_REQUEST);
+      session.close(CloseReason.TRANSPORT_ERROR, "a second GET arrived while one was waiting");
+    }
+  }
+
+  private void post(HttpExchange ex, EngineSession session, PollingTransport polling) {
+    int limit = engine.options().maxPayload();
+    if (!polling.beginPost()) {
+      respondError(ex, RequestError.BAD_REQUEST);
+      session.close(CloseReason.TRANSPORT_ERROR, "a second POST arrived while one was being read");
+      return;
+    }
+    byte[] body;
+    try {
+      if (ex.contentLength() > limit) {
+        throw new HttpExchange.BodyTooLargeException(ex.contentLength(), limit);
+      }
+      body = ex.readBody(limit);
+    } catch (HttpExchange.BodyTooLargeException e) {
+      ex.respond(413, "text/plain", "payload too large".getBytes(StandardCharsets.US_ASCII));
+      session.close(CloseReason.TRANSPORT_ERROR, e.getMessage());
+      return;
+    } catch (IOException e) {
+      respondError(ex, RequestError.BAD_REQUEST);
+      session.close(CloseReason.TRANSPORT_ERROR, "POST body unreadable: " + e.getMessage());
+      return;
+    } finally {
+      polling.endPost();
+    }
+    List<EnginePacket> packets;
+    try {
+      packets = EngineDecoder.decodePayload(new String(body, StandardCharsets.UTF_8));
+    } catch (ProtocolException e) {
+      respondError(ex, RequestError.BAD_REQUEST);
+      session.close(CloseReason.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    for (EnginePacket packet : packets) {
+      if (!session.isOpen()) {
+        break;
+      }
+      session.onPacket(polling, packet);
+    }
+    ex.respond(200, "text/html", OK);
+  }
+
+  private static void respondError(HttpExchange ex, RequestError error) {
+    ex.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8));
+  }
+}

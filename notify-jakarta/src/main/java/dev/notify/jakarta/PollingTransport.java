@@ -1,0 +1,129 @@
+package dev.notify.jakarta;
+
+import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.Transport;
+import dev.notify.core.protocol.EngineEncoder;
+import dev.notify.core.protocol.Frame;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Engine.IO over HTTP long-polling: each {@code GET} waits for frames and answers with them as one payload;
+ * {@code POST}s carry the client's packets (see {@link PollingHandler}). Holds at most one waiting {@code GET}.
+ * Thread-safe; responses are written outside the lock.
+ */
+final class PollingTransport implements Transport {
+
+  static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
+
+  private volatile EngineSession session;
+  private HttpExchange pendingGet;
+  private boolean posting;
+  private boolean closed;
+
+  void attach(EngineSession session) {
+    this.session = session;
+  }
+
+  EngineSession session() {
+    return session;
+  }
+
+  @Override
+  public String name() {
+    return "polling";
+  }
+
+  /**
+   * A {@code GET} arrived.
+   *
+   * @return {@code false} when another {@code GET} was already waiting (the caller refuses this one and closes
+   *     the session, as the spec says)
+   */
+  boolean onGet(HttpExchange get) {
+    // suspend first: once published as pendingGet, any thread may answer it
+    get.suspend(() -> {
+      synchronized (this) {
+        if (pendingGet != get) {
+          return;
+        }
+        pendingGet = null;
+      }
+      session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "poll closed prematurely");
+    });
+    boolean answerClose;
+    synchronized (this) {
+      if (pendingGet != null) {
+        return false;
+      }
+      answerClose = closed;
+      if (!closed) {
+        pendingGet = get;
+      }
+    }
+    if (answerClose) {
+      write(get, Frame.CLOSE.text());
+    } else {
+      session.onDrain(this);
+    }
+    return true;
+  }
+
+  /** Marks a {@code POST} as being read; {@code false} when another one is (the caller refuses it). */
+  synchronized boolean beginPost() {
+    if (posting) {
+      return false;
+    }
+    posting = true;
+    return true;
+  }
+
+  synchronized void endPost() {
+    posting = false;
+  }
+
+  @Override
+  public void send(List<Frame> frames) {
+    HttpExchange get;
+    synchronized (this) {
+      get = pendingGet;
+      pendingGet = null;
+    }
+    if (get == null) {
+      // the client went away between drain and send: the frames are lost with the connection
+      return;
+    }
+    write(get, EngineEncoder.encodePayload(frames));
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    // a client that asked to close gets its waiting poll released; otherwise the poll learns of the close
+    answerAndClose(reason == CloseReason.TRANSPORT_CLOSE ? Frame.NOOP : Frame.CLOSE);
+  }
+
+  @Override
+  public void discard() {
+    answerAndClose(Frame.NOOP);
+  }
+
+  private void answerAndClose(Frame answer) {
+    HttpExchange get;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      get = pendingGet;
+      pendingGet = null;
+    }
+    if (get != null) {
+      write(get, answer.text());
+    }
+  }
+
+  private static void write(HttpExchange get, String payload) {
+    get.respond(200, CONTENT_TYPE, payload.getBytes(StandardCharsets.UTF_8));
+  }
+}
