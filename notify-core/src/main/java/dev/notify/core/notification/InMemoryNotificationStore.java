@@ -1,0 +1,256 @@
+package dev.notify.core.notification;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link NotificationStore} in memory, for a single node: inboxes and the delivery queue live in this JVM
+ * and are lost with it. Same behaviour as the Redis store otherwise: atomic state changes, urgent jobs first,
+ * claimed jobs come back after their visibility timeout, per-user retention by count and age.
+ *
+ * <p>Thread-safe (one lock; every operation is short and in memory).
+ */
+public final class InMemoryNotificationStore implements NotificationStore {
+
+  /** Defaults to 1000: notifications kept per user; the oldest go first. */
+  public static final int DEFAULT_MAX_PER_USER = 1000;
+  /** Defaults to 30 days: notifications older than this leave the inbox. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(30);
+
+  private static final Comparator<DeliveryJob> DUE = Comparator.comparing(DeliveryJob::notBefore)
+      .thenComparing(DeliveryJob::id);
+
+  private final int maxPerUser;
+  private final Duration maxAge;
+  private final Map<String, NavigableMap<NotificationId, StoredNotification>> inboxes = new HashMap<>();
+  private final Map<Priority, PriorityQueue<DeliveryJob>> waiting = new EnumMap<>(Priority.class);
+  private final Map<String, Claimed> claimed = new LinkedHashMap<>();
+  private long handles;
+
+  private record Claimed(DeliveryJob job, Instant visibleAgain) {
+  }
+
+  /** With the default retention. */
+  public InMemoryNotificationStore() {
+    this(DEFAULT_MAX_PER_USER, DEFAULT_MAX_AGE);
+  }
+
+  /**
+   * @param maxPerUser notifications kept per user, &gt; 0
+   * @param maxAge how long notifications are kept, &gt; 0
+   */
+  public InMemoryNotificationStore(int maxPerUser, Duration maxAge) {
+    if (maxPerUser <= 0) {
+      throw new IllegalArgumentException("maxPerUser must be > 0, was " + maxPerUser);
+    }
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("maxAge must be > 0, was " + maxAge);
+    }
+    this.maxPerUser = maxPerUser;
+    this.maxAge = maxAge;
+    for (Priority priority : Priority.values()) {
+      waiting.put(priority, new PriorityQueue<>(DUE));
+    }
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> save(StoredNotification notification, boolean deliver) {
+    NavigableMap<NotificationId, StoredNotification> inbox =
+        inboxes.computeIfAbsent(notification.userId(), u -> new TreeMap<>());
+    inbox.put(notification.id(), notification);
+    while (inbox.size() > maxPerUser) {
+      inbox.pollFirstEntry();
+    }
+    if (deliver) {
+      waiting.get(notification.priority()).add(new DeliveryJob(notification.id(), notification.userId(),
+          notification.priority(), 1, notification.createdAt(), Long.toString(++handles)));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<StoredNotification> find(String userId, NotificationId id) {
+    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    return CompletableFuture.completedFuture(inbox == null ? null : inbox.get(id));
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId,
+      Collection<NotificationId> ids, Instant at) {
+    List<NotificationId> changed = new ArrayList<>();
+    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    if (inbox != null) {
+      for (NotificationId id : ids) {
+        StoredNotification n = inbox.get(id);
+        if (n != null && n.status() == NotificationStatus.PENDING) {
+          inbox.put(id, n.delivered(at));
+          changed.add(id);
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(changed);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<NotificationId>> markRead(String userId,
+      Collection<NotificationId> ids, Instant at) {
+    List<NotificationId> changed = new ArrayList<>();
+    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    if (inbox != null) {
+      for (NotificationId id : ids) {
+        StoredNotification n = inbox.get(id);
+        if (n != null && n.status() != NotificationStatus.READ) {
+          inbox.put(id, n.read(at));
+          changed.add(id);
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(changed);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<NotificationId>> markAllRead(String userId, Instant at) {
+    List<NotificationId> changed = new ArrayList<>();
+    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    if (inbox != null) {
+      for (Map.Entry<NotificationId, StoredNotification> e : inbox.entrySet()) {
+        if (e.getValue().status() != NotificationStatus.READ && !e.getValue().isExpired(at)) {
+          e.setValue(e.getValue().read(at));
+          changed.add(e.getKey());
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(changed);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<StoredNotification>> pending(String userId, NotificationId after,
+      int limit, Instant now) {
+    List<StoredNotification> result = new ArrayList<>();
+    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
+    if (inbox != null) {
+      for (StoredNotification n : (after == null ? inbox : inbox.tailMap(after, false)).values()) {
+        if (result.size() >= limit) {
+          break;
+        }
+        if (n.status() == NotificationStatus.PENDING && !n.isExpired(now)) {
+          result.add(n);
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(result);
+  }
+
+  @Override
+  public synchronized CompletableFuture<InboxPage> inbox(String userId, String cursor, int limit, Instant now) {
+    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
+    List<StoredNotification> items = new ArrayList<>();
+    String next = null;
+    if (inbox != null) {
+      NotificationId before = cursor == null ? null : NotificationId.parseOrNull(cursor);
+      NavigableMap<NotificationId, StoredNotification> view = before == null ? inbox.descendingMap()
+          : inbox.headMap(before, false).descendingMap();
+      for (StoredNotification n : view.values()) {
+        if (n.isExpired(now)) {
+          continue;
+        }
+        if (items.size() == limit) {
+          next = items.get(items.size() - 1).id().toString();
+          break;
+        }
+        items.add(n);
+      }
+    }
+    return CompletableFuture.completedFuture(new InboxPage(items, next));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Long> unreadCount(String userId, Instant now) {
+    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
+    long count = inbox == null ? 0 : inbox.values().stream()
+        .filter(n -> n.status() != NotificationStatus.READ && !n.isExpired(now)).count();
+    return CompletableFuture.completedFuture(count);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<DeliveryJob>> claim(String consumer, int max, Duration visibility,
+      Instant now) {
+    for (Iterator<Claimed> it = claimed.values().iterator(); it.hasNext(); ) {
+      Claimed c = it.next();
+      if (!now.isBefore(c.visibleAgain())) {
+        it.remove();
+        waiting.get(c.job().priority()).add(c.job());
+      }
+    }
+    List<DeliveryJob> jobs = new ArrayList<>();
+    for (Priority priority : Priority.values()) {
+      PriorityQueue<DeliveryJob> queue = waiting.get(priority);
+      while (jobs.size() < max && !queue.isEmpty() && !queue.peek().notBefore().isAfter(now)) {
+        DeliveryJob job = queue.poll();
+        claimed.put(job.handle(), new Claimed(job, now.plus(visibility)));
+        jobs.add(job);
+      }
+    }
+    return CompletableFuture.completedFuture(jobs);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> complete(DeliveryJob job) {
+    claimed.remove(job.handle());
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore) {
+    claimed.remove(job.handle());
+    waiting.get(job.priority()).add(new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() + 1,
+        notBefore, Long.toString(++handles)));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized long queueDepth() {
+    long depth = claimed.size();
+    for (PriorityQueue<DeliveryJob> queue : waiting.values()) {
+      depth += queue.size();
+    }
+    return depth;
+  }
+
+  /** The inbox with notifications past the retention age removed. */
+  private NavigableMap<NotificationId, StoredNotification> retained(String userId, Instant now) {
+    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    if (inbox == null) {
+      return null;
+    }
+    Instant oldest = now.minus(maxAge);
+    while (!inbox.isEmpty() && inbox.firstEntry().getValue().createdAt().isBefore(oldest)) {
+      inbox.pollFirstEntry();
+    }
+    if (inbox.isEmpty()) {
+      inboxes.remove(userId);
+      return null;
+    }
+    return inbox;
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryNotificationStore{maxPerUser=" + maxPerUser + ", maxAge=" + maxAge + '}';
+  }
+}

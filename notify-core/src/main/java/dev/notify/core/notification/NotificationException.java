@@ -1,0 +1,15 @@
+package dev.notify.core.notification;
+
+/** A notification could not be accepted or processed: the backlog is full, or the store failed. */
+public class NotificationException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  public NotificationException(String message) {
+    super(message);
+  }
+
+  public NotificationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
