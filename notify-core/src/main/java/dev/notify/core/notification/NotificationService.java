@@ -110,6 +110,7 @@ public final class NotificationService implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean claiming = new AtomicBoolean();
   private final AtomicBoolean woken = new AtomicBoolean();
+  private final AtomicBoolean claimAgain = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledFuture<?> poller;
 
@@ -300,7 +301,11 @@ public final class NotificationService implements AutoCloseable {
   }
 
   private void claimJobs() {
-    if (closed.get() || !claiming.compareAndSet(false, true)) {
+    if (closed.get()) {
+      return;
+    }
+    if (!claiming.compareAndSet(false, true)) {
+      claimAgain.set(true);
       return;
     }
     int room = maxInFlight - inFlight.get();
@@ -318,6 +323,7 @@ public final class NotificationService implements AutoCloseable {
     claimed.whenComplete((jobs, error) -> {
       claiming.set(false);
       if (error != null) {
+        claimAgain.set(false);
         log.warn("claiming delivery jobs failed: {}", unwrap(error).toString());
         return;
       }
@@ -330,7 +336,7 @@ public final class NotificationService implements AutoCloseable {
           }
         });
       }
-      if (jobs.size() == Math.min(room, 100)) {
+      if (claimAgain.getAndSet(false) || jobs.size() == Math.min(room, 100)) {
         wake();
       }
     });
