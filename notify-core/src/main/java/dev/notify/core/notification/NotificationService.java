@@ -330,7 +330,9 @@ public final class NotificationService implements AutoCloseable {
       for (DeliveryJob job : jobs) {
         inFlight.incrementAndGet();
         deliver(job).whenComplete((v, e) -> {
-          inFlight.decrementAndGet();
+          if (inFlight.getAndDecrement() == maxInFlight) {
+            wake();
+          }
           if (e != null) {
             log.warn("delivery of {} to user {} failed: {}", job.id(), job.userId(), unwrap(e).toString());
           }
