@@ -163,7 +163,10 @@ final class WebSocketTransport implements Transport, SendHandler {
     if (closed.compareAndSet(false, true)) {
       EngineSession s = session;
       if (s != null) {
+        // 1009 and 1011 are failures, not a goodbye: the container closes with them when a frame is too large
+        // (Tyrus: 1011 "Buffer overflow." for a frame over its incoming buffer, maxPayload + 1 KiB)
         CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
+            || code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
             ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
         s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
             : " " + reason));
