@@ -126,9 +126,10 @@ final class WebSocketTransport implements Transport, SendHandler {
     if (s == null) {
       return;
     }
-    if (text.length() > maxPayload) {
-      s.close(CloseReason.TRANSPORT_ERROR, "message of " + text.length() + " characters exceeds maxPayload "
-          + maxPayload);
+    // maxPayload counts bytes, as in Engine.IO: a char is up to 3 bytes of UTF-8, so count them when it matters
+    long bytes = text.length() * 3L <= maxPayload ? text.length() : utf8Length(text);
+    if (bytes > maxPayload) {
+      s.close(CloseReason.TRANSPORT_ERROR, "message of " + bytes + " bytes exceeds maxPayload " + maxPayload);
       return;
     }
     EnginePacket packet;
@@ -139,6 +140,16 @@ final class WebSocketTransport implements Transport, SendHandler {
       return;
     }
     s.onPacket(this, packet);
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      // a surrogate pair is 4 bytes: 2 per char
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+    }
+    return bytes;
   }
 
   void onBinary(byte[] data) {
@@ -152,7 +163,10 @@ final class WebSocketTransport implements Transport, SendHandler {
     if (closed.compareAndSet(false, true)) {
       EngineSession s = session;
       if (s != null) {
+        // 1009 and 1011 are failures, not a goodbye: the container closes with them when a frame is too large
+        // (Tyrus: 1011 "Buffer overflow." for a frame over its incoming buffer, maxPayload + 1 KiB)
         CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
+            || code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
             ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
         s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
             : " " + reason));

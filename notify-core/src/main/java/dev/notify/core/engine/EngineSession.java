@@ -166,7 +166,9 @@ public final class EngineSession {
       cancelTimers();
     }
     server.remove(this);
-    if (reason == CloseReason.TRANSPORT_CLOSE || reason == CloseReason.FORCED_CLOSE
+    // routine closes at DEBUG; a forced close that carries a detail is the server enforcing a rule on the client
+    // (no namespace joined within connectTimeout), a fault worth its INFO line like a parse error
+    if (reason == CloseReason.TRANSPORT_CLOSE || (reason == CloseReason.FORCED_CLOSE && detail == null)
         || reason == CloseReason.SERVER_SHUTTING_DOWN) {
       log.debug("sid={} closed: {}{}", id, reason, detail == null ? "" : " (" + detail + ")");
     } else {
