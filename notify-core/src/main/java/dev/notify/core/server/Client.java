@@ -11,7 +11,9 @@ import dev.notify.core.protocol.SocketPacket;
 import dev.notify.core.protocol.SocketPacketDecoder;
 import dev.notify.core.protocol.SocketPacketType;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ final class Client implements EngineSession.Listener {
   private final SocketPacketDecoder decoder;
   private volatile ServerSocket[] sockets = NONE;
   private volatile ScheduledFuture<?> connectTimer;
+  /** Namespaces whose CONNECT is being handled; guarded by this. */
+  private Set<String> connecting;
 
   Client(NotifyServer server, EngineSession session) {
     this.server = server;
@@ -104,7 +108,7 @@ final class Client implements EngineSession.Listener {
   private void route(SocketPacket packet) {
     ServerSocket socket = find(packet.namespace());
     if (packet.type() == SocketPacketType.CONNECT) {
-      if (socket != null) {
+      if (socket != null || !beginConnect(packet.namespace())) {
         session.close(CloseReason.PARSE_ERROR, "second CONNECT to " + packet.namespace());
         return;
       }
@@ -172,7 +176,8 @@ final class Client implements EngineSession.Listener {
   }
 
   private void onAccepted(Namespace namespace, ServerSocket socket) {
-    if (!session.isOpen() || find(namespace.name()) != null) {
+    endConnect(namespace.name());
+    if (!session.isOpen()) {
       return;
     }
     socket.markConnected();
@@ -186,6 +191,7 @@ final class Client implements EngineSession.Listener {
   }
 
   private void connectError(String namespace, String message, Object data) {
+    endConnect(namespace);
     ObjectNode error = server.mapper().createObjectNode().put("message", message == null ? "" : message);
     if (data != null) {
       try {
@@ -213,11 +219,26 @@ final class Client implements EngineSession.Listener {
     }
   }
 
+  /** {@code false} when a CONNECT to this namespace is already being handled. */
+  private synchronized boolean beginConnect(String namespace) {
+    if (connecting == null) {
+      connecting = new HashSet<>(2);
+    }
+    return connecting.add(namespace);
+  }
+
+  private synchronized void endConnect(String namespace) {
+    if (connecting != null) {
+      connecting.remove(namespace);
+    }
+  }
+
   // ---- sockets of this connection ----
 
+  /** The connected socket of a namespace; one that is disconnecting no longer counts. */
   private ServerSocket find(String namespace) {
     for (ServerSocket socket : sockets) {
-      if (socket.namespace().name().equals(namespace)) {
+      if (socket.connected() && socket.namespace().name().equals(namespace)) {
         return socket;
       }
     }
