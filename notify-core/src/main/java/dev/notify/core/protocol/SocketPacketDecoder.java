@@ -93,10 +93,13 @@ public final class SocketPacketDecoder {
     validate(type, ackId, data);
 
     SocketPacket packet = new SocketPacket(type, namespace, ackId, data);
+    if (type.isBinary()) {
+      // also with 0 attachments announced: a placeholder must not stay unresolved in the payload
+      checkPlaceholders(data, count);
+    }
     if (count == 0) {
       return packet;
     }
-    checkPlaceholders(data, count);
     pending = packet;
     expected = count;
     attachments = new ArrayList<>(count);
@@ -186,7 +189,12 @@ public final class SocketPacketDecoder {
     if (isPlaceholder(node)) {
       JsonNode num = node.get("num");
       if (!num.canConvertToInt() || num.intValue() < 0 || num.intValue() >= count) {
-        throw new ProtocolException("illegal attachments: placeholder " + num + " out of range 0.." + (count - 1));
+        throw new ProtocolException("illegal attachments: placeholder " + num + (count == 0
+            ? " but no attachment announced" : " out of range 0.." + (count - 1)));
+      }
+      if (seen.get(num.intValue())) {
+        // a duplicate would leave another attachment unreferenced; say so rather than "N announced, N found"
+        throw new ProtocolException("illegal attachments: placeholder " + num + " used twice");
       }
       seen.set(num.intValue());
       return found + 1;
