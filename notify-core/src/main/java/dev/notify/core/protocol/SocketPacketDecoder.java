@@ -22,6 +22,10 @@ import java.util.Set;
  * invalid JSON, payloads of the wrong shape, reserved event names, placeholders that do not match the announced
  * attachments, and attachments out of turn all raise {@link ProtocolException}.
  *
+ * <p>After a {@link ProtocolException} the decoder stays usable: a rejected packet leaves nothing pending, and a
+ * text packet rejected while attachments are awaited leaves the packet under reconstruction waiting for them, as
+ * in the reference parser.
+ *
  * <p>Not thread-safe: one instance per connection, fed by one thread at a time.
  */
 public final class SocketPacketDecoder {
