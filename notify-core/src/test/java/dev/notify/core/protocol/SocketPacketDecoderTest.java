@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import dev.notify.core.protocol.SocketSpecExamples.Example;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -221,6 +222,36 @@ class SocketPacketDecoderTest {
       assertThat(next).as("after %s", wire)
           .isEqualTo(new SocketPacket(SocketPacketType.EVENT, "/admin", 5, SocketSpecExamples.parse("[\"ok\",1]")));
     });
+  }
+
+  @Test
+  void randomGarbageRaisesNothingButProtocolException() {
+    long seed = Long.getLong("notify.test.seed", System.nanoTime());
+    Random random = new Random(seed);
+    String[] pieces = {"0", "1", "2", "3", "4", "5", "6", "7", "9", "12", "-", "/", "/admin", ",", "[", "]", "{",
+        "}", "\"", "\"a\"", "_placeholder", "\"_placeholder\":true", "\"num\":", "0", "1", "-1", ":", "true",
+        "null", "1e999", "9999999999999999999", "\\", "\u001e", "😀", " ", "x", "[[[[[[[[", "]]]]]]]]", "connect"};
+    for (int i = 0; i < 10_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int length = random.nextInt(12);
+      for (int j = 0; j < length; j++) {
+        sb.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String wire = sb.toString();
+      try {
+        decoder.decode(wire);
+        while (decoder.awaitsAttachments() && random.nextInt(4) != 0) {
+          decoder.decode(new byte[random.nextInt(3)]);
+        }
+        if (decoder.awaitsAttachments() && random.nextBoolean()) {
+          decoder.decode("2[\"x\"]");
+        }
+      } catch (ProtocolException expected) {
+        // the only exception allowed
+      } catch (RuntimeException e) {
+        throw new AssertionError("seed " + seed + " (rerun with -Dnotify.test.seed=" + seed + "): " + wire, e);
+      }
+    }
   }
 
   @Test
