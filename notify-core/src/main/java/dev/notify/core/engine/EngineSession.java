@@ -242,7 +242,16 @@ public final class EngineSession {
 
   /** A packet arrived on a transport. */
   public void onPacket(Transport from, EnginePacket packet) {
-    if (from != transport) {
+    boolean current;
+    synchronized (this) {
+      // as the reference server, a closing or closed session reads nothing more: a polling payload can hold
+      // packets after a close packet, and they must not reach the listener after onClose
+      if (state != State.OPEN) {
+        return;
+      }
+      current = from == transport; // read under the lock: an upgrade replaces the transport
+    }
+    if (!current) {
       onUpgradePacket(from, packet);
       return;
     }

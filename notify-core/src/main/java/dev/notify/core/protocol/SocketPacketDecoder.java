@@ -22,6 +22,10 @@ import java.util.Set;
  * invalid JSON, payloads of the wrong shape, reserved event names, placeholders that do not match the announced
  * attachments, and attachments out of turn all raise {@link ProtocolException}.
  *
+ * <p>After a {@link ProtocolException} the decoder stays usable: a rejected packet leaves nothing pending, and a
+ * text packet rejected while attachments are awaited leaves the packet under reconstruction waiting for them, as
+ * in the reference parser.
+ *
  * <p>Not thread-safe: one instance per connection, fed by one thread at a time.
  */
 public final class SocketPacketDecoder {
@@ -93,10 +97,13 @@ public final class SocketPacketDecoder {
     validate(type, ackId, data);
 
     SocketPacket packet = new SocketPacket(type, namespace, ackId, data);
+    if (type.isBinary()) {
+      // also with 0 attachments announced: a placeholder must not stay unresolved in the payload
+      checkPlaceholders(data, count);
+    }
     if (count == 0) {
       return packet;
     }
-    checkPlaceholders(data, count);
     pending = packet;
     expected = count;
     attachments = new ArrayList<>(count);
@@ -186,7 +193,12 @@ public final class SocketPacketDecoder {
     if (isPlaceholder(node)) {
       JsonNode num = node.get("num");
       if (!num.canConvertToInt() || num.intValue() < 0 || num.intValue() >= count) {
-        throw new ProtocolException("illegal attachments: placeholder " + num + " out of range 0.." + (count - 1));
+        throw new ProtocolException("illegal attachments: placeholder " + num + (count == 0
+            ? " but no attachment announced" : " out of range 0.." + (count - 1)));
+      }
+      if (seen.get(num.intValue())) {
+        // a duplicate would leave another attachment unreferenced; say so rather than "N announced, N found"
+        throw new ProtocolException("illegal attachments: placeholder " + num + " used twice");
       }
       seen.set(num.intValue());
       return found + 1;

@@ -1,0 +1,105 @@
+package dev.notify.core.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.core.protocol.SocketPacketEncoder;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A hand-written {@link AdapterNamespace} for adapter tests: sockets are {@link RecordingSocket}s added by the
+ * test, handlers run inline, and it counts how often the adapter scans every socket.
+ */
+final class FakeNamespace implements AdapterNamespace {
+
+  private final String name;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final SocketPacketEncoder encoder = new SocketPacketEncoder(mapper);
+  private final Map<String, RecordingSocket> sockets = new LinkedHashMap<>();
+  private final AtomicLong ackIds = new AtomicLong(100);
+  private final AtomicInteger fullScans = new AtomicInteger();
+  final List<JsonNode> serverSideEmits = new ArrayList<>();
+  Adapter adapter;
+
+  FakeNamespace(String name) {
+    this.name = name;
+  }
+
+  /** A namespace with an {@link InMemoryAdapter}. */
+  static FakeNamespace withInMemoryAdapter(String name) {
+    FakeNamespace namespace = new FakeNamespace(name);
+    namespace.adapter = new InMemoryAdapter(namespace);
+    return namespace;
+  }
+
+  /** Connects a new socket to this namespace (it is in no room yet). */
+  RecordingSocket connect(String id) {
+    RecordingSocket socket = new RecordingSocket(id, this);
+    sockets.put(id, socket);
+    return socket;
+  }
+
+  /** The socket leaves the namespace, as a disconnected socket does after {@code delAll}. */
+  void remove(RecordingSocket socket) {
+    sockets.remove(socket.id());
+  }
+
+  /** How often the adapter asked for every socket of the namespace. */
+  int fullScans() {
+    return fullScans.get();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public LocalSocket socket(String id) {
+    return sockets.get(id);
+  }
+
+  @Override
+  public Collection<? extends LocalSocket> sockets() {
+    fullScans.incrementAndGet();
+    return sockets.values();
+  }
+
+  @Override
+  public SocketPacketEncoder encoder() {
+    return encoder;
+  }
+
+  @Override
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  @Override
+  public long nextAckId() {
+    return ackIds.getAndIncrement();
+  }
+
+  @Override
+  public Executor executor() {
+    return Runnable::run;
+  }
+
+  @Override
+  public ScheduledExecutorService scheduler() {
+    throw new UnsupportedOperationException("the in-memory adapter needs no scheduler");
+  }
+
+  @Override
+  public void onServerSideEmit(JsonNode args, Consumer<Object> reply) {
+    serverSideEmits.add(args);
+  }
+}
