@@ -98,7 +98,14 @@ public final class BroadcastOperator implements EmitterOperator {
   public void emit(String event, Object... args) {
     Namespace.checkEvent(event);
     Objects.requireNonNull(args, "args");
-    namespace.adapter().broadcast(new BroadcastPacket(event, args), options());
+    BroadcastOptions options = options();
+    RecoveryStore recovery = namespace.server().recovery();
+    if (recovery != null && !volatileFlag) {
+      // recovery: the event is kept with its offset, which it carries to the clients as its last argument
+      String offset = recovery.append(namespace.name(), options, event, args);
+      args = InMemoryRecoveryStore.withOffset(args, offset);
+    }
+    namespace.adapter().broadcast(new BroadcastPacket(event, args), options);
   }
 
   /**

@@ -136,6 +136,7 @@ final class Client implements EngineSession.Listener {
 
   private void connect(String name, JsonNode auth) {
     if (!session.isOpen()) {
+      endConnect(name);
       return;
     }
     Namespace namespace = server.namespaceFor(name);
@@ -152,13 +153,40 @@ final class Client implements EngineSession.Listener {
       connectError(name, "Namespace unavailable", null);
       return;
     }
+    RecoveryStore recovery = server.recovery();
+    if (recovery != null && auth != null && auth.path("pid").isTextual() && auth.path("offset").isTextual()) {
+      recovery.restore(name, auth.get("pid").textValue(), auth.get("offset").textValue())
+          .whenComplete((restored, error) -> executor.execute(() -> {
+            if (error != null) {
+              log.warn("sid={} nsp={}: session recovery failed, connecting afresh: {}", session.id(), name,
+                  error.toString());
+            }
+            connect(namespace, auth, error == null ? restored : null);
+          }));
+      return;
+    }
+    connect(namespace, auth, null);
+  }
+
+  private void connect(Namespace namespace, JsonNode auth, RecoveryStore.Restored restored) {
+    String name = namespace.name();
+    if (!session.isOpen()) {
+      endConnect(name);
+      return;
+    }
     Handshake handshake = new Handshake(session.request(), auth, server.clock().millis());
-    ServerSocket socket = new ServerSocket(SessionIds.next(), namespace, this, handshake);
+    String pid = server.recovery() == null ? null : restored != null ? restored.session().pid() : SessionIds.next();
+    String id = restored != null ? restored.session().socketId() : SessionIds.next();
+    ServerSocket socket = new ServerSocket(id, namespace, this, handshake, pid, restored != null);
+    if (restored != null && server.options().skipMiddlewaresOnRecovery()) {
+      onAccepted(namespace, socket, restored);
+      return;
+    }
     MiddlewareChain.run(namespace.middlewares(), (m, next) -> m.handle(socket, next), executor,
         new MiddlewareChain.Outcome() {
           @Override
           public void accepted() {
-            onAccepted(namespace, socket);
+            onAccepted(namespace, socket, restored);
           }
 
           @Override
@@ -175,7 +203,7 @@ final class Client implements EngineSession.Listener {
         });
   }
 
-  private void onAccepted(Namespace namespace, ServerSocket socket) {
+  private void onAccepted(Namespace namespace, ServerSocket socket, RecoveryStore.Restored restored) {
     endConnect(namespace.name());
     if (!session.isOpen()) {
       return;
@@ -183,10 +211,26 @@ final class Client implements EngineSession.Listener {
     socket.markConnected();
     add(socket);
     namespace.add(socket);
+    if (restored != null) {
+      socket.data().putAll(restored.session().data());
+      namespace.adapter().addAll(socket, restored.session().rooms());
+    }
     cancelConnectTimer();
     ObjectNode answer = server.mapper().createObjectNode().put("sid", socket.id());
+    if (socket.pid() != null) {
+      answer.put("pid", socket.pid());
+    }
     send(server.encoder().encode(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ACK, answer), false);
-    log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+    if (restored != null) {
+      for (RecoveryStore.Missed missed : restored.missed()) {
+        send(server.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, missed.event(), missed.args()),
+            false);
+      }
+      log.debug("sid={} socket={} recovered in {} with {} missed events", session.id(), socket.id(),
+          namespace.name(), restored.missed().size());
+    } else {
+      log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+    }
     namespace.fireConnection(socket);
   }
 

@@ -72,6 +72,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private final SocketPacketEncoder encoder;
   private final AdapterFactory adapterFactory;
   private final Clock clock;
+  private final RecoveryStore recovery;
   private final EngineServer engine;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final List<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
@@ -80,7 +81,8 @@ public final class NotifyServer implements Emitter, AutoCloseable {
 
   private NotifyServer(Builder b) {
     this.builder = b.copy();
-    this.options = new ServerOptions(b.engine.build(), b.connectTimeout);
+    this.options = new ServerOptions(b.engine.build(), b.connectTimeout, b.maxDisconnectionDuration,
+        b.skipMiddlewaresOnRecovery);
     this.ownsExecutor = b.executor == null;
     this.executor = ownsExecutor ? defaultExecutor() : b.executor;
     this.ownsScheduler = b.scheduler == null;
@@ -89,6 +91,8 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     this.encoder = new SocketPacketEncoder(mapper);
     this.adapterFactory = b.adapterFactory;
     this.clock = b.clock;
+    this.recovery = b.maxDisconnectionDuration == null ? null
+        : b.recoveryStore != null ? b.recoveryStore : new InMemoryRecoveryStore(b.maxDisconnectionDuration, clock);
     this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session));
     this.main = of("/");
     log.info("notify server started: {}", options);
@@ -324,6 +328,11 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return clock;
   }
 
+  /** The recovery store, or {@code null} when connection state recovery is off. */
+  RecoveryStore recovery() {
+    return recovery;
+  }
+
   private static ExecutorService defaultExecutor() {
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -364,6 +373,9 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     private ObjectMapper mapper;
     private AdapterFactory adapterFactory = InMemoryAdapter.factory();
     private Clock clock = Clock.systemUTC();
+    private Duration maxDisconnectionDuration;
+    private boolean skipMiddlewaresOnRecovery = true;
+    private RecoveryStore recoveryStore;
 
     private Builder() {
     }
@@ -377,6 +389,9 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       b.mapper = mapper;
       b.adapterFactory = adapterFactory;
       b.clock = clock;
+      b.maxDisconnectionDuration = maxDisconnectionDuration;
+      b.skipMiddlewaresOnRecovery = skipMiddlewaresOnRecovery;
+      b.recoveryStore = recoveryStore;
       return b;
     }
 
@@ -471,13 +486,49 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return this;
     }
 
+    /**
+     * Turns on connection state recovery (Socket.IO 4.6+, used by {@code socket.io-client} 4.6+ by itself): the
+     * CONNECT answer carries a private session id, every event without ack an offset (as its last argument), and
+     * a client that comes back within {@code maxDisconnectionDuration} (Socket.IO's default is 2 min) gets its
+     * socket id, rooms and data back with every event it missed; {@link Socket#recovered()} is then true. Events
+     * are kept that long, so memory grows with the event rate. Off by default.
+     */
+    public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
+      Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
+      if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
+        throw new IllegalArgumentException("maxDisconnectionDuration must be > 0, was " + maxDisconnectionDuration);
+      }
+      this.maxDisconnectionDuration = maxDisconnectionDuration;
+      return this;
+    }
+
+    /** Whether a recovered connection skips the connection middlewares. Defaults to {@code true}, as Socket.IO. */
+    public Builder skipMiddlewaresOnRecovery(boolean skip) {
+      this.skipMiddlewaresOnRecovery = skip;
+      return this;
+    }
+
+    /**
+     * Where recovery keeps events and sessions. Defaults to an {@link InMemoryRecoveryStore}: clients recover
+     * only on the node they left; a shared store (notify-redis) lets them come back anywhere.
+     */
+    public Builder recoveryStore(RecoveryStore recoveryStore) {
+      this.recoveryStore = Objects.requireNonNull(recoveryStore, "recoveryStore");
+      return this;
+    }
+
     /** The clock of handshake times. Defaults to the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /** @throws IllegalStateException when a recovery store is given without connection state recovery */
     public NotifyServer build() {
+      if (recoveryStore != null && maxDisconnectionDuration == null) {
+        throw new IllegalStateException("recoveryStore is set but connection state recovery is off: call "
+            + "connectionStateRecovery(maxDisconnectionDuration) too");
+      }
       return new NotifyServer(this);
     }
   }

@@ -14,12 +14,20 @@ public final class ServerOptions {
   /** Defaults to 45 s: how long a new connection may take to join a namespace. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(45);
 
+  /** Defaults to 2 min: how long a disconnected client may take to come back with its state, when recovery is on. */
+  public static final Duration DEFAULT_MAX_DISCONNECTION_DURATION = Duration.ofMinutes(2);
+
   private final EngineOptions engine;
   private final Duration connectTimeout;
+  private final Duration maxDisconnectionDuration;
+  private final boolean skipMiddlewaresOnRecovery;
 
-  ServerOptions(EngineOptions engine, Duration connectTimeout) {
+  ServerOptions(EngineOptions engine, Duration connectTimeout, Duration maxDisconnectionDuration,
+      boolean skipMiddlewaresOnRecovery) {
     this.engine = engine;
     this.connectTimeout = connectTimeout;
+    this.maxDisconnectionDuration = maxDisconnectionDuration;
+    this.skipMiddlewaresOnRecovery = skipMiddlewaresOnRecovery;
   }
 
   /** The Engine.IO options: path, heartbeat, payload limit, buffering, origins. */
@@ -32,8 +40,25 @@ public final class ServerOptions {
     return connectTimeout;
   }
 
+  /** Whether connection state recovery is on. */
+  public boolean connectionStateRecovery() {
+    return maxDisconnectionDuration != null;
+  }
+
+  /** How long a disconnected client may take to come back with its state; {@code null} when recovery is off. */
+  public Duration maxDisconnectionDuration() {
+    return maxDisconnectionDuration;
+  }
+
+  /** Whether a recovered connection skips the connection middlewares (they accepted it before). */
+  public boolean skipMiddlewaresOnRecovery() {
+    return skipMiddlewaresOnRecovery;
+  }
+
   @Override
   public String toString() {
-    return "ServerOptions{engine=" + engine + ", connectTimeout=" + connectTimeout + '}';
+    return "ServerOptions{engine=" + engine + ", connectTimeout=" + connectTimeout
+        + ", connectionStateRecovery=" + (maxDisconnectionDuration == null ? "off"
+        : maxDisconnectionDuration + (skipMiddlewaresOnRecovery ? " (skips middlewares)" : "")) + '}';
   }
 }

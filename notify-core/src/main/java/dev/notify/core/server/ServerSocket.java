@@ -3,6 +3,7 @@ package dev.notify.core.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.notify.core.adapter.AckListener;
+import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
 import dev.notify.core.protocol.Frame;
@@ -35,17 +36,30 @@ final class ServerSocket implements Socket, LocalSocket {
   private final Namespace namespace;
   private final Client client;
   private final Handshake handshake;
+  private final String pid;
+  private final boolean recovered;
   private final AtomicBoolean connected = new AtomicBoolean();
   private volatile Map<String, Object> data;
   private volatile Handlers handlers = Handlers.EMPTY;
   /** guarded by this */
   private Map<Long, AckListener> acks;
 
-  ServerSocket(String id, Namespace namespace, Client client, Handshake handshake) {
+  /**
+   * @param pid the private session id of connection state recovery, or {@code null} when it is off
+   * @param recovered whether this socket takes back a disconnected session
+   */
+  ServerSocket(String id, Namespace namespace, Client client, Handshake handshake, String pid, boolean recovered) {
     this.id = id;
     this.namespace = namespace;
     this.client = client;
     this.handshake = handshake;
+    this.pid = pid;
+    this.recovered = recovered;
+  }
+
+  /** The private session id of connection state recovery, or {@code null}. */
+  String pid() {
+    return pid;
   }
 
   @Override
@@ -89,7 +103,7 @@ final class ServerSocket implements Socket, LocalSocket {
 
   @Override
   public boolean recovered() {
-    return false;
+    return recovered;
   }
 
   @Override
@@ -126,6 +140,13 @@ final class ServerSocket implements Socket, LocalSocket {
   void emit(String event, Object[] args, boolean volatileFlag) {
     Namespace.checkEvent(event);
     Objects.requireNonNull(args, "args");
+    RecoveryStore recovery = namespace.server().recovery();
+    if (recovery != null && !volatileFlag) {
+      // kept for this socket's private room, so a recovered session gets it again
+      String offset = recovery.append(namespace.name(), new BroadcastOptions(Set.of(id), Set.of(), false, false,
+          true, null), event, args);
+      args = InMemoryRecoveryStore.withOffset(args, offset);
+    }
     List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args);
     if (connected()) {
       client.send(frames, volatileFlag);
@@ -404,6 +425,7 @@ final class ServerSocket implements Socket, LocalSocket {
     for (Consumer<DisconnectReason> handler : h.disconnecting) {
       runHandler(handler, reason, "disconnecting");
     }
+    saveForRecovery(reason);
     namespace.adapter().delAll(this);
     namespace.remove(this);
     client.remove(this);
@@ -418,6 +440,24 @@ final class ServerSocket implements Socket, LocalSocket {
     log.debug("socket={} nsp={} disconnected: {}", id, namespace.name(), reason);
     for (Consumer<DisconnectReason> handler : h.disconnect) {
       runHandler(handler, reason, "disconnect");
+    }
+  }
+
+  /** Keeps the session for its client to take back, when it left by accident (not by a namespace disconnect). */
+  private void saveForRecovery(DisconnectReason reason) {
+    RecoveryStore recovery = namespace.server().recovery();
+    if (recovery == null || pid == null || reason == DisconnectReason.SERVER_NAMESPACE_DISCONNECT
+        || reason == DisconnectReason.CLIENT_NAMESPACE_DISCONNECT) {
+      return;
+    }
+    Set<String> rooms = new java.util.HashSet<>(rooms());
+    rooms.remove(id);
+    try {
+      recovery.saveSession(new RecoveryStore.Session(namespace.name(), pid, id, rooms,
+          data == null ? Map.of() : Map.copyOf(data), namespace.server().clock().instant()),
+          namespace.server().options().maxDisconnectionDuration());
+    } catch (RuntimeException e) {
+      log.warn("socket={} nsp={}: could not save the session for recovery", id, namespace.name(), e);
     }
   }
 

@@ -1,0 +1,60 @@
+package dev.notify.core.server;
+
+import dev.notify.core.adapter.BroadcastOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Keeps what connection state recovery needs (Socket.IO 4.6+): the events recently sent, each with an offset,
+ * and the sessions of sockets that disconnected, so a client that comes back within
+ * {@code maxDisconnectionDuration} gets its id, rooms and data back with every event it missed.
+ * {@link InMemoryRecoveryStore} serves one node; a shared store (notify-redis) lets the client come back on
+ * another node. Thread-safe.
+ */
+public interface RecoveryStore {
+
+  /** A disconnected socket's state, kept for its client to take back. */
+  record Session(String namespace, String pid, String socketId, Set<String> rooms, Map<String, Object> data,
+      Instant disconnectedAt) {
+    public Session {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(pid, "pid");
+      Objects.requireNonNull(socketId, "socketId");
+      rooms = Set.copyOf(rooms);
+      data = Map.copyOf(data);
+      Objects.requireNonNull(disconnectedAt, "disconnectedAt");
+    }
+  }
+
+  /** An event the client missed: its name and arguments, the offset last. */
+  record Missed(String event, Object[] args) {
+  }
+
+  /** A session taken back, with the events its socket missed, in order. */
+  record Restored(Session session, List<Missed> missed) {
+    public Restored {
+      missed = List.copyOf(missed);
+    }
+  }
+
+  /**
+   * Records an event sent to the sockets {@code targets} selects in {@code namespace}, and returns its offset,
+   * which the event carries to the client as its last argument. Called on the emitting thread, before the
+   * event is sent: keep it quick.
+   */
+  String append(String namespace, BroadcastOptions targets, String event, Object[] args);
+
+  /** Keeps a disconnected socket's session for {@code ttl}. */
+  void saveSession(Session session, Duration ttl);
+
+  /**
+   * Takes a session back (once) with the events it missed after {@code offset}; completes with {@code null}
+   * when the session is unknown or expired, or the offset is no longer known: the client then starts afresh.
+   */
+  CompletableFuture<Restored> restore(String namespace, String pid, String offset);
+}
