@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A WebSocket client (the JDK's) that speaks Engine.IO and Socket.IO by hand, for what the Java Socket.IO client
  * will not do, such as leaving a ping unanswered. It records every text frame it receives, sends only what the
- * test tells it to, and records how the server closed the connection. It answers WebSocket pings and the close
- * frame (the JDK does that by itself), never Engine.IO pings.
+ * test tells it to (and Engine.IO pongs while {@link #answerPings} is on), and records how the server closed the
+ * connection. The JDK answers WebSocket pings and the close frame by itself.
  */
 final class RawClient implements AutoCloseable {
 
@@ -22,6 +22,10 @@ final class RawClient implements AutoCloseable {
   private final Recorder<String> frames = new Recorder<>();
   private final CompletableFuture<Closed> closed = new CompletableFuture<>();
   private final WebSocket ws;
+  private final Object sending = new Object();
+  /** guarded by sending: the last send, so that sends never overlap (the JDK refuses that) */
+  private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+  private volatile boolean answerPings;
 
   private RawClient(URI uri) {
     this.ws = Await.result(HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new Listener()));
@@ -44,7 +48,19 @@ final class RawClient implements AutoCloseable {
 
   /** Sends a text frame, waiting until it is written. */
   void send(String text) {
-    Await.result(ws.sendText(text, true));
+    Await.result(enqueue(text));
+  }
+
+  private CompletableFuture<?> enqueue(String text) {
+    synchronized (sending) {
+      tail = tail.thenCompose(v -> ws.sendText(text, true));
+      return tail;
+    }
+  }
+
+  /** Whether to answer Engine.IO pings ({@code 2}) with pongs ({@code 3}) from now on; off at first. */
+  void answerPings(boolean answer) {
+    this.answerPings = answer;
   }
 
   /** Completes when the server closed the WebSocket (or the connection broke: code 1006). */
@@ -64,8 +80,12 @@ final class RawClient implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        frames.add(partial.toString());
+        String frame = partial.toString();
         partial.setLength(0);
+        frames.add(frame);
+        if (answerPings && frame.equals("2")) {
+          enqueue("3");
+        }
       }
       webSocket.request(1);
       return null;
