@@ -152,7 +152,10 @@ final class WebSocketTransport implements Transport, SendHandler {
     if (closed.compareAndSet(false, true)) {
       EngineSession s = session;
       if (s != null) {
+        // the container closed it over a fault: a message over the size limit (1009), or one larger than its
+        // read buffer, which Tyrus reports as 1011 "Buffer overflow." without calling onError
         CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
+            || code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
             ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
         s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
             : " " + reason));
