@@ -335,8 +335,11 @@ public final class NotifyServer implements Emitter, AutoCloseable {
 
   private static ExecutorService defaultExecutor() {
     int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    // The queue is unbounded, so a task is refused only once close() has shut the pool down. The disconnect
+    // cleanups that close() queued are still running then and hand on more work (failing pending acks,
+    // completing broadcast acks): run it on the submitting thread rather than drop it and leave futures pending.
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemonThreads("notify-handler-"));
+        new LinkedBlockingQueue<>(), daemonThreads("notify-handler-"), (task, executor) -> task.run());
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
