@@ -52,20 +52,30 @@ class Inbox {
 function connect(url, auth) {
   const options = { transports: ["websocket"], forceNew: true, reconnection: false };
   if (auth !== undefined) options.auth = auth;
-  return io(url, options);
+  const socket = io(url, options);
+  // for the caller's failure message: a scenario that did not expect it fails on its next wait
+  socket.on("disconnect", (reason, details) => {
+    if (reason === "io client disconnect") return;
+    process.stderr.write(`${socket.nsp} disconnected: ${reason} ${details?.description ?? ""}\n`);
+  });
+  return socket;
 }
 
-/** Resolves once the socket is connected; rejects on connect_error or after the deadline. */
+/** Resolves once the socket is connected; rejects on connect_error, disconnect, or after the deadline. */
 function connected(socket, ms = TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not connected within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`${socket.nsp} not connected within ${ms} ms`)), ms);
     socket.once("connect", () => {
       clearTimeout(timer);
       resolve();
     });
     socket.once("connect_error", (err) => {
       clearTimeout(timer);
-      reject(new Error(`connect_error: ${err.message}`));
+      reject(new Error(`${socket.nsp} connect_error: ${err.message}`));
+    });
+    socket.once("disconnect", (reason) => {
+      clearTimeout(timer);
+      reject(new Error(`${socket.nsp} disconnected before it connected: ${reason}`));
     });
   });
 }
@@ -89,7 +99,7 @@ function connectError(socket, ms = TIMEOUT_MS) {
 function ack(socket, event, ...args) {
   return new Promise((resolve, reject) => {
     socket.timeout(TIMEOUT_MS).emit(event, ...args, (err, ...response) => {
-      if (err) reject(new Error(`no ack for "${event}" within ${TIMEOUT_MS} ms`));
+      if (err) reject(new Error(`no ack for "${event}": ${err.message}`));
       else resolve(response);
     });
   });
@@ -275,9 +285,15 @@ const scenarios = {
   // connects with auth {tag}, then waits (longer) for the server to disconnect it
   async disconnect(url, tag) {
     const socket = connect(url, { tag });
+    // listening before the connect: the DISCONNECT may arrive in the same read as the CONNECT answer, and the
+    // socket forgets its id when it disconnects
+    let id;
+    socket.on("connect", () => {
+      id = socket.id;
+    });
+    const disconnect = disconnected(socket, 2 * TIMEOUT_MS);
     await connected(socket);
-    const id = socket.id;
-    const reason = await disconnected(socket, 2 * TIMEOUT_MS);
+    const reason = await disconnect;
     return { id, reason, active: socket.active, sockets: [socket] };
   },
 };
