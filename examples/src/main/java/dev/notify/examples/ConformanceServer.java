@@ -73,13 +73,22 @@ public final class ConformanceServer implements AutoCloseable {
     this.http = http;
   }
 
-  /** Starts the server on {@code host:port} (0 picks a free port). */
+  /** Starts the server on {@code host:port} (0 picks a free port), with the compliance suites' timing. */
   public static ConformanceServer start(String host, int port) {
+    return start(host, port, Timing.COMPLIANCE);
+  }
+
+  /**
+   * Starts the server on {@code host:port} (0 picks a free port) with another heartbeat and connect timeout. Tests
+   * on a loaded machine use longer ones than {@link Timing#COMPLIANCE}, whose 200 ms pong window a CPU-starved
+   * client or server can miss.
+   */
+  public static ConformanceServer start(String host, int port, Timing timing) {
     NotifyServer io = NotifyServer.builder()
-        .pingInterval(Duration.ofMillis(300))
-        .pingTimeout(Duration.ofMillis(200))
+        .pingInterval(timing.pingInterval())
+        .pingTimeout(timing.pingTimeout())
         .maxPayload(1_000_000)
-        .connectTimeout(Duration.ofMillis(1000))
+        .connectTimeout(timing.connectTimeout())
         .allowedOrigins("*")
         .build();
     configure(io);
@@ -91,13 +100,20 @@ public final class ConformanceServer implements AutoCloseable {
     });
     EngineServer echo = new EngineServer(EngineOptions.builder()
         .path("/engine.io/")
-        .pingInterval(Duration.ofMillis(300))
-        .pingTimeout(Duration.ofMillis(200))
+        .pingInterval(timing.pingInterval())
+        .pingTimeout(timing.pingTimeout())
         .maxPayload(1_000_000)
         .allowedOrigins("*")
         .build(), scheduler, session -> new Echo());
     NotifyStandalone http = NotifyStandalone.builder().host(host).port(port).add(io).add(echo).start();
     return new ConformanceServer(io, echo, scheduler, http);
+  }
+
+  /** The heartbeat (both servers) and the Socket.IO connect timeout. */
+  public record Timing(Duration pingInterval, Duration pingTimeout, Duration connectTimeout) {
+    /** What the compliance suites expect: heartbeat 300/200 ms, connect timeout 1 s. */
+    public static final Timing COMPLIANCE =
+        new Timing(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(1000));
   }
 
   /** The port it listens on. */
