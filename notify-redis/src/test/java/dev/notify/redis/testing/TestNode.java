@@ -28,7 +28,15 @@ public final class TestNode implements AutoCloseable {
   private TestNode(RedisAdapterOptions options) {
     this.factory = RedisAdapter.factory(options);
     this.io = NotifyServer.builder().adapter(factory).build();
-    io.onConnection(socket -> {
+    for (String nsp : new String[] {"/", "/admin"}) {
+      configure(io.of(nsp));
+    }
+    this.http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
+  }
+
+  /** Clients join the rooms of {@code auth.rooms}; {@code ready} answers the socket id once they did. */
+  private static void configure(dev.notify.core.server.Namespace namespace) {
+    namespace.onConnection(socket -> {
       for (String room : socket.handshake().auth().path("rooms").asText("").split(",")) {
         if (!room.isEmpty()) {
           socket.join(room);
@@ -40,7 +48,6 @@ public final class TestNode implements AutoCloseable {
       }
       socket.on("ready", (args, ack) -> ack.send(socket.id()));
     });
-    this.http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
   }
 
   /** Starts a node and waits until its main namespace is subscribed. */
