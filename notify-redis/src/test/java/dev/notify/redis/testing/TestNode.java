@@ -99,6 +99,11 @@ public final class TestNode implements AutoCloseable {
     return client;
   }
 
+  /** A client of another Socket.IO server (a Node.js one) on {@code 127.0.0.1:port}; the caller closes it. */
+  public static TestClient externalClient(int port, String... rooms) {
+    return TestClient.connect("http://127.0.0.1:" + port, "/", null, rooms);
+  }
+
   /** Waits until this node counts {@code n} nodes on the namespace (every node subscribed). */
   public void awaitServerCount(int n) {
     await().atMost(Duration.ofSeconds(10)).until(() -> adapter().serverCount().get(5, TimeUnit.SECONDS) == n);
