@@ -51,6 +51,11 @@ class ContainerClientsIT {
 
     JsonNode seen = client.exchange(running.container().url(), label, mode);
 
+    assertExchanged(server, label, mode, seen);
+  }
+
+  /** Asserts what the client reported of the exchange ({@link ClientKind#exchange}), and what the server saw. */
+  static void assertExchanged(ScenarioServer server, String label, ClientMode mode, JsonNode seen) throws Exception {
     // what the client saw
     assertThat(seen.path("initialTransport").asText()).isEqualTo("polling");
     assertThat(seen.path("finalTransport").asText()).as("transport at the end")

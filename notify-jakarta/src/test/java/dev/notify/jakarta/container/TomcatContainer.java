@@ -4,6 +4,7 @@ import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -27,6 +28,17 @@ final class TomcatContainer implements ServedContainer {
   }
 
   static TomcatContainer start(NotifyServer io, ContainerKind.ContainerTimeouts timeouts) throws Exception {
+    // initializers run in the order added: WsSci first, so the ServerContainer exists when install() runs
+    return start(timeouts, context -> context.addServletContainerInitializer(
+        (classes, servletContext) -> NotifyServlet.install(servletContext, io), null));
+  }
+
+  /**
+   * Starts Tomcat with its WebSocket initializer ({@link WsSci}) on an empty root context that {@code deploy}
+   * fills, as a web application's descriptor would.
+   */
+  static TomcatContainer start(ContainerKind.ContainerTimeouts timeouts, Consumer<Context> deploy)
+      throws Exception {
     Path baseDir = Files.createTempDirectory("notify-tomcat");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.toString());
@@ -42,10 +54,8 @@ final class TomcatContainer implements ServedContainer {
     }
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", null);
-    // initializers run in the order added: WsSci first, so the ServerContainer exists when install() runs
     context.addServletContainerInitializer(new WsSci(), null);
-    context.addServletContainerInitializer((classes, servletContext) -> NotifyServlet.install(servletContext, io),
-        null);
+    deploy.accept(context);
     tomcat.start();
     return new TomcatContainer(tomcat, connector, baseDir);
   }
