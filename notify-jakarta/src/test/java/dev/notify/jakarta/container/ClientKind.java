@@ -82,8 +82,8 @@ enum ClientKind {
       observed.set("s2c", JavaClients.await(s2c, "s2c event"));
       observed.set("download", JavaClients.await(download, "download event"));
       if (mode == ClientMode.DEFAULT) {
-        JavaClients.await(CompletableFuture.runAsync(() -> org.awaitility.Awaitility.await()
-            .atMost(JavaClients.DEADLINE).until(() -> "websocket".equals(client.transport().get()))), "upgrade");
+        org.awaitility.Awaitility.await("upgrade to websocket").atMost(JavaClients.DEADLINE)
+            .until(() -> "websocket".equals(client.transport().get()));
       }
       observed.set("lastAck", json(client.call("c2s", new JSONObject().put("n", 2))));
       observed.put("finalTransport", client.transport().get());

@@ -8,8 +8,7 @@ import dev.notify.jakarta.container.RawHttp.Reply;
 import io.socket.client.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -60,19 +59,23 @@ class ContainerTimeoutsIT {
   @EnumSource(ContainerKind.class)
   void pollingAndWebSocketClientsStayConnectedAcrossIdlePingIntervals(ContainerKind kind) throws Exception {
     ServedContainer container = containers.get(kind).container();
-    Map<String, String> disconnects = new ConcurrentHashMap<>();
+    List<String> disconnects = new CopyOnWriteArrayList<>();
     try (JavaClients.Connected polling = JavaClients.connect(container.url(), "idle-polling-" + kind,
             ClientMode.POLLING);
         JavaClients.Connected websocket = JavaClients.connect(container.url(), "idle-upgraded-" + kind,
             ClientMode.DEFAULT)) {
       for (JavaClients.Connected client : List.of(polling, websocket)) {
-        client.socket().on(Socket.EVENT_DISCONNECT, args -> disconnects.put(client.socket().id() + "", "" + args[0]));
+        client.socket().on(Socket.EVENT_DISCONNECT, args -> disconnects.add(String.valueOf(args[0])));
       }
 
       // more than two ping intervals of silence, each far longer than the container's timeouts
       await().during(PING_INTERVAL.multipliedBy(2).plus(IDLE_TIMEOUT))
           .atMost(PING_INTERVAL.multipliedBy(4))
-          .until(() -> disconnects.isEmpty() && polling.socket().connected() && websocket.socket().connected());
+          .untilAsserted(() -> {
+            assertThat(disconnects).as("disconnect reasons").isEmpty();
+            assertThat(polling.socket().connected()).isTrue();
+            assertThat(websocket.socket().connected()).isTrue();
+          });
 
       assertThat(polling.call("echo", "after idle")).containsExactly("after idle");
       assertThat(websocket.call("echo", "after idle")).containsExactly("after idle");
