@@ -458,14 +458,16 @@ public final class NotificationService implements AutoCloseable {
   }
 
   private void catchUp(Socket socket, String userId, NotificationId after) {
-    store.pending(userId, after, batchSize, clock.instant()).thenAccept(page -> {
-      if (page.isEmpty() || !socket.connected()) {
+    // one more than a page, to tell whether another page follows: a full last page must say hasMore: false
+    store.pending(userId, after, (int) Math.min(batchSize + 1L, Integer.MAX_VALUE), clock.instant()).thenAccept(found -> {
+      if (found.isEmpty() || !socket.connected()) {
         return;
       }
+      boolean more = found.size() > batchSize;
+      List<StoredNotification> page = more ? found.subList(0, batchSize) : found;
       ObjectNode batch = mapper.createObjectNode();
       ArrayNode list = batch.putArray("notifications");
       page.forEach(n -> list.add(toJson(n)));
-      boolean more = page.size() == batchSize;
       batch.put("hasMore", more);
       socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
         if (error != null) {
