@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.json.JSONArray;
 import org.json.JSONException;
 import org.json.JSONObject;
@@ -35,14 +36,19 @@ final class Device implements AutoCloseable {
   }
 
   private final Socket socket;
+  private final Consumer<String> awaitServerReady;
   private final Set<String> autoAck = ConcurrentHashMap.newKeySet();
   /** guarded by itself */
   private final List<Event> history = new ArrayList<>();
   /** guarded by history */
   private final List<Event> pending = new ArrayList<>();
 
-  Device(Socket socket) {
+  /**
+   * @param awaitServerReady waits until the server finished handling the connection of the socket with this id
+   */
+  Device(Socket socket, Consumer<String> awaitServerReady) {
     this.socket = socket;
+    this.awaitServerReady = awaitServerReady;
     socket.onAnyIncoming(args -> {
       long now = System.nanoTime();
       List<Object> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
@@ -74,10 +80,14 @@ final class Device implements AutoCloseable {
     return this;
   }
 
-  /** Connects and waits for {@code connect}. */
+  /**
+   * Connects and waits for {@code connect}, then for the server's connection handlers to have run: the client
+   * hears of its connection before the server's handlers put it in the user's room and sent the catch-up batch.
+   */
   Device connect() {
     socket.connect();
     awaitEvent(Socket.EVENT_CONNECT);
+    awaitServerReady.accept(socket.id());
     return this;
   }
 

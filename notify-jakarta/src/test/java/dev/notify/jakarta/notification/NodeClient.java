@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The npm {@code socket.io-client} (4.8.4, from {@code interop/}) in a Node process, driven through
@@ -14,24 +15,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class NodeClient extends NodeProcess {
 
   private final AtomicInteger tags = new AtomicInteger();
+  private final Consumer<String> awaitServerReady;
 
-  private NodeClient(URI uri, String options) {
+  private NodeClient(URI uri, String options, Consumer<String> awaitServerReady) {
     super("notification-client.mjs", uri.toString(), options);
+    this.awaitServerReady = awaitServerReady;
   }
 
-  /** A client of {@code uri}; {@code options} go to {@code io(url, options)} (plus {@code autoAck}). */
-  static NodeClient start(URI uri, Map<String, Object> options) {
+  /**
+   * A client of {@code uri}; {@code options} go to {@code io(url, options)} (plus {@code autoAck});
+   * {@code awaitServerReady} waits until the server's connection handlers ran for a socket id.
+   */
+  static NodeClient start(URI uri, Map<String, Object> options, Consumer<String> awaitServerReady) {
     try {
-      return new NodeClient(uri, Device.JSON.writeValueAsString(options));
+      return new NodeClient(uri, Device.JSON.writeValueAsString(options), awaitServerReady);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("options are not JSON: " + options, e);
     }
   }
 
-  /** Connects and waits for the {@code connect} line: {@code {type, id, recovered}}. */
+  /**
+   * Connects and waits for the {@code connect} line, {@code {type, id, recovered}}, then for the server's
+   * connection handlers to have run.
+   */
   JsonNode connect() {
     send(Map.of("cmd", "connect"));
-    return await("connect");
+    JsonNode connected = await("connect");
+    awaitServerReady.accept(connected.path("id").asText());
+    return connected;
   }
 
   /** Closes the transport as a network cut would ({@code socket.io.engine.close()}); waits for the disconnect. */

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -64,6 +66,7 @@ final class NotificationFixture implements AfterEachCallback {
 
   private final List<AutoCloseable> clients = new ArrayList<>();
   private final Queue<Fallback> fallbacks = new ConcurrentLinkedQueue<>();
+  private final Set<String> handled = ConcurrentHashMap.newKeySet();
   private NotifyServer io;
   private NotificationStore store;
   private NotificationService service;
@@ -101,6 +104,8 @@ final class NotificationFixture implements AfterEachCallback {
         .store(store)
         .fallback((n, reason) -> fallbacks.add(new Fallback(n.userId(), n.id(), reason))))
         .build();
+    // runs after the service's connection handler (handlers run in registration order, one after the other)
+    io.onConnection(socket -> handled.add(socket.id()));
     http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
     return this;
   }
@@ -140,7 +145,7 @@ final class NotificationFixture implements AfterEachCallback {
     options.webSocketFactory = NotificationFixture::newWebSocket;
     options.callFactory = HTTP;
     options.auth = Map.of("userId", userId);
-    Device device = new Device(IO.socket(uri(), options));
+    Device device = new Device(IO.socket(uri(), options), this::awaitHandled);
     synchronized (clients) {
       clients.add(device);
     }
@@ -149,11 +154,16 @@ final class NotificationFixture implements AfterEachCallback {
 
   /** An npm {@code socket.io-client} in a Node process; {@code options} go to its {@code io(url, options)}. */
   NodeClient nodeClient(Map<String, Object> options) {
-    NodeClient client = NodeClient.start(uri(), options);
+    NodeClient client = NodeClient.start(uri(), options, this::awaitHandled);
     synchronized (clients) {
       clients.add(client);
     }
     return client;
+  }
+
+  /** Waits until the server's connection handlers, the service's included, ran for this socket. */
+  void awaitHandled(String socketId) {
+    await().atMost(Await.DEADLINE).until(() -> handled.contains(socketId));
   }
 
   /** The notification as stored, if the user owns it. */
