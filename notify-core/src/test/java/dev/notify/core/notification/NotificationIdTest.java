@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -147,7 +148,7 @@ class NotificationIdTest {
   void parsingIgnoresCaseAsCrockfordBase32Does() {
     NotificationId id = generator.next();
 
-    NotificationId lower = NotificationId.of(id.toString().toLowerCase(java.util.Locale.ROOT));
+    NotificationId lower = NotificationId.of(id.toString().toLowerCase(Locale.ROOT));
 
     assertThat(lower).isEqualTo(id).hasSameHashCodeAs(id);
     assertThat(lower.toString()).isEqualTo(id.toString());

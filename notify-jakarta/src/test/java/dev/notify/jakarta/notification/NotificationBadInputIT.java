@@ -11,13 +11,16 @@ import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.json.JSONObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +33,7 @@ class NotificationBadInputIT {
 
   private static final int MAX_READ_IDS = 5;
 
-  @org.junit.jupiter.api.extension.RegisterExtension
+  @RegisterExtension
   final NotificationFixture fixture = new NotificationFixture();
 
   private Device alice;
@@ -87,7 +90,7 @@ class NotificationBadInputIT {
 
     JsonNode others = alice.request(READ, bobs.toString());
     JsonNode othersInAList = alice.request(READ, Device.array(bobs.toString()));
-    JsonNode othersLowerCase = alice.request(READ, bobs.toString().toLowerCase(java.util.Locale.ROOT));
+    JsonNode othersLowerCase = alice.request(READ, bobs.toString().toLowerCase(Locale.ROOT));
 
     assertThat(others).isEqualTo(unknown);
     assertThat(othersInAList).isEqualTo(unknown);
@@ -111,7 +114,7 @@ class NotificationBadInputIT {
 
   @Test
   void moreIdsThanMaxReadIdsIsAnErrorAndMarksNothing() {
-    List<Object> ids = new java.util.ArrayList<>(Collections.nCopies(MAX_READ_IDS, unknownId().toString()));
+    List<Object> ids = new ArrayList<>(Collections.nCopies(MAX_READ_IDS, unknownId().toString()));
     ids.add(alices.toString());
 
     JsonNode answer = alice.request(READ, Device.array(ids.toArray()));
