@@ -350,24 +350,23 @@ public final class NotificationService implements AutoCloseable {
       if (n == null || n.status() != NotificationStatus.PENDING || n.isExpired(now)) {
         return store.complete(job);
       }
-      // An empty list of answers means that no device was connected (or all left before answering): offline.
-      // A timeout means that devices were there but not all answered: delivered if some did, else retried. The
-      // two must not be confused, or a device that does not ack is taken for an offline user and never retried.
-      return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithAck(EVENT_NEW, toJson(n))
-          .handle((answers, error) -> answers != null ? new Attempt(answers, answers.isEmpty())
-              : unwrap(error) instanceof AckTimeoutException timeout ? new Attempt(timeout.partial(), false)
-              : new Attempt(List.of(), false))
+      // The first device's ack marks it delivered. No answer because no device was connected means offline; a
+      // timeout means that devices were there but none answered: retried. The two must not be confused, or a
+      // device that does not ack is taken for an offline user and never retried.
+      return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithFirstAck(EVENT_NEW, toJson(n))
+          .handle((answer, error) -> error == null ? new Attempt(answer != null, answer == null)
+              : new Attempt(false, false))
           .thenCompose(attempt -> afterAttempt(job, n, attempt));
     });
   }
 
-  /** What an attempt got: the devices' answers, and whether no device was there to answer. */
-  private record Attempt(List<Args> answers, boolean offline) {
+  /** What an attempt got: an ack from a device, or no device at all to answer. */
+  private record Attempt(boolean acknowledged, boolean offline) {
   }
 
   private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Attempt attempt) {
     Instant now = clock.instant();
-    if (!attempt.answers().isEmpty()) {
+    if (attempt.acknowledged()) {
       return store.markDelivered(job.userId(), List.of(job.id()), now).thenCompose(c -> store.complete(job));
     }
     boolean offline = attempt.offline();

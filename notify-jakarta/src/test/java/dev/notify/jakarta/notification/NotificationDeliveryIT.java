@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -166,8 +165,6 @@ class NotificationDeliveryIT {
   }
 
   @Test
-  @Disabled("bug: a device's ack marks the notification delivered only once every device of the user answered "
-      + "or ackTimeout passed (BroadcastOperator.emitWithAck completes on all acks), not at the first ack")
   void theFirstDevicesAckMarksItDeliveredWithoutWaitingForTheOthers() {
     fixture.start(service -> service.ackTimeout(Duration.ofSeconds(60)));
     Device phone = fixture.device("alice").autoAck(NEW).connect();
