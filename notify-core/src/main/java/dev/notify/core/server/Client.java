@@ -10,10 +10,12 @@ import dev.notify.core.protocol.ProtocolException;
 import dev.notify.core.protocol.SocketPacket;
 import dev.notify.core.protocol.SocketPacketDecoder;
 import dev.notify.core.protocol.SocketPacketType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -150,38 +152,55 @@ final class Client implements EngineSession.Listener {
     }
     RecoveryStore recovery = server.recovery();
     if (recovery != null && auth != null && auth.path("pid").isTextual() && auth.path("offset").isTextual()) {
-      recovery.restore(name, auth.get("pid").textValue(), auth.get("offset").textValue())
-          .whenComplete((restored, error) -> executor.execute(() -> {
-            if (error != null) {
-              log.warn("sid={} nsp={}: session recovery failed, connecting afresh: {}", session.id(), name,
-                  error.toString());
-            }
-            connect(namespace, auth, error == null ? restored : null);
-          }));
+      recover(recovery, namespace, auth, auth.get("pid").textValue(), auth.get("offset").textValue());
       return;
     }
     connect(namespace, auth, null);
   }
 
-  private void connect(Namespace namespace, JsonNode auth, RecoveryStore.Restored restored) {
+  /** A session being taken back: the stored session, the client's offset, the events missed up to now. */
+  private record Recovery(RecoveryStore.Session session, String offset, List<RecoveryStore.Missed> missed) {
+    Set<String> roomsWithId() {
+      Set<String> rooms = new HashSet<>(session.rooms());
+      rooms.add(session.socketId());
+      return rooms;
+    }
+  }
+
+  private void recover(RecoveryStore recovery, Namespace namespace, JsonNode auth, String pid, String offset) {
+    String name = namespace.name();
+    recovery.takeSession(name, pid).thenCompose(session -> session == null
+            ? CompletableFuture.<Recovery>completedFuture(null)
+            : recovery.missedSince(name, offset, new Recovery(session, offset, List.of()).roomsWithId())
+                .thenApply(missed -> missed == null ? null : new Recovery(session, offset, missed)))
+        .whenComplete((recovered, error) -> executor.execute(() -> {
+          if (error != null) {
+            log.warn("sid={} nsp={}: session recovery failed, connecting afresh: {}", session.id(), name,
+                error.toString());
+          }
+          connect(namespace, auth, error == null ? recovered : null);
+        }));
+  }
+
+  private void connect(Namespace namespace, JsonNode auth, Recovery recovery) {
     String name = namespace.name();
     if (!session.isOpen()) {
       endConnect(name);
       return;
     }
     Handshake handshake = new Handshake(session.request(), auth, server.clock().millis());
-    String pid = server.recovery() == null ? null : restored != null ? restored.session().pid() : SessionIds.next();
-    String id = restored != null ? restored.session().socketId() : SessionIds.next();
-    ServerSocket socket = new ServerSocket(id, namespace, this, handshake, pid, restored != null);
-    if (restored != null && server.options().skipMiddlewaresOnRecovery()) {
-      onAccepted(namespace, socket, restored);
+    String pid = server.recovery() == null ? null : recovery != null ? recovery.session().pid() : SessionIds.next();
+    String id = recovery != null ? recovery.session().socketId() : SessionIds.next();
+    ServerSocket socket = new ServerSocket(id, namespace, this, handshake, pid, recovery != null);
+    if (recovery != null && server.options().skipMiddlewaresOnRecovery()) {
+      onAccepted(namespace, socket, recovery);
       return;
     }
     MiddlewareChain.run(namespace.middlewares(), (m, next) -> m.handle(socket, next), executor,
         new MiddlewareChain.Outcome() {
           @Override
           public void accepted() {
-            onAccepted(namespace, socket, restored);
+            onAccepted(namespace, socket, recovery);
           }
 
           @Override
@@ -198,35 +217,57 @@ final class Client implements EngineSession.Listener {
         });
   }
 
-  private void onAccepted(Namespace namespace, ServerSocket socket, RecoveryStore.Restored restored) {
+  private void onAccepted(Namespace namespace, ServerSocket socket, Recovery recovery) {
     endConnect(namespace.name());
     if (!session.isOpen()) {
       return;
     }
+    if (recovery != null) {
+      // live events reach the socket from the moment it is in its rooms: hold them until the missed ones are out
+      socket.holdLive();
+    }
     socket.markConnected();
     add(socket);
-    namespace.add(socket);
-    if (restored != null) {
-      socket.data().putAll(restored.session().data());
-      namespace.adapter().addAll(socket, restored.session().rooms());
-    }
     cancelConnectTimer();
+    if (recovery != null) {
+      socket.data().putAll(recovery.session().data());
+    }
+    // the CONNECT answer goes out before the socket can be reached by broadcasts, which must follow it
     ObjectNode answer = server.mapper().createObjectNode().put("sid", socket.id());
     if (socket.pid() != null) {
       answer.put("pid", socket.pid());
     }
     send(server.encoder().encode(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ACK, answer), false);
-    if (restored != null) {
-      for (RecoveryStore.Missed missed : restored.missed()) {
-        send(server.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, missed.event(), missed.args()),
-            false);
-      }
-      log.debug("sid={} socket={} recovered in {} with {} missed events", session.id(), socket.id(),
-          namespace.name(), restored.missed().size());
-    } else {
-      log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+    namespace.add(socket);
+    if (recovery != null) {
+      namespace.adapter().addAll(socket, recovery.session().rooms());
     }
-    namespace.fireConnection(socket);
+    if (recovery == null) {
+      log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+      namespace.fireConnection(socket);
+      return;
+    }
+    // what was emitted between the first read and joining the rooms is neither in it nor delivered live
+    List<RecoveryStore.Missed> first = recovery.missed();
+    String from = first.isEmpty() ? recovery.offset() : first.get(first.size() - 1).offset();
+    server.recovery().missedSince(namespace.name(), from, recovery.roomsWithId())
+        .whenComplete((more, error) -> executor.execute(() -> {
+          if (error != null || more == null) {
+            log.warn("sid={} socket={}: events emitted while the session was being restored could not be read",
+                session.id(), socket.id());
+          }
+          List<RecoveryStore.Missed> missed = new ArrayList<>(first);
+          if (error == null && more != null) {
+            missed.addAll(more);
+          }
+          for (RecoveryStore.Missed m : missed) {
+            send(server.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, m.event(), m.args()), false);
+          }
+          socket.releaseLive(missed.isEmpty() ? recovery.offset() : missed.get(missed.size() - 1).offset());
+          log.debug("sid={} socket={} recovered in {} with {} missed events", session.id(), socket.id(),
+              namespace.name(), missed.size());
+          namespace.fireConnection(socket);
+        }));
   }
 
   private void connectError(String namespace, String message, Object data) {

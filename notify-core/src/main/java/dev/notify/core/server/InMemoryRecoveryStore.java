@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,33 +58,36 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
   }
 
   @Override
-  public CompletableFuture<Restored> restore(String namespace, String pid, String offset) {
-    Restored restored;
-    synchronized (this) {
-      Instant now = clock.instant();
-      expire(now);
-      Session session = sessions.get(pid);
-      long from;
-      try {
-        from = Long.parseLong(offset);
-      } catch (NumberFormatException e) {
-        from = -1;
-      }
-      if (session == null || !session.namespace().equals(namespace) || from <= 0 || !known(from)) {
-        return CompletableFuture.completedFuture(null);
-      }
-      sessions.remove(pid);
-      Set<String> rooms = new HashSet<>(session.rooms());
-      rooms.add(session.socketId());
-      List<Missed> missed = new ArrayList<>();
-      for (Packet packet : packets) {
-        if (packet.offset() > from && packet.namespace().equals(namespace) && matches(packet, rooms)) {
-          missed.add(new Missed(packet.event(), packet.args()));
-        }
-      }
-      restored = new Restored(session, missed);
+  public synchronized CompletableFuture<Session> takeSession(String namespace, String pid) {
+    expire(clock.instant());
+    Session session = sessions.get(pid);
+    if (session == null || !session.namespace().equals(namespace)) {
+      return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.completedFuture(restored);
+    sessions.remove(pid);
+    return CompletableFuture.completedFuture(session);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<Missed>> missedSince(String namespace, String offset,
+      Set<String> rooms) {
+    expire(clock.instant());
+    long from;
+    try {
+      from = Long.parseLong(offset);
+    } catch (NumberFormatException e) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (from <= 0 || !known(from)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<Missed> missed = new ArrayList<>();
+    for (Packet packet : packets) {
+      if (packet.offset() > from && packet.namespace().equals(namespace) && matches(packet, rooms)) {
+        missed.add(new Missed(Long.toString(packet.offset()), packet.event(), packet.args()));
+      }
+    }
+    return CompletableFuture.completedFuture(missed);
   }
 
   /** Whether the event with this offset is still kept, so what followed it is known. */

@@ -31,14 +31,12 @@ public interface RecoveryStore {
     }
   }
 
-  /** An event the client missed: its name and arguments, the offset last. */
-  record Missed(String event, Object[] args) {
-  }
-
-  /** A session taken back, with the events its socket missed, in order. */
-  record Restored(Session session, List<Missed> missed) {
-    public Restored {
-      missed = List.copyOf(missed);
+  /** An event the client missed: its offset, name and arguments (the offset last among them). */
+  record Missed(String offset, String event, Object[] args) {
+    public Missed {
+      Objects.requireNonNull(offset, "offset");
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(args, "args");
     }
   }
 
@@ -52,9 +50,30 @@ public interface RecoveryStore {
   /** Keeps a disconnected socket's session for {@code ttl}. */
   void saveSession(Session session, Duration ttl);
 
+  /** Takes a session back, once; completes with {@code null} when it is unknown or expired. */
+  CompletableFuture<Session> takeSession(String namespace, String pid);
+
   /**
-   * Takes a session back (once) with the events it missed after {@code offset}; completes with {@code null}
-   * when the session is unknown or expired, or the offset is no longer known: the client then starts afresh.
+   * The events kept after {@code offset} that a socket in {@code rooms} (its own id among them) received, in
+   * order; completes with {@code null} when {@code offset} is no longer known, so what followed it is not
+   * either: the client then starts afresh.
    */
-  CompletableFuture<Restored> restore(String namespace, String pid, String offset);
+  CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms);
+
+  /**
+   * Orders two offsets. Offsets are one or more unsigned decimal numbers joined by {@code '-'} (an in-memory
+   * counter, a Redis stream id), compared number by number.
+   */
+  static int compareOffsets(String a, String b) {
+    String[] x = a.split("-");
+    String[] y = b.split("-");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      long p = i < x.length ? Long.parseLong(x[i]) : 0;
+      long q = i < y.length ? Long.parseLong(y[i]) : 0;
+      if (p != q) {
+        return Long.compare(p, q);
+      }
+    }
+    return 0;
+  }
 }

@@ -43,6 +43,11 @@ final class ServerSocket implements Socket, LocalSocket {
   private volatile Handlers handlers = Handlers.EMPTY;
   /** guarded by this */
   private Map<Long, AckListener> acks;
+  /** Live deliveries held while a recovered session replays what it missed; guarded by this. */
+  private List<Held> held;
+
+  private record Held(List<Frame> frames, boolean volatileFrames) {
+  }
 
   /**
    * @param pid the private session id of connection state recovery, or {@code null} when it is off
@@ -147,10 +152,7 @@ final class ServerSocket implements Socket, LocalSocket {
           true, null), event, args);
       args = InMemoryRecoveryStore.withOffset(args, offset);
     }
-    List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args);
-    if (connected()) {
-      client.send(frames, volatileFlag);
-    }
+    deliver(namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args), volatileFlag);
   }
 
   @Override
@@ -367,9 +369,63 @@ final class ServerSocket implements Socket, LocalSocket {
 
   @Override
   public void deliver(List<Frame> frames, boolean volatileFrames) {
-    if (connected()) {
-      client.send(frames, volatileFrames);
+    if (!connected()) {
+      return;
     }
+    synchronized (this) {
+      if (held != null) {
+        held.add(new Held(frames, volatileFrames));
+        return;
+      }
+    }
+    client.send(frames, volatileFrames);
+  }
+
+  /** From now on, live deliveries wait for {@link #releaseLive}. */
+  synchronized void holdLive() {
+    held = new ArrayList<>();
+  }
+
+  /**
+   * Sends the held deliveries, in order, leaving out the events the replay already sent: those whose offset is not
+   * after {@code replayedUpTo}.
+   */
+  synchronized void releaseLive(String replayedUpTo) {
+    List<Held> release = held;
+    held = null;
+    if (release == null) {
+      return;
+    }
+    for (Held h : release) {
+      String offset = offsetOf(h.frames());
+      if (offset == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
+        client.send(h.frames(), h.volatileFrames());
+      }
+    }
+  }
+
+  /** The offset an event frame carries as its last argument ({@code ...,"12-0"]}), or {@code null}. */
+  static String offsetOf(List<Frame> frames) {
+    Frame first = frames.get(0);
+    if (first.isBinary()) {
+      return null;
+    }
+    String text = first.text();
+    if (text.length() < 4 || !(text.startsWith("42") || text.startsWith("45")) || !text.endsWith("\"]")) {
+      return null;
+    }
+    int start = text.lastIndexOf('"', text.length() - 3);
+    if (start < 0) {
+      return null;
+    }
+    String offset = text.substring(start + 1, text.length() - 2);
+    for (int i = 0; i < offset.length(); i++) {
+      char c = offset.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == '-')) {
+        return null;
+      }
+    }
+    return offset.isEmpty() ? null : offset;
   }
 
   @Override

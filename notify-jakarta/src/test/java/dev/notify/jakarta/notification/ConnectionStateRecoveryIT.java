@@ -21,7 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -147,12 +146,6 @@ class ConnectionStateRecoveryIT {
   }
 
   @Test
-  @Disabled("bug: events emitted while a recovering socket is being restored are lost or duplicated. The missed "
-      + "events are read at restore() time, but the socket joins its rooms only later in Client.onAccepted (after an "
-      + "executor hop): what is emitted in between is neither in the missed list nor delivered live (gaps). And "
-      + "it joins them before CONNECT and the missed events are queued, so live events can overtake the missed "
-      + "ones; the client keeps the offset of the last event it got and, at its next recovery, gets again what "
-      + "came after the older offset (out of order, duplicates)")
   void aClientThatRecoversWhileTheServerKeepsEmittingMissesNothingAndGetsNothingTwice() throws Exception {
     start(server -> server.connectionStateRecovery(Duration.ofMinutes(2)));
     String id = client.connect().path("id").asText();
