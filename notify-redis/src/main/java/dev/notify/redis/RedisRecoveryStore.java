@@ -51,7 +51,7 @@ import redis.clients.jedis.resps.StreamEntry;
  *     .build();
  * ...
  * io.close();
- * recovery.close();                                                // after the server: it saves the sessions of its clients
+ * recovery.close();               // after the server: a closing server saves the sessions of its clients
  * }</pre>
  *
  * <p>What it keeps (Redis 6.2 or later): each namespace's events in a Redis Stream {@code <prefix>:stream:<nsp>}

@@ -24,7 +24,7 @@ public final class RedisRecoveryStoreOptions {
   public static final String DEFAULT_KEY_PREFIX = "notify:recovery";
   /** Default number of events kept per namespace (approximately, {@code XADD MAXLEN ~}): {@value}, as Node's. */
   public static final long DEFAULT_MAX_LENGTH = 10_000;
-  /** Default bound of every Redis call of the store, connecting and waiting for a pooled connection included: 500 ms. */
+  /** Default bound of each Redis call, connecting and waiting for a pooled connection included: 500 ms. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
   /** Default first delay between the checks that find Redis back after an outage: 100 ms. */
   public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(100);
@@ -103,7 +103,10 @@ public final class RedisRecoveryStoreOptions {
         .getName()) + '}';
   }
 
-  /** Builds {@link RedisRecoveryStoreOptions}; each setter checks its value and names the option it refuses. Not thread-safe. */
+  /**
+   * Builds {@link RedisRecoveryStoreOptions}; each setter checks its value and names the option it refuses. Not
+   * thread-safe.
+   */
   public static final class Builder {
     private RedisConnectionOptions connection = RedisConnectionOptions.builder().build();
     private String keyPrefix = DEFAULT_KEY_PREFIX;
@@ -190,7 +193,10 @@ public final class RedisRecoveryStoreOptions {
       return this;
     }
 
-    /** First delay between the checks that find Redis back; &gt; 0. Defaults to {@link #DEFAULT_RECONNECT_MIN_DELAY} (100 ms). */
+    /**
+     * First delay between the checks that find Redis back; &gt; 0. Defaults to {@link #DEFAULT_RECONNECT_MIN_DELAY}
+     * (100 ms).
+     */
     public Builder reconnectMinDelay(Duration reconnectMinDelay) {
       this.reconnectMinDelay = RedisConnectionOptions.Builder.positive("reconnectMinDelay", reconnectMinDelay);
       return this;

@@ -117,7 +117,8 @@ class ClusterRecoveryIT {
     RedisAdapterOptions adapter = RedisAdapterOptions.builder().url(RedisExtension.url())
         .key(RedisExtension.uniqueKey(test)).build();
     RedisRecoveryStoreOptions recovery = RedisRecoveryStoreOptions.builder().url(RedisExtension.url())
-        .keyPrefix(RedisExtension.uniqueKey(test + "-recovery")).maxDisconnectionDuration(maxDisconnection).build();
+        .keyPrefix(RedisExtension.uniqueKey(test + "-recovery")).maxDisconnectionDuration(maxDisconnection)
+        .commandTimeout(Duration.ofSeconds(2)).build(); // generous: on a loaded machine a slow reply is no outage
     List<Node> nodes = new ArrayList<>();
     nodes.add(new Node(adapter, recovery));
     nodes.add(new Node(adapter, recovery));
@@ -252,7 +253,7 @@ class ClusterRecoveryIT {
   @EnumSource(Failure.class)
   void whileRedisIsDownEmitsStayWithinTheTimeoutAndReachConnectedClientsWithoutOffset(Failure failure)
       throws Exception {
-    Duration commandTimeout = Duration.ofMillis(300);
+    Duration commandTimeout = Duration.ofSeconds(1);
     try (RedisServer redis = RedisServer.start()) {
       RedisAdapterOptions adapter = RedisAdapterOptions.builder().url(redis.url()).key("outage")
           .reconnectMaxDelay(Duration.ofSeconds(1)).healthCheckInterval(Duration.ofMillis(500)).build();

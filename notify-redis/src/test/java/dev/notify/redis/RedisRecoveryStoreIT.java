@@ -44,7 +44,8 @@ class RedisRecoveryStoreIT {
   }
 
   private RedisRecoveryStore store(String prefix) {
-    return store(RedisRecoveryStoreOptions.builder().url(RedisExtension.url()).keyPrefix(prefix));
+    return store(RedisRecoveryStoreOptions.builder().url(RedisExtension.url()).keyPrefix(prefix)
+        .commandTimeout(Duration.ofSeconds(2))); // generous on a loaded machine: a slow reply is no outage
   }
 
   private RedisRecoveryStore store(RedisRecoveryStoreOptions.Builder options) {
@@ -169,7 +170,7 @@ class RedisRecoveryStoreIT {
   void anOffsetThatIsNotInTheStreamMakesTheClientStartAfresh() throws Exception {
     String prefix = RedisExtension.uniqueKey("unknown");
     RedisRecoveryStore store = store(RedisRecoveryStoreOptions.builder().url(RedisExtension.url()).keyPrefix(prefix)
-        .maxLength(10));
+        .commandTimeout(Duration.ofSeconds(2)).maxLength(10));
     String first = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {0});
     for (int i = 1; i < 500; i++) {
       store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {i});
@@ -269,7 +270,7 @@ class RedisRecoveryStoreIT {
   void whileRedisIsDownAppendsReturnNoOffsetAtOnceAndRestoresStartAfresh() throws Exception {
     try (RedisServer redis = RedisServer.start()) {
       RedisRecoveryStore store = store(RedisRecoveryStoreOptions.builder().url(redis.url()).keyPrefix("down")
-          .commandTimeout(Duration.ofMillis(300)).reconnectMaxDelay(Duration.ofMillis(500)));
+          .commandTimeout(Duration.ofSeconds(1)).reconnectMaxDelay(Duration.ofMillis(500)));
       String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {0});
       assertThat(last).isNotNull();
       store.saveSession(session("pid-d", "sock-d", Set.of(), Map.of()), Duration.ofMinutes(1));
@@ -282,7 +283,7 @@ class RedisRecoveryStoreIT {
         slowest = Math.max(slowest, System.nanoTime() - start);
       }
       assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest append while Redis is down, ms")
-          .isLessThan(300 + 1_000);
+          .isLessThan(1_000 + 1_000);
       assertThat(store.unkeptEvents()).isEqualTo(100);
       assertThat(store.redisAvailable()).isFalse();
       assertThat(restore(store, NSP, "pid-d", last)).isNull();
