@@ -256,7 +256,7 @@ class ClusterRecoveryIT {
     Duration commandTimeout = Duration.ofSeconds(1);
     try (RedisServer redis = RedisServer.start()) {
       RedisAdapterOptions adapter = RedisAdapterOptions.builder().url(redis.url()).key("outage")
-          .reconnectMaxDelay(Duration.ofSeconds(1)).healthCheckInterval(Duration.ofMillis(500)).build();
+          .reconnectMaxDelay(Duration.ofSeconds(1)).build();
       RedisRecoveryStoreOptions recovery = RedisRecoveryStoreOptions.builder().url(redis.url()).keyPrefix("outage")
           .commandTimeout(commandTimeout).reconnectMaxDelay(Duration.ofMillis(500)).build();
       try (Node node = new Node(adapter, recovery)) {
