@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Connection, adapter and emitter options: URL parsing, defaults, validation messages, masking. */
+/** Connection, adapter, emitter and recovery store options: URL parsing, defaults, validation messages, masking. */
 class RedisOptionsTest {
 
   @Test
@@ -82,5 +82,32 @@ class RedisOptionsTest {
     assertThat(copy.mode()).isEqualTo(RedisMode.SHARDED);
     assertThat(o.mode()).isEqualTo(RedisMode.CLASSIC);
     assertThat(copy.toString()).contains("mode=SHARDED").contains("requestsTimeout=PT5S");
+  }
+
+  @Test
+  void recoveryStoreDefaultsValidationAndToBuilder() {
+    RedisRecoveryStoreOptions o = RedisRecoveryStoreOptions.builder().build();
+
+    assertThat(o.keyPrefix()).isEqualTo("notify:recovery");
+    assertThat(o.maxLength()).isEqualTo(10_000);
+    assertThat(o.maxDisconnectionDuration()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(o.commandTimeout()).isEqualTo(Duration.ofMillis(500));
+    RedisRecoveryStoreOptions copy = o.toBuilder().url("redis://:secret@h:7000").keyPrefix("app").maxLength(5)
+        .build();
+    assertThat(copy.keyPrefix()).isEqualTo("app");
+    assertThat(o.keyPrefix()).isEqualTo("notify:recovery");
+    assertThat(copy.toString()).contains("keyPrefix=app", "maxLength=5", "commandTimeout=PT0.5S")
+        .doesNotContain("secret");
+
+    assertThatThrownBy(() -> RedisRecoveryStoreOptions.builder().keyPrefix(""))
+        .hasMessage("keyPrefix must not be empty");
+    assertThatThrownBy(() -> RedisRecoveryStoreOptions.builder().maxLength(0))
+        .hasMessage("maxLength must be >= 1, was 0");
+    assertThatThrownBy(() -> RedisRecoveryStoreOptions.builder().commandTimeout(Duration.ZERO))
+        .hasMessage("commandTimeout must be > 0, was PT0S");
+    assertThatThrownBy(() -> RedisRecoveryStoreOptions.builder().maxDisconnectionDuration(Duration.ofSeconds(-1)))
+        .hasMessage("maxDisconnectionDuration must be > 0, was PT-1S");
+    assertThatThrownBy(() -> RedisRecoveryStoreOptions.builder().reconnectMinDelay(Duration.ofSeconds(10)).build())
+        .hasMessage("reconnectMinDelay must be <= reconnectMaxDelay, was PT10S > PT5S");
   }
 }

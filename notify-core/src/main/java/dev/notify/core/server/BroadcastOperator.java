@@ -103,7 +103,9 @@ public final class BroadcastOperator implements EmitterOperator {
     if (recovery != null && !volatileFlag) {
       // recovery: the event is kept with its offset, which it carries to the clients as its last argument
       String offset = recovery.append(namespace.name(), options, event, args);
-      args = InMemoryRecoveryStore.withOffset(args, offset);
+      if (offset != null) { // null: the store could not keep it; sent without offset, not recoverable
+        args = InMemoryRecoveryStore.withOffset(args, offset);
+      }
     }
     namespace.adapter().broadcast(new BroadcastPacket(event, args), options);
   }

@@ -43,7 +43,10 @@ public interface RecoveryStore {
   /**
    * Records an event sent to the sockets {@code targets} selects in {@code namespace}, and returns its offset,
    * which the event carries to the client as its last argument. Called on the emitting thread, before the
-   * event is sent: keep it quick.
+   * event is sent: keep it quick, and bounded when it does I/O.
+   *
+   * @return the offset, or {@code null} when the event could not be kept (a shared store that is unreachable):
+   *     the event is then sent without an offset, and a client that misses it cannot get it back
    */
   String append(String namespace, BroadcastOptions targets, String event, Object[] args);
 

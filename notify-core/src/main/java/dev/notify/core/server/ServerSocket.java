@@ -150,7 +150,9 @@ final class ServerSocket implements Socket, LocalSocket {
       // kept for this socket's private room, so a recovered session gets it again
       String offset = recovery.append(namespace.name(), new BroadcastOptions(Set.of(id), Set.of(), false, false,
           true, null), event, args);
-      args = InMemoryRecoveryStore.withOffset(args, offset);
+      if (offset != null) { // null: the store could not keep it; sent without offset, not recoverable
+        args = InMemoryRecoveryStore.withOffset(args, offset);
+      }
     }
     deliver(namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args), volatileFlag);
   }

@@ -9,18 +9,18 @@ import org.slf4j.Logger;
  * Logs a kind of problem at most once per period (with how many were skipped since), so a flood of bad messages
  * costs a few log lines. Thread-safe.
  */
-final class LogLimiter {
+public final class LogLimiter {
 
   private final long periodNanos;
   private final ConcurrentMap<String, long[]> last = new ConcurrentHashMap<>();
   private final AtomicLong total = new AtomicLong();
 
-  LogLimiter(long periodMillis) {
+  public LogLimiter(long periodMillis) {
     this.periodNanos = periodMillis * 1_000_000;
   }
 
   /** Logs {@code message} at WARN unless this kind was logged within the period. */
-  void warn(Logger log, String kind, String message) {
+  public void warn(Logger log, String kind, String message) {
     total.incrementAndGet();
     long now = System.nanoTime();
     long[] state = last.computeIfAbsent(kind, k -> new long[] {now - periodNanos - 1, 0});

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -18,6 +19,7 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.providers.PooledConnectionProvider;
@@ -25,13 +27,14 @@ import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * The Redis deployment as the adapter and the emitter use it, through Jedis: pooled command connections (publishes
- * and node counts, one round trip per batch per server), and dedicated subscriber connections routed to the right
- * server (the current master under Sentinel, the slot owner of a sharded channel on a Redis Cluster).
+ * The Redis deployment as the adapter, the emitter and the recovery store use it, through Jedis: pooled command
+ * connections (publishes and node counts, one round trip per batch per server; the recovery store's commands),
+ * and dedicated subscriber connections routed to the right server (the current master under Sentinel, the slot
+ * owner of a sharded channel on a Redis Cluster).
  *
  * <p>Connecting is lazy and retried by the callers, so a Redis that is down at start delays the first subscription
  * rather than failing the build. Thread-safe; the methods block on I/O and run on the publisher and subscriber
- * threads only.
+ * threads only, and on the callers of the recovery store (bounded by its command timeout).
  */
 public final class RedisConnector implements AutoCloseable {
 
@@ -175,6 +178,30 @@ public final class RedisConnector implements AutoCloseable {
     c.sendCommand(Protocol.Command.PUBSUB, sub, channel);
     List<Object> reply = c.getObjectMultiBulkReply();
     return reply.size() < 2 ? 0 : (Long) reply.get(1);
+  }
+
+  /**
+   * Runs {@code work} on a pooled command connection to the server that holds {@code key}: the one server, the
+   * current master, or on a Redis Cluster the owner of the key's slot (asked once more after a {@code MOVED}).
+   *
+   * @throws JedisException when Redis cannot be reached or refuses a command
+   */
+  public <T> T execute(String key, Function<Connection, T> work) {
+    ConnectionProvider p = provider();
+    if (p instanceof ClusterConnectionProvider cluster) {
+      byte[] raw = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try (Connection c = cluster.getConnection(nodeOf(cluster, raw))) {
+        return work.apply(c);
+      } catch (JedisMovedDataException e) {
+        cluster.renewSlotCache();
+      }
+      try (Connection c = cluster.getConnection(nodeOf(cluster, raw))) {
+        return work.apply(c);
+      }
+    }
+    try (Connection c = p.getConnection()) {
+      return work.apply(c);
+    }
   }
 
   /** Checks a fresh command connection answers PING; drops the idle pooled ones first (they may be stale). */

@@ -34,7 +34,8 @@ public final class RedisServer implements AutoCloseable {
   /** Starts a server on a free port. */
   public static RedisServer start(String... extraArgs) {
     try {
-      RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+      List<String> args = List.of(extraArgs);
+      RedisServer server = new RedisServer(args.contains("--cluster-enabled") ? freeClusterPort() : freePort(), args);
       server.startProcess();
       return server;
     } catch (IOException e) {
@@ -112,6 +113,22 @@ public final class RedisServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** A free port whose cluster bus port (port + 10000) is free too. */
+  private static int freeClusterPort() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      if (port + 10_000 > 65_535) {
+        continue;
+      }
+      try (ServerSocket bus = new ServerSocket(port + 10_000, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException e) {
+        // bus port taken: try another
+      }
+    }
+    throw new IOException("no free port with a free cluster bus port (port + 10000)");
   }
 
   public static int freePort() throws IOException {

@@ -1,0 +1,355 @@
+package dev.notify.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.notify.core.adapter.BroadcastOptions;
+import dev.notify.core.server.RecoveryStore;
+import dev.notify.redis.internal.LogLimiter;
+import dev.notify.redis.internal.MalformedMessageException;
+import dev.notify.redis.internal.Outage;
+import dev.notify.redis.internal.RecoveryCodec;
+import dev.notify.redis.internal.RecoveryCodec.StoredEvent;
+import dev.notify.redis.internal.RedisConnector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * A {@link RecoveryStore} in Redis, shared by every node of a cluster: a client whose connection dropped gets its
+ * socket id, rooms, data and missed events back on <em>any</em> node, within {@code maxDisconnectionDuration}.
+ *
+ * <pre>{@code
+ * Duration maxDisconnection = Duration.ofMinutes(2);
+ * RedisRecoveryStore recovery = RedisRecoveryStore.create("redis://redis.internal:6379", maxDisconnection);
+ * NotifyServer io = NotifyServer.builder()                          // on every node
+ *     .adapter(RedisAdapter.factory("redis://redis.internal:6379"))
+ *     .connectionStateRecovery(maxDisconnection)
+ *     .recoveryStore(recovery)
+ *     .build();
+ * ...
+ * io.close();
+ * recovery.close();               // after the server: a closing server saves the sessions of its clients
+ * }</pre>
+ *
+ * <p>What it keeps (Redis 6.2 or later): each namespace's events in a Redis Stream {@code <prefix>:stream:<nsp>}
+ * ({@code XADD ... MAXLEN ~ maxLength}; the entry id is the offset the event carries to the client; fields
+ * {@code rooms}, {@code except}, {@code event}, {@code format}, {@code args}: JSON, or base64 msgpack when an argument
+ * holds binary data), and each disconnected socket's session as {@code <prefix>:session:<pid>} with a time to live
+ * of {@code maxDisconnectionDuration} ({@code SET ... PX}). A stream that receives no event for
+ * {@code maxDisconnectionDuration} expires. Restoring takes the session once ({@code GETDEL}); if the client's offset
+ * is still in the stream, the entries after it ({@code XRANGE} with an exclusive start, pages of 100) whose rooms
+ * and exceptions select the session's rooms or socket id are the missed events, in order. Otherwise (session
+ * expired or taken, offset trimmed or unknown) the client starts afresh, as Socket.IO does.
+ *
+ * <p>Cost and failures: every emit that recovery keeps (not volatile, no ack) waits for one Redis round trip on the
+ * emitting thread, bounded by {@link RedisRecoveryStoreOptions#commandTimeout()} (500 ms). When Redis cannot be
+ * reached, that emit and every later one is sent at once <em>without</em> an offset (not recoverable, counted in
+ * {@link #unkeptEvents()}), disconnected sessions are not kept, and clients that come back start afresh; the outage is
+ * logged once, a background check finds Redis back (logged once) and recovery resumes by itself. An emit whose
+ * reply timed out may still have been stored: a client that recovers later may then get it twice.
+ *
+ * <p>Data values of a session come back JSON-shaped (maps, lists, strings, numbers, booleans); a value the mapper
+ * cannot serialize is left out (logged). Arguments come back as JSON trees ({@code BinaryNode} for binary data),
+ * which the server sends as it would the originals.
+ *
+ * <p>Thread-safe; share one per server (or per JVM). {@code append} and {@code saveSession} run on the caller's
+ * thread; restores run on the store's own threads (as many as the connection's {@code poolSize}).
+ */
+public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisRecoveryStore.class);
+  /** Command builders for RESP2, the protocol of the connector's connections. */
+  private static final CommandObjects COMMANDS = new CommandObjects(RedisProtocol.RESP2);
+  private static final Pattern OFFSET = Pattern.compile("\\d{1,20}-\\d{1,20}");
+  /** Entries read per {@code XRANGE} when restoring. */
+  static final int PAGE = 100;
+  /** Restores waiting for a thread; beyond, a client starts afresh. */
+  private static final int RESTORE_QUEUE = 10_000;
+
+  private final RedisRecoveryStoreOptions options;
+  private final RedisConnector connector;
+  private final RecoveryCodec codec;
+  private final Outage outage;
+  private final ThreadPoolExecutor restorer;
+  private final LogLimiter limiter = new LogLimiter(10_000);
+  private final AtomicLong unkept = new AtomicLong();
+  private final String label;
+
+  private RedisRecoveryStore(RedisRecoveryStoreOptions options) {
+    this.options = options;
+    Duration timeout = options.commandTimeout();
+    this.connector = new RedisConnector(options.connection().toBuilder().connectTimeout(timeout)
+        .socketTimeout(timeout).build());
+    this.codec = new RecoveryCodec(options.objectMapper() != null ? options.objectMapper()
+        : JsonMapper.builder().build());
+    this.label = "recovery store redis=" + connector.describe() + " prefix=" + options.keyPrefix();
+    this.outage = new Outage(() -> label, "events are sent without offsets (not recoverable) and disconnected "
+        + "sessions are not kept", connector::probe, options.reconnectMinDelay(), options.reconnectMaxDelay(),
+        "notify-redis-recovery-check");
+    int threads = options.connection().poolSize();
+    AtomicInteger n = new AtomicInteger();
+    this.restorer = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(RESTORE_QUEUE), r -> {
+          Thread t = new Thread(r, "notify-redis-recovery-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    restorer.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * A store on one Redis server with the default key prefix and stream length.
+   *
+   * @param maxDisconnectionDuration the server's, as given to {@code connectionStateRecovery}
+   */
+  public static RedisRecoveryStore create(String url, Duration maxDisconnectionDuration) {
+    return create(RedisRecoveryStoreOptions.builder().url(url).maxDisconnectionDuration(maxDisconnectionDuration)
+        .build());
+  }
+
+  /** A store with these options. Connects lazily: a Redis that is down now only makes the first emits unkept. */
+  public static RedisRecoveryStore create(RedisRecoveryStoreOptions options) {
+    Objects.requireNonNull(options, "options");
+    RedisRecoveryStore store = new RedisRecoveryStore(options);
+    log.info("Redis recovery store ready: {} (commandTimeout bounds every call, connecting included)", options);
+    return store;
+  }
+
+  public RedisRecoveryStoreOptions options() {
+    return options;
+  }
+
+  /** Events sent without an offset because Redis could not be reached or refused to store them. */
+  public long unkeptEvents() {
+    return unkept.get();
+  }
+
+  /** Whether the store takes Redis as reachable (false from a failed call until a check succeeds). */
+  public boolean redisAvailable() {
+    return !outage.down();
+  }
+
+  @Override
+  public String append(String namespace, BroadcastOptions targets, String event, Object[] args) {
+    Map<String, String> fields = codec.entry(targets, event, args);
+    if (outage.down()) {
+      unkept.incrementAndGet();
+      return null;
+    }
+    String key = streamKey(namespace);
+    try {
+      return connector.execute(key, c -> {
+        CommandObject<StreamEntryID> xadd = COMMANDS.xadd(key, XAddParams.xAddParams().maxLen(options.maxLength())
+            .approximateTrimming(), fields);
+        // one round trip: the entry, and the stream's idle expiry pushed back
+        c.sendCommand(xadd.getArguments());
+        c.sendCommand(COMMANDS.pexpire(key, options.maxDisconnectionDuration().toMillis()).getArguments());
+        List<Object> replies = c.getMany(2);
+        for (Object reply : replies) {
+          if (reply instanceof JedisDataException e) {
+            throw e;
+          }
+        }
+        return xadd.getBuilder().build(replies.get(0)).toString();
+      });
+    } catch (JedisDataException e) {
+      unkept.incrementAndGet();
+      limiter.warn(log, "append", label + " nsp=" + namespace + ": Redis refused to keep event '" + event
+          + "', sent without offset: " + e.getMessage());
+      return null;
+    } catch (JedisException e) {
+      unkept.incrementAndGet();
+      outage.failed(e);
+      return null;
+    }
+  }
+
+  @Override
+  public void saveSession(Session session, Duration ttl) {
+    if (outage.down()) {
+      return;
+    }
+    String json = codec.session(session, (name, error) -> log.warn("{} nsp={} socket={}: data '{}' left out of the "
+        + "recovery session, not serializable: {}", label, session.namespace(), session.socketId(), name,
+        error.getMessage()));
+    String key = sessionKey(session.pid());
+    try {
+      connector.execute(key, c -> c.executeCommand(COMMANDS.set(key, json, SetParams.setParams()
+          .px(Math.max(1, ttl.toMillis())))));
+    } catch (JedisDataException e) {
+      limiter.warn(log, "save", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
+          + ": Redis refused the recovery session: " + e.getMessage());
+    } catch (JedisException e) {
+      outage.failed(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes on a store thread; with {@code null} also when Redis is unreachable or the store is busy (more
+   * than 10,000 restores waiting) or closed.
+   */
+  @Override
+  public CompletableFuture<Restored> restore(String namespace, String pid, String offset) {
+    if (!OFFSET.matcher(offset).matches() || outage.down()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    RestoreTask task = new RestoreTask(namespace, pid, offset);
+    try {
+      restorer.execute(task);
+    } catch (RejectedExecutionException e) {
+      limiter.warn(log, "restore-rejected", label + " nsp=" + namespace + ": recovery store busy or closed, client "
+          + "starts afresh");
+      task.result.complete(null);
+    }
+    return task.result;
+  }
+
+  private Restored restoreNow(String namespace, String pid, String offset) {
+    String sessionKey = sessionKey(pid);
+    String json = connector.execute(sessionKey, c -> c.executeCommand(COMMANDS.getDel(sessionKey)));
+    if (json == null) {
+      return null;
+    }
+    Session session;
+    try {
+      session = codec.session(json);
+    } catch (MalformedMessageException e) {
+      limiter.warn(log, e.kind(), label + " nsp=" + namespace + ": unreadable session " + pid + ": " + e.getMessage());
+      return null;
+    }
+    if (!session.namespace().equals(namespace)) {
+      return null;
+    }
+    Set<String> rooms = new HashSet<>(session.rooms());
+    rooms.add(session.socketId());
+    String streamKey = streamKey(namespace);
+    long scanLimit = 2 * options.maxLength() + PAGE;
+    return connector.execute(streamKey, c -> {
+      if (c.executeCommand(COMMANDS.xrange(streamKey, offset, offset, 1)).isEmpty()) {
+        return null; // trimmed, expired or never ours: what followed it is unknown
+      }
+      List<Missed> missed = new ArrayList<>();
+      String from = offset;
+      long scanned = 0;
+      while (true) {
+        List<StreamEntry> page = c.executeCommand(COMMANDS.xrange(streamKey, "(" + from, "+", PAGE));
+        for (StreamEntry entry : page) {
+          from = entry.getID().toString();
+          StoredEvent event;
+          try {
+            event = codec.event(entry.getFields());
+          } catch (MalformedMessageException e) {
+            limiter.warn(log, e.kind(), label + " nsp=" + namespace + ": skipped stream entry " + from + ": "
+                + e.getMessage());
+            continue;
+          }
+          if (event.targets(rooms)) {
+            missed.add(new Missed(event.event(), withOffset(event.args(), from)));
+          }
+        }
+        scanned += page.size();
+        if (page.size() < PAGE) {
+          return new Restored(session, missed);
+        }
+        if (scanned > scanLimit) {
+          // events arrive faster than we read them: better a fresh start than a gap
+          log.warn("{} nsp={} socket={}: more than {} events after offset {}, client starts afresh", label,
+              namespace, session.socketId(), scanLimit, offset);
+          return null;
+        }
+      }
+    });
+  }
+
+  private static Object[] withOffset(List<JsonNode> args, String offset) {
+    Object[] all = new Object[args.size() + 1];
+    for (int i = 0; i < args.size(); i++) {
+      all[i] = args.get(i);
+    }
+    all[args.size()] = offset;
+    return all;
+  }
+
+  private String streamKey(String namespace) {
+    return options.keyPrefix() + ":stream:" + namespace;
+  }
+
+  private String sessionKey(String pid) {
+    return options.keyPrefix() + ":session:" + pid;
+  }
+
+  /**
+   * Stops the restore threads (waiting restores complete with {@code null}) and closes the Redis connections.
+   * Close it after the servers that use it: a closing server saves its clients' sessions here.
+   */
+  @Override
+  public void close() {
+    outage.close();
+    for (Runnable waiting : restorer.shutdownNow()) {
+      if (waiting instanceof RestoreTask task) {
+        task.result.complete(null);
+      }
+    }
+    connector.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisRecoveryStore{" + options + '}';
+  }
+
+  /** One restore, on a store thread. */
+  private final class RestoreTask implements Runnable {
+    final CompletableFuture<Restored> result = new CompletableFuture<>();
+    private final String namespace;
+    private final String pid;
+    private final String offset;
+
+    RestoreTask(String namespace, String pid, String offset) {
+      this.namespace = namespace;
+      this.pid = pid;
+      this.offset = offset;
+    }
+
+    @Override
+    public void run() {
+      try {
+        result.complete(restoreNow(namespace, pid, offset));
+      } catch (JedisDataException e) {
+        limiter.warn(log, "restore", label + " nsp=" + namespace + ": Redis refused a restore, client starts "
+            + "afresh: " + e.getMessage());
+        result.complete(null);
+      } catch (JedisException e) {
+        outage.failed(e);
+        result.complete(null);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+}
