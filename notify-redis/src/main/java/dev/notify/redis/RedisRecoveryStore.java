@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -211,14 +212,32 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
    * {@inheritDoc}
    *
    * <p>Completes on a store thread; with {@code null} also when Redis is unreachable or the store is busy (more
-   * than 10,000 restores waiting) or closed.
+   * than 10,000 reads waiting) or closed.
    */
   @Override
-  public CompletableFuture<Restored> restore(String namespace, String pid, String offset) {
+  public CompletableFuture<Session> takeSession(String namespace, String pid) {
+    if (outage.down()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return submit(namespace, () -> takeSessionNow(namespace, pid));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Completes on a store thread; with {@code null} also when Redis is unreachable or the store is busy (more
+   * than 10,000 reads waiting) or closed.
+   */
+  @Override
+  public CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms) {
     if (!OFFSET.matcher(offset).matches() || outage.down()) {
       return CompletableFuture.completedFuture(null);
     }
-    RestoreTask task = new RestoreTask(namespace, pid, offset);
+    return submit(namespace, () -> missedSinceNow(namespace, offset, rooms));
+  }
+
+  private <T> CompletableFuture<T> submit(String namespace, Supplier<T> read) {
+    ReadTask<T> task = new ReadTask<>(namespace, read);
     try {
       restorer.execute(task);
     } catch (RejectedExecutionException e) {
@@ -229,7 +248,7 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     return task.result;
   }
 
-  private Restored restoreNow(String namespace, String pid, String offset) {
+  private Session takeSessionNow(String namespace, String pid) {
     String sessionKey = sessionKey(pid);
     String json = connector.execute(sessionKey, c -> c.executeCommand(COMMANDS.getDel(sessionKey)));
     if (json == null) {
@@ -242,11 +261,10 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
       limiter.warn(log, e.kind(), label + " nsp=" + namespace + ": unreadable session " + pid + ": " + e.getMessage());
       return null;
     }
-    if (!session.namespace().equals(namespace)) {
-      return null;
-    }
-    Set<String> rooms = new HashSet<>(session.rooms());
-    rooms.add(session.socketId());
+    return session.namespace().equals(namespace) ? session : null;
+  }
+
+  private List<Missed> missedSinceNow(String namespace, String offset, Set<String> rooms) {
     String streamKey = streamKey(namespace);
     long scanLimit = 2 * options.maxLength() + PAGE;
     return connector.execute(streamKey, c -> {
@@ -269,17 +287,17 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
             continue;
           }
           if (event.targets(rooms)) {
-            missed.add(new Missed(event.event(), withOffset(event.args(), from)));
+            missed.add(new Missed(from, event.event(), withOffset(event.args(), from)));
           }
         }
         scanned += page.size();
         if (page.size() < PAGE) {
-          return new Restored(session, missed);
+          return missed;
         }
         if (scanned > scanLimit) {
           // events arrive faster than we read them: better a fresh start than a gap
-          log.warn("{} nsp={} socket={}: more than {} events after offset {}, client starts afresh", label,
-              namespace, session.socketId(), scanLimit, offset);
+          log.warn("{} nsp={}: more than {} events after offset {}, client starts afresh", label, namespace,
+              scanLimit, offset);
           return null;
         }
       }
@@ -311,7 +329,7 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
   public void close() {
     outage.close();
     for (Runnable waiting : restorer.shutdownNow()) {
-      if (waiting instanceof RestoreTask task) {
+      if (waiting instanceof ReadTask<?> task) {
         task.result.complete(null);
       }
     }
@@ -323,25 +341,23 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     return "RedisRecoveryStore{" + options + '}';
   }
 
-  /** One restore, on a store thread. */
-  private final class RestoreTask implements Runnable {
-    final CompletableFuture<Restored> result = new CompletableFuture<>();
+  /** One read, on a store thread: a Redis refusal or outage reads as "unknown" and the client starts afresh. */
+  private final class ReadTask<T> implements Runnable {
+    final CompletableFuture<T> result = new CompletableFuture<>();
     private final String namespace;
-    private final String pid;
-    private final String offset;
+    private final Supplier<T> read;
 
-    RestoreTask(String namespace, String pid, String offset) {
+    ReadTask(String namespace, Supplier<T> read) {
       this.namespace = namespace;
-      this.pid = pid;
-      this.offset = offset;
+      this.read = read;
     }
 
     @Override
     public void run() {
       try {
-        result.complete(restoreNow(namespace, pid, offset));
+        result.complete(read.get());
       } catch (JedisDataException e) {
-        limiter.warn(log, "restore", label + " nsp=" + namespace + ": Redis refused a restore, client starts "
+        limiter.warn(log, "restore", label + " nsp=" + namespace + ": Redis refused a recovery read, client starts "
             + "afresh: " + e.getMessage());
         result.complete(null);
       } catch (JedisException e) {

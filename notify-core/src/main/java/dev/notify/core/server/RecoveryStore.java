@@ -63,6 +63,30 @@ public interface RecoveryStore {
    */
   CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms);
 
+  /** A session taken back, with the events its socket missed, in order. */
+  record Restored(Session session, List<Missed> missed) {
+    public Restored {
+      Objects.requireNonNull(session, "session");
+      missed = List.copyOf(missed);
+    }
+  }
+
+  /**
+   * Takes a session back with the events it missed after {@code offset}: {@link #takeSession} then
+   * {@link #missedSince}; {@code null} when either is unknown (the session is taken all the same).
+   */
+  default CompletableFuture<Restored> restore(String namespace, String pid, String offset) {
+    return takeSession(namespace, pid).thenCompose(session -> {
+      if (session == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      Set<String> rooms = new java.util.HashSet<>(session.rooms());
+      rooms.add(session.socketId());
+      return missedSince(namespace, offset, rooms)
+          .thenApply(missed -> missed == null ? null : new Restored(session, missed));
+    });
+  }
+
   /**
    * Orders two offsets. Offsets are one or more unsigned decimal numbers joined by {@code '-'} (an in-memory
    * counter, a Redis stream id), compared number by number.

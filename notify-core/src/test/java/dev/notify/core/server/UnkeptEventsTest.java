@@ -6,6 +6,7 @@ import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.engine.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,7 +35,12 @@ class UnkeptEventsTest {
     }
 
     @Override
-    public CompletableFuture<Restored> restore(String namespace, String pid, String offset) {
+    public CompletableFuture<Session> takeSession(String namespace, String pid) {
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms) {
       return CompletableFuture.completedFuture(null);
     }
   }
