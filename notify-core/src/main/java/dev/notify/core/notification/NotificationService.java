@@ -350,19 +350,27 @@ public final class NotificationService implements AutoCloseable {
       if (n == null || n.status() != NotificationStatus.PENDING || n.isExpired(now)) {
         return store.complete(job);
       }
+      // An empty list of answers means that no device was connected (or all left before answering): offline.
+      // A timeout means that devices were there but not all answered: delivered if some did, else retried. The
+      // two must not be confused, or a device that does not ack is taken for an offline user and never retried.
       return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithAck(EVENT_NEW, toJson(n))
-          .handle((answers, error) -> answers != null ? answers
-              : unwrap(error) instanceof AckTimeoutException timeout ? timeout.partial() : null)
-          .thenCompose(answers -> afterAttempt(job, n, answers));
+          .handle((answers, error) -> answers != null ? new Attempt(answers, answers.isEmpty())
+              : unwrap(error) instanceof AckTimeoutException timeout ? new Attempt(timeout.partial(), false)
+              : new Attempt(List.of(), false))
+          .thenCompose(attempt -> afterAttempt(job, n, attempt));
     });
   }
 
-  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, List<Args> answers) {
+  /** What an attempt got: the devices' answers, and whether no device was there to answer. */
+  private record Attempt(List<Args> answers, boolean offline) {
+  }
+
+  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Attempt attempt) {
     Instant now = clock.instant();
-    if (answers != null && !answers.isEmpty()) {
+    if (!attempt.answers().isEmpty()) {
       return store.markDelivered(job.userId(), List.of(job.id()), now).thenCompose(c -> store.complete(job));
     }
-    boolean offline = answers != null;
+    boolean offline = attempt.offline();
     if (!offline && job.attempt() < maxAttempts) {
       Duration delay = retryDelay.multipliedBy(1L << Math.min(job.attempt() - 1, 20));
       return store.retry(job, now.plus(delay));
