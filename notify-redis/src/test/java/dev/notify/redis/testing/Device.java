@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import org.json.JSONArray;
 import org.json.JSONObject;
 
@@ -37,6 +39,12 @@ public final class Device implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+
+  /**
+   * Shared by every device. Its dispatcher allows many connections per host: OkHttp runs a WebSocket's reader loop
+   * inside its call, so the default limit (5 calls per host) would let only five devices connect to 127.0.0.1.
+   */
+  private static final OkHttpClient HTTP = http();
 
   private final String user;
   private final boolean ack;
@@ -75,6 +83,13 @@ public final class Device implements AutoCloseable {
     return device;
   }
 
+  private static OkHttpClient http() {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(100_000);
+    dispatcher.setMaxRequestsPerHost(100_000);
+    return new OkHttpClient.Builder().dispatcher(dispatcher).readTimeout(1, TimeUnit.MINUTES).build();
+  }
+
   private void open(int attempt) {
     if (closed) {
       return;
@@ -85,6 +100,8 @@ public final class Device implements AutoCloseable {
     options.forceNew = true;
     options.reconnection = false;
     options.auth = Map.of("user", user);
+    options.webSocketFactory = HTTP;
+    options.callFactory = HTTP;
     Socket s = IO.socket(URI.create(url), options);
     s.on(Socket.EVENT_CONNECT, a -> {
       connectedTo = url;
