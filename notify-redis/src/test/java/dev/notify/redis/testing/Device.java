@@ -52,6 +52,7 @@ public final class Device implements AutoCloseable {
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   private final AtomicInteger deliveries = new AtomicInteger();
+  private final java.util.Queue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger connects = new AtomicInteger();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private volatile Socket socket;
@@ -112,6 +113,10 @@ public final class Device implements AutoCloseable {
     s.on(Socket.EVENT_CONNECT_ERROR, a -> next(s, attempt + 1));
     s.on("notification:new", args -> {
       JSONObject n = (JSONObject) args[0];
+      String created = n.optString("createdAt", null);
+      if (created != null) {
+        latencies.add(System.currentTimeMillis() - java.time.Instant.parse(created).toEpochMilli());
+      }
       events.add(new Event("notification:new", n, System.nanoTime()));
       ids.add(n.optString("id"));
       deliveries.incrementAndGet();
@@ -165,6 +170,16 @@ public final class Device implements AutoCloseable {
   /** Notifications received, counting duplicates. */
   public int deliveries() {
     return deliveries.get();
+  }
+
+  /** Milliseconds from each {@code notification:new}'s createdAt to its arrival (wall clock), and clears them. */
+  public List<Long> takeLatencies() {
+    List<Long> list = new ArrayList<>();
+    Long l;
+    while ((l = latencies.poll()) != null) {
+      list.add(l);
+    }
+    return list;
   }
 
   /** How many times it connected. */

@@ -24,13 +24,14 @@ public final class NotificationNode implements AutoCloseable {
   private final RedisNotificationStore store;
   private final NotificationService service;
   private final NotifyStandalone http;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NotificationNode(String redisUrl, String adapterKey, String storePrefix,
       UnaryOperator<NotificationService.Builder> tune) {
-    this.factory = RedisAdapter.factory(RedisAdapterOptions.builder().url(redisUrl).key(adapterKey)
-        .reconnectMinDelay(Duration.ofMillis(50)).reconnectMaxDelay(Duration.ofSeconds(1))
+    this.factory = adapterKey == null ? null : RedisAdapter.factory(RedisAdapterOptions.builder().url(redisUrl)
+        .key(adapterKey).reconnectMinDelay(Duration.ofMillis(50)).reconnectMaxDelay(Duration.ofSeconds(1))
         .healthCheckInterval(Duration.ofMillis(500)).requestsTimeout(Duration.ofSeconds(3)).build());
-    this.io = NotifyServer.builder().adapter(factory).build();
+    this.io = factory == null ? NotifyServer.builder().build() : NotifyServer.builder().adapter(factory).build();
     io.use((socket, next) -> {
       String user = socket.handshake().auth().path("user").asText("");
       if (user.isEmpty()) {
@@ -52,7 +53,10 @@ public final class NotificationNode implements AutoCloseable {
     }
   }
 
-  /** Starts a node; {@code tune} adjusts the service (ack timeout, retries, fallback). */
+  /**
+   * Starts a node; {@code tune} adjusts the service (ack timeout, retries, fallback). A {@code null} adapter key
+   * makes a lone node (in-memory adapter) that still keeps its notifications in Redis.
+   */
   public static NotificationNode start(String redisUrl, String adapterKey, String storePrefix,
       UnaryOperator<NotificationService.Builder> tune) {
     return new NotificationNode(redisUrl, adapterKey, storePrefix, tune);
@@ -85,6 +89,9 @@ public final class NotificationNode implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     service.close();
     io.close();
     if (http != null) {
