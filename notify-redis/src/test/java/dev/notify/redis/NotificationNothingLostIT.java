@@ -45,7 +45,7 @@ class NotificationNothingLostIT {
 
   private static final int USERS = 200;
   private static final int NOTIFICATIONS = 5_000;
-  private static final long ACK_TIMEOUT_MS = 2_000;
+  private static final long ACK_TIMEOUT_MS = 5_000;
   private static final long RETRY_DELAY_MS = 500;
 
   @Test
