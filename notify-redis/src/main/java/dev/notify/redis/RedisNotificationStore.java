@@ -69,10 +69,12 @@ import org.slf4j.LoggerFactory;
  * next connection (the save still succeeds; the failure to queue is logged).
  *
  * <h2>Durability</h2>
- * The data is as durable as Redis makes it: it survives a Redis restart only with persistence on, preferably
- * {@code appendonly yes} (with the default {@code appendfsync everysec}, a killed Redis process loses nothing it
- * answered; a power cut may lose the last second). Without persistence a restart empties every inbox and the
- * queue. The script cache need not survive: a restarted server is sent the scripts again.
+ * The data is as durable as Redis makes it: it survives a Redis restart only with persistence on. For "nothing
+ * accepted is lost" across a Redis crash use {@code appendonly yes} with {@code appendfsync always} (Redis writes
+ * and syncs each change before it answers). With the default {@code appendfsync everysec}, a crash (even of the
+ * process alone) may lose the last second or two of acknowledged changes: Redis postpones its AOF writes while a
+ * background fsync is slow. Without persistence a restart empties every inbox and the queue. The script cache
+ * need not survive: a restarted server is sent the scripts again.
  *
  * <h2>Threading</h2>
  * Thread-safe; share one instance per application. Calls never block: they queue to

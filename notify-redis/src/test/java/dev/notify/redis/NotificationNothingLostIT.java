@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
@@ -33,13 +34,13 @@ import redis.clients.jedis.Protocol;
 
 /**
  * Nothing accepted by {@code send} is lost when a node dies abruptly and Redis restarts. Two nodes run in JVMs of
- * their own on a Redis of the test's own (appendonly yes); 200 users, each one device that knows both node URLs
- * and fails over. A socket-less sender sends 5,000 notifications (250/s, retrying what Redis refused while it was
- * down); meanwhile node 1 is killed (SIGKILL) and, once its devices are on node 2, Redis is killed and restarted on
- * the same port and directory. Then every device must hold every notification accepted for its user (any extra
- * one is a send that failed on the caller's side but was stored: it must belong to that user), each once after
- * de-duplication by id, and the store must show each as delivered. Jobs that node 1 had claimed come back after
- * the visibility timeout (ack timeout + 25 s), hence the deadlines.
+ * their own on a Redis of the test's own ({@code appendonly yes}, {@code appendfsync always}); 200 users, each one
+ * device that knows both node URLs and fails over. A socket-less sender sends 5,000 notifications (250/s, retrying
+ * what Redis refused while it was down); meanwhile node 1 is killed (SIGKILL) and, once its devices are on node 2,
+ * Redis is killed and restarted on the same port and directory. Then every device must hold every notification
+ * accepted for its user (any extra one is a send that failed on the caller's side but was stored: it must belong
+ * to that user), each once after de-duplication by id, and the store must show each as delivered. Jobs that node 1
+ * had claimed come back after the visibility timeout (ack timeout + 25 s), hence the deadlines.
  */
 class NotificationNothingLostIT {
 
@@ -54,7 +55,7 @@ class NotificationNothingLostIT {
     String prefix = RedisExtension.uniqueKey("lost-store");
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     List<Device> devices = new ArrayList<>();
-    try (RedisServer redis = RedisServer.start("--appendonly", "yes");
+    try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
         NodeJvm node1 = NodeJvm.start("nothing-lost-node1", redis.url(), adapterKey, prefix, ACK_TIMEOUT_MS,
             RETRY_DELAY_MS);
         NodeJvm node2 = NodeJvm.start("nothing-lost-node2", redis.url(), adapterKey, prefix, ACK_TIMEOUT_MS,
@@ -118,8 +119,13 @@ class NotificationNothingLostIT {
 
       Map<String, Set<String>> expected = new HashMap<>();
       accepted.forEach((k, id) -> expected.computeIfAbsent(user(k), u -> new HashSet<>()).add(id.toString()));
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-          devices.stream().allMatch(d -> d.ids().containsAll(expected.getOrDefault(d.user(), Set.of()))));
+      try {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+            devices.stream().allMatch(d -> d.ids().containsAll(expected.getOrDefault(d.user(), Set.of()))));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError("devices miss notifications: " + missing(devices, expected, store, redis, prefix),
+            e);
+      }
 
       Set<Integer> notYetDelivered = ConcurrentHashMap.newKeySet();
       notYetDelivered.addAll(accepted.keySet());
@@ -169,6 +175,37 @@ class NotificationNothingLostIT {
       pacer.shutdownNow();
       devices.forEach(Device::close);
     }
+  }
+
+  /** What is missing where, for the failure message: ids, their state in the store, the queue. */
+  private static String missing(List<Device> devices, Map<String, Set<String>> expected, RedisNotificationStore store,
+      RedisServer redis, String prefix) {
+    StringBuilder sb = new StringBuilder();
+    int shown = 0;
+    for (Device d : devices) {
+      Set<String> missing = new HashSet<>(expected.getOrDefault(d.user(), Set.of()));
+      missing.removeAll(d.ids());
+      for (String id : missing) {
+        if (shown++ < 20) {
+          String state;
+          try {
+            StoredNotification n = store.find(d.user(), NotificationId.of(id)).get(5, TimeUnit.SECONDS);
+            state = n == null ? "not in the store" : n.status().toString();
+          } catch (Exception e) {
+            state = e.toString();
+          }
+          sb.append(d).append(" connected=").append(d.connected()).append(" connects=").append(d.connects())
+              .append(" misses ").append(id).append(" (").append(state).append("); ");
+        }
+      }
+    }
+    try {
+      sb.append("queue depth ").append(store.exactQueueDepth().get(5, TimeUnit.SECONDS)).append(", claimed ")
+          .append(claimedJobs(redis, prefix));
+    } catch (Exception e) {
+      sb.append(e);
+    }
+    return sb.append(", ").append(shown).append(" missing in all").toString();
   }
 
   /** Jobs claimed and not completed: the pending entries of the consumer group, summed over the streams. */

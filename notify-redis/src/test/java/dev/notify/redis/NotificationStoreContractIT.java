@@ -454,15 +454,18 @@ class NotificationStoreContractIT {
     }
   }
 
-  /** A three-master Redis Cluster, built on first use (redis-cli --cluster create), stopped after the class. */
+  /**
+   * A three-master Redis Cluster, built on first use (redis-cli --cluster create), stopped after the class. A
+   * master whose cluster bus port (its port + 10000) is taken fails to start: another port is tried.
+   */
   private static synchronized String clusterUrl() {
     if (clusterMasters.isEmpty()) {
+      List<RedisServer> masters = new ArrayList<>();
       try {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         for (int i = 0; i < 3; i++) {
-          RedisServer server = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-              "--cluster-node-timeout", "5000");
-          clusterMasters.add(server);
+          RedisServer server = startClusterMaster();
+          masters.add(server);
           cmd.add("127.0.0.1:" + server.port());
         }
         cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
@@ -470,14 +473,29 @@ class NotificationStoreContractIT {
         String output = new String(create.getInputStream().readAllBytes());
         assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(create.exitValue()).as(output).isZero();
-        for (RedisServer master : clusterMasters) {
+        for (RedisServer master : masters) {
           await().atMost(Duration.ofSeconds(30)).until(() -> clusterInfo(master.port()).contains("cluster_state:ok"));
         }
-      } catch (Exception e) {
+        clusterMasters.addAll(masters);
+      } catch (Exception | AssertionError e) {
+        masters.forEach(RedisServer::kill);
         throw new IllegalStateException("cannot build a Redis Cluster: " + e, e);
       }
     }
     return clusterMasters.get(0).url();
+  }
+
+  private static RedisServer startClusterMaster() {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        return RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", "5000");
+      } catch (IllegalStateException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   private static String clusterInfo(int port) {

@@ -31,7 +31,7 @@ import redis.clients.jedis.Protocol;
 /**
  * What only the Redis store has: its key layout (hash-tagged, inbox keys expiring with maxAge), scripts sent again
  * after the server lost them, fast failures while Redis is unreachable, and data that survives a killed Redis
- * with {@code appendonly yes}, consumer group and claimed jobs included.
+ * with {@code appendonly yes} and {@code appendfsync always}, consumer group and claimed jobs included.
  */
 @ExtendWith(RedisExtension.class)
 class RedisNotificationStoreIT {
@@ -102,7 +102,7 @@ class RedisNotificationStoreIT {
 
   @Test
   void withAppendonlyTheInboxTheQueueAndClaimedJobsSurviveAKilledRedis() throws Exception {
-    try (RedisServer redis = RedisServer.start("--appendonly", "yes");
+    try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
         RedisNotificationStore store = RedisNotificationStore.create(redis.url())) {
       StoredNotification delivered = note("alice", Priority.NORMAL, null);
       StoredNotification claimed = note("alice", Priority.URGENT, null);
