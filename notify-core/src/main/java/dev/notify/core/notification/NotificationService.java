@@ -74,6 +74,8 @@ public final class NotificationService implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_SENDS = 100_000;
   /** Defaults to 1000: deliveries waiting for acks at once on this node. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+  /** Defaults to the ack timeout + 25 s: how long a claimed delivery job stays invisible to other nodes. */
+  public static final Duration DEFAULT_VISIBILITY_MARGIN = Duration.ofSeconds(25);
   /** Defaults to {@code "userId"}: the {@code socket.data()} key holding the user id. */
   public static final String DEFAULT_USER_ID_KEY = "userId";
 
@@ -100,6 +102,7 @@ public final class NotificationService implements AutoCloseable {
   private final int maxReadIds;
   private final int maxPendingSends;
   private final int maxInFlight;
+  private final Duration visibilityTimeout;
   private final String userIdKey;
   private final Function<String, String> userRoom;
   private final NotificationPreferences preferences;
@@ -128,6 +131,8 @@ public final class NotificationService implements AutoCloseable {
     this.maxReadIds = b.maxReadIds;
     this.maxPendingSends = b.maxPendingSends;
     this.maxInFlight = b.maxInFlight;
+    this.visibilityTimeout = b.visibilityTimeout != null ? b.visibilityTimeout
+        : ackTimeout.plus(DEFAULT_VISIBILITY_MARGIN);
     this.userIdKey = b.userIdKey;
     this.userRoom = b.userRoom;
     this.preferences = b.preferences;
@@ -316,7 +321,7 @@ public final class NotificationService implements AutoCloseable {
     Instant now = clock.instant();
     CompletableFuture<List<DeliveryJob>> claimed;
     try {
-      claimed = store.claim(consumer, Math.min(room, 100), ackTimeout.plus(Duration.ofSeconds(25)), now);
+      claimed = store.claim(consumer, Math.min(room, 100), visibilityTimeout, now);
     } catch (RuntimeException e) {
       claimed = CompletableFuture.failedFuture(e);
     }
@@ -559,6 +564,7 @@ public final class NotificationService implements AutoCloseable {
     private int maxReadIds = DEFAULT_MAX_READ_IDS;
     private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration visibilityTimeout;
     private String userIdKey = DEFAULT_USER_ID_KEY;
     private Function<String, String> userRoom = id -> "user:" + id;
     private NotificationPreferences preferences = NotificationPreferences.DELIVER_ALL;
@@ -635,6 +641,16 @@ public final class NotificationService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a delivery job claimed by this node stays invisible to the others; if this node dies, another one
+     * takes the job after it. Must exceed {@link #ackTimeout}. Defaults to the ack timeout +
+     * {@link #DEFAULT_VISIBILITY_MARGIN}.
+     */
+    public Builder visibilityTimeout(Duration visibilityTimeout) {
+      this.visibilityTimeout = positive("visibilityTimeout", visibilityTimeout);
+      return this;
+    }
+
     /** The {@code socket.data()} key the auth middleware stores the user id under. Defaults to {@value #DEFAULT_USER_ID_KEY}. */
     public Builder userIdKey(String userIdKey) {
       this.userIdKey = Objects.requireNonNull(userIdKey, "userIdKey");
@@ -664,6 +680,10 @@ public final class NotificationService implements AutoCloseable {
       if (emitter == null) {
         throw new IllegalStateException("emitter is required: a NotifyServer, or a RedisEmitter for a socket-less "
             + "sender");
+      }
+      if (visibilityTimeout != null && visibilityTimeout.compareTo(ackTimeout) <= 0) {
+        throw new IllegalStateException("visibilityTimeout (" + visibilityTimeout + ") must exceed ackTimeout ("
+            + ackTimeout + "), or other nodes take jobs still waiting for acks");
       }
       if (store == null) {
         store = new InMemoryNotificationStore();
