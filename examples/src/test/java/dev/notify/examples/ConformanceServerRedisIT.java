@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * redis://127.0.0.1:6379, or starts a redis-server from PATH when none answers.
  */
 class ConformanceServerRedisIT {
+
+  private static final ConformanceServer.Timing RELAXED =
+      new ConformanceServer.Timing(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
   private static Process ownRedis;
   private static String redisUrl;
@@ -61,8 +65,9 @@ class ConformanceServerRedisIT {
   @Test
   void toRoomFromAClientOfOneInstanceReachesTheMembersOnTheOther() throws Exception {
     String room = "room-" + Long.toHexString(System.nanoTime());
-    try (ConformanceServer one = ConformanceServer.start("127.0.0.1", 0, redisUrl);
-        ConformanceServer two = ConformanceServer.start("127.0.0.1", 0, redisUrl)) {
+    // the compliance heartbeat (300/200 ms) drops clients of a loaded machine: the cluster is what is tested here
+    try (ConformanceServer one = ConformanceServer.start("127.0.0.1", 0, RELAXED, redisUrl);
+        ConformanceServer two = ConformanceServer.start("127.0.0.1", 0, RELAXED, redisUrl)) {
       Socket sender = connect(one.port());
       Socket member = connect(two.port());
       Socket outsider = connect(two.port());
