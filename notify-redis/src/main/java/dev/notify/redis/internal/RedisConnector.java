@@ -208,6 +208,26 @@ public final class RedisConnector implements AutoCloseable {
     return hostAndPort(options.nodes().get(0));
   }
 
+  /**
+   * The server that holds {@code key} on a Redis Cluster (the owner of its slot), or {@code null} elsewhere (the one
+   * server, or the current master under Sentinel): what {@link #connection} takes. For the notification store.
+   */
+  public HostAndPort nodeFor(byte[] key) {
+    return provider() instanceof ClusterConnectionProvider cluster ? nodeOf(cluster, key) : null;
+  }
+
+  /**
+   * A pooled command connection to {@code node} (from {@link #nodeFor}; {@code null}: the one server or master).
+   * The caller closes it to give it back.
+   */
+  public Connection connection(HostAndPort node) {
+    ConnectionProvider p = provider();
+    if (node != null && p instanceof ClusterConnectionProvider cluster) {
+      return cluster.getConnection(node);
+    }
+    return p.getConnection();
+  }
+
   /** Learns the slot map again (a Redis Cluster moved a slot); does nothing elsewhere. */
   public void refreshTopology() {
     if (provider() instanceof ClusterConnectionProvider cluster) {

@@ -1,0 +1,92 @@
+-- notify: the delivery queue (RedisNotificationStore). Every call is atomic.
+-- KEYS, all in the queue's hash slot ({<prefix>:q}):
+--   1 urgent, 2 normal, 3 low  streams of jobs (fields id, user, attempt, nb = not before, epoch µs), read
+--                              through one consumer group; a claimed job is in the group's pending entries list
+--                              until complete (XACK + XDEL) or retry
+--   4 delayed                  zset "<stream>|<attempt>|<notBefore µs>|<id>|<user>" -> notBefore µs: retries
+--                              waiting for their time
+-- ARGV[1] is the operation, ARGV[2] the consumer group.
+local op, group = ARGV[1], ARGV[2]
+
+local function entries(list, stream, jobs)
+  local n = 0
+  for _, e in ipairs(list) do
+    -- Redis 6.2 answers a claimed entry that was deleted meanwhile with nil fields: skip it
+    if e and e[2] then
+      jobs[#jobs + 1] = {stream, e[1], e[2]}
+      n = n + 1
+    end
+  end
+  return n
+end
+
+-- claim: consumer, max, visibility ms, now µs, cursor urgent, cursor normal, cursor low
+--   -> {{next cursors}, {{stream index, entry id, fields}...}}
+if op == 'claim' then
+  local consumer, left, idle, now = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+  -- due retries move into their stream
+  local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 1000)
+  for _, m in ipairs(due) do
+    local s, attempt, nb, rest = string.match(m, '^(%d)|(%d+)|(%d+)|(.*)$')
+    redis.call('XADD', KEYS[tonumber(s)], '*', 'id', string.sub(rest, 1, 26), 'user', string.sub(rest, 28),
+      'attempt', attempt, 'nb', nb)
+    redis.call('ZREM', KEYS[4], m)
+  end
+  local cursors, jobs = {}, {}
+  for i = 1, 3 do
+    cursors[i] = ARGV[6 + i]
+    if left > 0 then
+      -- jobs claimed longer ago than the visibility timeout (their node died or stalled) first, then new ones
+      local r = redis.pcall('XAUTOCLAIM', KEYS[i], group, consumer, idle, ARGV[6 + i], 'COUNT', left)
+      if type(r) == 'table' and r.err then
+        if not string.find(r.err, 'NOGROUP') then
+          return r
+        end
+        redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
+        r = {'0-0', {}}
+      end
+      cursors[i] = r[1]
+      left = left - entries(r[2], i, jobs)
+      if left > 0 then
+        local fresh = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
+        if fresh then
+          left = left - entries(fresh[1][2], i, jobs)
+        end
+      end
+    end
+  end
+  return {cursors, jobs}
+end
+
+-- enqueue (Redis Cluster, after the inbox save): stream index, id, user, notBefore µs
+if op == 'enqueue' then
+  return redis.call('XADD', KEYS[tonumber(ARGV[3])], '*', 'id', ARGV[4], 'user', ARGV[5], 'attempt', '1',
+    'nb', ARGV[6])
+end
+
+-- complete: stream index, entry id
+if op == 'complete' then
+  local stream = KEYS[tonumber(ARGV[3])]
+  redis.call('XACK', stream, group, ARGV[4])
+  return redis.call('XDEL', stream, ARGV[4])
+end
+
+-- retry: stream index, entry id, notBefore µs, delayed member -> 1, or 0 when the job was no longer claimed
+-- (completed or retried by another consumer after a reclaim)
+if op == 'retry' then
+  local stream = KEYS[tonumber(ARGV[3])]
+  if redis.call('XACK', stream, group, ARGV[4]) == 0 then
+    return 0
+  end
+  redis.call('XDEL', stream, ARGV[4])
+  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
+  return 1
+end
+
+-- depth: -> jobs waiting, claimed or delayed
+if op == 'depth' then
+  return redis.call('XLEN', KEYS[1]) + redis.call('XLEN', KEYS[2]) + redis.call('XLEN', KEYS[3])
+    + redis.call('ZCARD', KEYS[4])
+end
+
+return redis.error_reply('unknown queue operation ' .. tostring(op))

@@ -1,0 +1,153 @@
+package dev.notify.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.notify.core.notification.DeliveryJob;
+import dev.notify.core.notification.NotificationException;
+import dev.notify.core.notification.NotificationId;
+import dev.notify.core.notification.NotificationStatus;
+import dev.notify.core.notification.Priority;
+import dev.notify.core.notification.StoredNotification;
+import dev.notify.redis.testing.RedisExtension;
+import dev.notify.redis.testing.RedisKeys;
+import dev.notify.redis.testing.RedisServer;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+
+/**
+ * What only the Redis store has: its key layout (hash-tagged, inbox keys expiring with maxAge), scripts sent again
+ * after the server lost them, fast failures while Redis is unreachable, and data that survives a killed Redis
+ * with {@code appendonly yes}, consumer group and claimed jobs included.
+ */
+@ExtendWith(RedisExtension.class)
+class RedisNotificationStoreIT {
+
+  private final NotificationId.Generator ids = new NotificationId.Generator(Clock.systemUTC());
+
+  @Test
+  void aUsersKeysShareOneHashTagAndExpireWithMaxAgeWhileTheQueueKeysDoNot() throws Exception {
+    String prefix = RedisExtension.uniqueKey("layout");
+    try (RedisNotificationStore store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder()
+        .url(RedisExtension.url()).keyPrefix(prefix).maxAge(Duration.ofHours(1)).build())) {
+      get(store.save(note("42", Priority.URGENT, Instant.now().plusSeconds(60)), true));
+
+      try (Connection c = connect(RedisExtension.url())) {
+        for (String part : List.of("ids", "n", "st", "x", "pend", "unread")) {
+          String key = "{" + prefix + ":u:42}:" + part;
+          c.sendCommand(Protocol.Command.PTTL, key);
+          assertThat(c.getIntegerReply()).as("PTTL of %s", key)
+              .isBetween(Duration.ofHours(1).toMillis(), Duration.ofHours(1).plusMinutes(2).toMillis());
+        }
+        c.sendCommand(Protocol.Command.XLEN, "{" + prefix + ":q}:urgent");
+        assertThat(c.getIntegerReply()).isEqualTo(1);
+        c.sendCommand(Protocol.Command.PTTL, "{" + prefix + ":q}:urgent");
+        assertThat(c.getIntegerReply()).as("the queue never expires").isEqualTo(-1);
+      }
+    } finally {
+      RedisKeys.deleteStoreKeys(RedisExtension.url(), prefix);
+    }
+  }
+
+  @Test
+  void scriptsAreSentAgainWhenTheServerLostThem() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        RedisNotificationStore store = RedisNotificationStore.create(redis.url())) {
+      StoredNotification n = note("alice", Priority.NORMAL, null);
+      get(store.save(n, true));
+      try (Connection c = connect(redis.url())) {
+        c.sendCommand(Protocol.Command.SCRIPT, "FLUSH");
+        assertThat(c.getStatusCodeReply()).isEqualTo("OK");
+      }
+
+      assertThat(get(store.find("alice", n.id()))).isEqualTo(n);
+      assertThat(get(store.claim("node", 10, Duration.ofSeconds(30), Instant.now()))).extracting(DeliveryJob::id)
+          .containsExactly(n.id());
+    }
+  }
+
+  @Test
+  void whileRedisIsUnreachableCallsFailAtOnceAndQueueDepthDoesNotBlock() throws Exception {
+    int port = RedisServer.freePort();
+    try (RedisNotificationStore store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder()
+        .connection(RedisConnectionOptions.builder().url("redis://127.0.0.1:" + port)
+            .connectTimeout(Duration.ofMillis(500)).build()).build())) {
+      long start = System.nanoTime();
+      CompletableFuture<Void> save = store.save(note("alice", Priority.NORMAL, null), true);
+      long depth = store.queueDepth();
+      long callMillis = (System.nanoTime() - start) / 1_000_000;
+
+      Throwable failure = catchThrowable(() -> save.get(10, TimeUnit.SECONDS));
+      assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(NotificationException.class)
+          .hasMessageContaining("unreachable");
+      assertThat(depth).as("nothing known yet").isZero();
+      assertThat(callMillis).as("save() and queueDepth() on the calling thread, ms").isLessThan(500);
+      assertThat(catchThrowable(() -> store.exactQueueDepth().get(10, TimeUnit.SECONDS)))
+          .cause().isInstanceOf(NotificationException.class);
+    }
+  }
+
+  @Test
+  void withAppendonlyTheInboxTheQueueAndClaimedJobsSurviveAKilledRedis() throws Exception {
+    try (RedisServer redis = RedisServer.start("--appendonly", "yes");
+        RedisNotificationStore store = RedisNotificationStore.create(redis.url())) {
+      StoredNotification delivered = note("alice", Priority.NORMAL, null);
+      StoredNotification claimed = note("alice", Priority.URGENT, null);
+      StoredNotification waiting = note("bob", Priority.LOW, null);
+      get(store.save(delivered, false));
+      get(store.save(claimed, true));
+      get(store.save(waiting, true));
+      get(store.markDelivered("alice", List.of(delivered.id()), Instant.now()));
+      Duration visibility = Duration.ofMillis(500);
+      assertThat(get(store.claim("dead-node", 1, visibility, Instant.now()))).extracting(DeliveryJob::id)
+          .containsExactly(claimed.id());
+
+      redis.kill();
+      redis.restart();
+
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+          .until(() -> get(store.find("alice", claimed.id())) != null);
+      assertThat(get(store.find("alice", delivered.id())).status()).isEqualTo(NotificationStatus.DELIVERED);
+      assertThat(get(store.pending("alice", null, 10, Instant.now()))).containsExactly(claimed);
+      List<DeliveryJob> jobs = new java.util.ArrayList<>();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        jobs.addAll(get(store.claim("node-2", 10, visibility, Instant.now())));
+        return jobs.size() >= 2;
+      });
+      assertThat(jobs).extracting(DeliveryJob::id).as("the waiting job, and the dead node's once past its "
+          + "visibility timeout").containsExactlyInAnyOrder(claimed.id(), waiting.id());
+    }
+  }
+
+  private StoredNotification note(String user, Priority priority, Instant expiresAt) {
+    NotificationId id = ids.next();
+    return new StoredNotification(id, user, "type", "title " + id, "message", NullNode.getInstance(), priority,
+        id.timestamp(), expiresAt, NotificationStatus.PENDING, null, null);
+  }
+
+  private static Connection connect(String url) {
+    URI uri = URI.create(url);
+    return new Connection(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()));
+  }
+
+  private static <T> T get(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+}
