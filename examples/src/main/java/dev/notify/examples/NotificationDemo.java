@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * clustered nodes and a socket-less order service, all sharing one Redis.
  *
  * <pre>
- * ./examples/notification-demo [--port 8080] [--redis redis://127.0.0.1:6379] [--interop DIR]
+ * ./examples/notification-demo [--port 8080] [--redis redis://127.0.0.1:6379] [--key notify-demo] [--interop DIR]
  * </pre>
  *
  * <ul>
@@ -90,19 +90,21 @@ public final class NotificationDemo implements AutoCloseable {
     String env = System.getenv("REDIS_URL");
     int port = DEFAULT_PORT;
     String redis = env != null && !env.isBlank() ? env : DEFAULT_REDIS_URL;
+    String key = DEFAULT_KEY;
     Path interop = Path.of(System.getProperty("notify.interop.dir", "interop"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--redis" -> redis = value(args, ++i, "--redis");
+        case "--key" -> key = value(args, ++i, "--key");
         case "--interop" -> interop = Path.of(value(args, ++i, "--interop"));
         default -> {
-          System.err.println("usage: notification-demo [--port 8080] [--redis URL] [--interop DIR]");
+          System.err.println("usage: notification-demo [--port 8080] [--redis URL] [--key PREFIX] [--interop DIR]");
           System.exit(2);
         }
       }
     }
-    NotificationDemo demo = start(new Options(port, redis, DEFAULT_KEY, interop));
+    NotificationDemo demo = start(new Options(port, redis, key, interop));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.close();
