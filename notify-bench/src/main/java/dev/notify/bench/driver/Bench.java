@@ -44,6 +44,10 @@ public final class Bench {
   private final String container;
   private final List<String> targets;
   private final boolean jfr;
+  private final int[] idleCounts;
+  private final int idleHold;
+  private final int fanRoom;
+  private final int fanRate;
   private final String redisUrl;
   private final File home;
   private final File results;
@@ -59,6 +63,10 @@ public final class Bench {
     String c = "tyrus";
     List<String> t = List.of(Table.NOTIFY, Table.SOCKETIO);
     boolean j = false;
+    int[] ic = null;
+    int ih = -1;
+    int fr = -1;
+    int fra = -1;
     String r = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -67,10 +75,14 @@ public final class Bench {
         case "--container" -> c = args[++i];
         case "--targets" -> t = Arrays.asList(args[++i].split(","));
         case "--jfr" -> j = true;
+        case "--idle" -> ic = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--hold" -> ih = Integer.parseInt(args[++i]);
+        case "--room" -> fr = Integer.parseInt(args[++i]);
+        case "--rate" -> fra = Integer.parseInt(args[++i]);
         case "--redis" -> r = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]
             + "; options: --quick --only idle,fanout,echo,cluster --container tyrus|jetty|tomcat "
-            + "--targets notify,socket.io --jfr --redis URL");
+            + "--targets notify,socket.io --jfr --redis URL --idle 5000,10000,19000 --hold 30 --room 10000 --rate 5");
       }
     }
     quick = q;
@@ -78,6 +90,10 @@ public final class Bench {
     container = c;
     targets = t;
     jfr = j;
+    idleCounts = ic;
+    idleHold = ih;
+    fanRoom = fr;
+    fanRate = fra;
     redisUrl = r;
     home = new File(System.getProperty("bench.home", "notify-bench")).getAbsoluteFile();
     results = new File(home, "results");
@@ -129,8 +145,8 @@ public final class Bench {
 
   /** N connections held with the default heartbeat: memory per connection and connect rate. */
   private void idle(String target) throws IOException {
-    int[] counts = quick ? new int[] {1000} : new int[] {5000, 10000, 19000};
-    int hold = quick ? 5 : 30;
+    int[] counts = idleCounts != null ? idleCounts : quick ? new int[] {1000} : new int[] {5000, 10000, 19000};
+    int hold = idleHold >= 0 ? idleHold : quick ? 5 : 30;
     int warm = 100;
     String sc = "idle";
     if (target.equals(Table.NOTIFY)) {
@@ -150,7 +166,14 @@ public final class Bench {
         current = n;
         log(String.format(Locale.ROOT, "   %d connected (%d failed) in %d ms; holding %d s", c.ok, c.failed, c.millis,
             hold));
+        if (jfr && target.equals(Table.NOTIFY)) {
+          // a recording of the hold alone: what an idle server spends its CPU on
+          command("jcmd", String.valueOf(server.pid), "JFR.start", "name=hold" + n, "settings=profile",
+              "duration=" + hold + "s", "filename=" + new File(logs, "notify-idle-hold-" + n + ".jfr"));
+        }
+        long holdCpu0 = ProcStat.cpuNanos(server.pid);
         pause(hold);
+        double holdCpu = (ProcStat.cpuNanos(server.pid) - holdCpu0) / 1e9 / hold;
         int open = server.count();
         long heap = server.heapAfterGc();
         long rss = ProcStat.rssBytes(server.pid);
@@ -160,8 +183,10 @@ public final class Bench {
         table.put(label, "connect rate (conn/s)", target, c.ok * 1000.0 / Math.max(1, c.millis), "%.0f");
         table.put(label, "heap after GC per connection (KB)", target, (heap - heap0) / KB / perConn, "%.2f");
         table.put(label, "RSS per connection (KB)", target, (rss - rss0) / KB / perConn, "%.2f");
-        log(String.format(Locale.ROOT, "   %d open: heap %.1f MB (+%.2f KB/conn), RSS %.1f MB (+%.2f KB/conn)", open,
-            heap / KB / KB, (heap - heap0) / KB / perConn, rss / KB / KB, (rss - rss0) / KB / perConn));
+        table.put(label, "server CPU while holding (% of a core)", target, holdCpu * 100, "%.1f");
+        log(String.format(Locale.ROOT, "   %d open: heap %.1f MB (+%.2f KB/conn), RSS %.1f MB (+%.2f KB/conn), CPU while "
+                + "holding %.1f %% of a core", open, heap / KB / KB, (heap - heap0) / KB / perConn, rss / KB / KB,
+            (rss - rss0) / KB / perConn, holdCpu * 100));
         if (target.equals(Table.NOTIFY) && n == counts[counts.length - 1]) {
           table.section(histogramSection("Class histogram: notify on " + container + ", " + open
               + " idle connections, per connection (after - before) / " + perConn, histo0,
@@ -191,6 +216,10 @@ public final class Bench {
   private void fanout(String target) throws IOException {
     int[] rooms = quick ? new int[] {2000} : new int[] {10000, 19000};
     int[][] rates = quick ? new int[][] {{25}} : new int[][] {{5, 15, 30}, {8, 16}};
+    if (fanRoom > 0) {
+      rooms = new int[] {fanRoom};
+      rates = new int[][] {{fanRate > 0 ? fanRate : rates[0][0]}};
+    }
     int seconds = quick ? 3 : 4;
     try (Server server = startServer(target, "fanout"); Workers workers = startWorkers(2, target + "-fanout")) {
       workers.connectOn(0, "e", server.port, 1, "to=fan");
@@ -383,7 +412,8 @@ public final class Bench {
       if (jfr && !serverContainer.equals("inmem")) {
         cmd.add("-XX:StartFlightRecording=filename=" + new File(logs, "notify-" + phase + ".jfr") + ",settings=profile");
       }
-      cmd.addAll(List.of("-cp", classpath, "dev.notify.bench.server.BenchServer", "--container", serverContainer));
+      cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer", "--container",
+          serverContainer));
       if (redis != null) {
         cmd.addAll(List.of("--redis", redis));
       }
@@ -395,6 +425,28 @@ public final class Bench {
     }
     String name = target.replace(".", "") + "-" + phase;
     return new Server(new Proc(name, cmd, home, new File(logs, name + ".log")));
+  }
+
+  /**
+   * The notify server's classpath: the bench jar and the libraries, less the other containers' jars. Jakarta
+   * WebSocket finds a container's default configurator with the ServiceLoader, so with every container on the
+   * classpath Tyrus would run Jetty's.
+   */
+  private String serverClasspath(String serverContainer) {
+    List<String> drop = switch (serverContainer) {
+      case "tyrus" -> List.of("jetty-", "tomcat-");
+      case "jetty" -> List.of("tyrus-", "grizzly-", "tomcat-");
+      case "tomcat" -> List.of("tyrus-", "grizzly-", "jetty-");
+      default -> List.of("jetty-", "tomcat-", "tyrus-", "grizzly-");
+    };
+    File lib = new File(home, "target/lib");
+    StringBuilder cp = new StringBuilder(new File(home, "target/notify-bench.jar").getPath());
+    File[] jars = lib.listFiles((dir, name) -> name.endsWith(".jar") && drop.stream().noneMatch(name::startsWith));
+    Arrays.sort(jars);
+    for (File jar : jars) {
+      cp.append(':').append(jar.getPath());
+    }
+    return cp.toString();
   }
 
   private record Connected(int ok, int failed, long millis) {
