@@ -25,8 +25,8 @@ public final class LoopbackTransport implements Transport {
   public long frames;
   /** Characters (text frames) and bytes (binary frames) written. */
   public long size;
-  /** The last frame written, so a benchmark can check what was sent. */
-  public Frame last;
+  /** Text frames written that carry a Socket.IO EVENT ({@code 42...}), so a benchmark can check delivery. */
+  public long events;
   private boolean closed;
 
   public void attach(EngineSession session) {
@@ -58,7 +58,9 @@ public final class LoopbackTransport implements Transport {
       Frame frame = batch.get(i);
       size += frame.isBinary() ? frame.binary().length : frame.text().length();
       ping |= frame == Frame.PING;
-      last = frame;
+      if (!frame.isBinary() && frame.text().startsWith("42")) {
+        events++;
+      }
     }
     frames += batch.size();
     EngineSession s = session;
