@@ -257,6 +257,10 @@ public final class Bench {
                   + " generator %.2f µs/msg", label, s.received, expected, secs, s.received / secs,
               s.events.percentile(0.5) / 1000, s.events.percentile(0.99) / 1000,
               (cpu1 - cpu0) / 1000.0 / Math.max(1, s.received), s.cpuNanos / 1000.0 / Math.max(1, s.received)));
+          if (s.received < expected * 0.999 || s.received / secs < 0.9 * rate * room) {
+            log("   saturated: higher rates skipped");
+            break;
+          }
         }
       }
     }
