@@ -8,12 +8,14 @@ import dev.notify.core.protocol.EngineEncoder;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.redis.RedisAdapter;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server the public Socket.IO and Engine.IO compliance suites ({@code test-suite/} of
@@ -45,11 +47,7 @@ public final class ConformanceServer implements AutoCloseable {
         }
       }
     }
-    if (redis != null) {
-      System.err.println("--redis: the Redis adapter is not available yet in this build");
-      System.exit(2);
-    }
-    ConformanceServer server = start(host, port);
+    ConformanceServer server = start(host, port, redis);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -75,7 +73,7 @@ public final class ConformanceServer implements AutoCloseable {
 
   /** Starts the server on {@code host:port} (0 picks a free port), with the compliance suites' timing. */
   public static ConformanceServer start(String host, int port) {
-    return start(host, port, Timing.COMPLIANCE);
+    return start(host, port, Timing.COMPLIANCE, null);
   }
 
   /**
@@ -84,14 +82,35 @@ public final class ConformanceServer implements AutoCloseable {
    * client or server can miss.
    */
   public static ConformanceServer start(String host, int port, Timing timing) {
-    NotifyServer io = NotifyServer.builder()
+    return start(host, port, timing, null);
+  }
+
+  /**
+   * Starts the server on {@code host:port} (0 picks a free port), in a cluster through the Redis at
+   * {@code redisUrl} (classic mode, as Node's redis adapter).
+   */
+  public static ConformanceServer start(String host, int port, String redisUrl) {
+    return start(host, port, Timing.COMPLIANCE, redisUrl);
+  }
+
+  /** Starts the server with this timing, in a cluster through {@code redisUrl} unless it is {@code null}. */
+  public static ConformanceServer start(String host, int port, Timing timing, String redisUrl) {
+    NotifyServer.Builder builder = NotifyServer.builder()
         .pingInterval(timing.pingInterval())
         .pingTimeout(timing.pingTimeout())
         .maxPayload(1_000_000)
         .connectTimeout(timing.connectTimeout())
-        .allowedOrigins("*")
-        .build();
+        .allowedOrigins("*");
+    if (redisUrl != null) {
+      builder.adapter(RedisAdapter.factory(redisUrl));
+    }
+    NotifyServer io = builder.build();
     configure(io);
+    if (redisUrl != null) {
+      // accept no client before the cluster subscriptions are in place
+      io.of("/").ready().orTimeout(30, TimeUnit.SECONDS).join();
+      io.of("/custom").ready().orTimeout(30, TimeUnit.SECONDS).join();
+    }
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "engine-echo-scheduler");

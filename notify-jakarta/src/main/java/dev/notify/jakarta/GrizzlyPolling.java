@@ -1,13 +1,9 @@
 package dev.notify.jakarta;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -27,10 +23,9 @@ final class GrizzlyPolling extends HttpHandler {
     handler.handle(new Exchange(request, response));
   }
 
-  private static final class Exchange implements HttpExchange {
+  private static final class Exchange extends HttpExchange {
     private final Request request;
     private final Response response;
-    private final AtomicBoolean responded = new AtomicBoolean();
     private volatile boolean suspended;
 
     Exchange(Request request, Response response) {
@@ -39,74 +34,71 @@ final class GrizzlyPolling extends HttpHandler {
     }
 
     @Override
-    public String method() {
+    String method() {
       return request.getMethod().getMethodString();
     }
 
     @Override
-    public Map<String, List<String>> headers() {
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      for (String name : request.getHeaderNames()) {
-        List<String> values = new ArrayList<>();
-        request.getHeaders(name).forEach(values::add);
-        headers.put(name, values);
-      }
-      return headers;
-    }
-
-    @Override
-    public String header(String name) {
+    String header(String name) {
       return request.getHeader(name);
     }
 
     @Override
-    public Map<String, String> query() {
-      return HttpExchange.parseQuery(request.getQueryString());
+    Iterable<String> headerNames() {
+      return request.getHeaderNames();
     }
 
     @Override
-    public String remoteAddress() {
-      String address = request.getRemoteAddr();
-      return address == null ? "" : address;
+    Iterable<String> headerValues(String name) {
+      return request.getHeaders(name);
     }
 
     @Override
-    public String url() {
-      String query = request.getQueryString();
-      return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+    String queryString() {
+      return request.getQueryString();
     }
 
     @Override
-    public boolean secure() {
+    String requestUri() {
+      return request.getRequestURI();
+    }
+
+    @Override
+    String peerAddress() {
+      return request.getRemoteAddr();
+    }
+
+    @Override
+    boolean secure() {
       return request.isSecure();
     }
 
     @Override
-    public long contentLength() {
+    long contentLength() {
       return request.getContentLengthLong();
     }
 
     @Override
-    public byte[] readBody(int limit) throws IOException {
-      return HttpExchange.readAll(request.getInputStream(), limit);
+    InputStream body() {
+      return request.getInputStream();
     }
 
     @Override
-    public void setHeader(String name, String value) {
+    void setHeader(String name, String value) {
       response.setHeader(name, value);
     }
 
     @Override
-    public void suspend(Runnable onGone) {
+    void startLongPoll(Runnable onGone) {
       response.suspend(-1, TimeUnit.MILLISECONDS, new CompletionHandler<>() {
         @Override
         public void cancelled() {
-          gone(onGone);
+          onGone.run();
         }
 
         @Override
         public void failed(Throwable throwable) {
-          gone(onGone);
+          onGone.run();
         }
 
         @Override
@@ -120,17 +112,8 @@ final class GrizzlyPolling extends HttpHandler {
       suspended = true;
     }
 
-    private void gone(Runnable onGone) {
-      if (responded.compareAndSet(false, true)) {
-        onGone.run();
-      }
-    }
-
     @Override
-    public void respond(int status, String contentType, byte[] body) {
-      if (!responded.compareAndSet(false, true)) {
-        return;
-      }
+    void write(int status, String contentType, byte[] body) {
       response.setStatus(status);
       if (contentType != null) {
         response.setContentType(contentType);

@@ -17,6 +17,9 @@ final class HandshakeCapture extends ServerEndpointConfig.Configurator {
 
   static final String HEADERS = "dev.notify.handshake.headers";
   static final String URL = "dev.notify.handshake.url";
+  static final String REMOTE_ADDRESS = "dev.notify.handshake.remoteAddress";
+  /** The peer address of the upgrade request this thread serves, when {@link PeerAddressListener} runs. */
+  static final ThreadLocal<String> UPGRADE_PEER = new ThreadLocal<>();
 
   private final Endpoint endpoint;
   private final EngineOptions options;
@@ -39,6 +42,10 @@ final class HandshakeCapture extends ServerEndpointConfig.Configurator {
     String query = request.getQueryString();
     String path = request.getRequestURI() == null ? options.path() : request.getRequestURI().getPath();
     sec.getUserProperties().put(URL, query == null ? path : path + "?" + query);
+    String peer = UPGRADE_PEER.get();
+    if (peer != null) {
+      sec.getUserProperties().put(REMOTE_ADDRESS, peer);
+    }
   }
 
   @Override

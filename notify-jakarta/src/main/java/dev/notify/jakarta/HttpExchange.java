@@ -5,58 +5,130 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP request of the long-polling transport, over whatever server carries it (a Servlet container,
- * Grizzly). Lets {@link PollingHandler} be written once.
+ * Grizzly), so {@link PollingHandler} is written once. Subclasses adapt the few primitives; this class derives
+ * the rest and makes sure an exchange ends once: with a response, or as gone.
  */
-interface HttpExchange {
+abstract class HttpExchange {
 
-  String method();
+  private final AtomicBoolean finished = new AtomicBoolean();
 
-  /** Request headers by name. */
-  Map<String, List<String>> headers();
+  abstract String method();
 
   /** The first value of a request header, or {@code null}. */
-  String header(String name);
+  abstract String header(String name);
 
-  /** The query parameters, first value of each. */
-  Map<String, String> query();
+  abstract Iterable<String> headerNames();
 
-  String remoteAddress();
+  abstract Iterable<String> headerValues(String name);
 
-  /** Path and query as sent. */
-  String url();
+  /** The raw query string, or {@code null}. */
+  abstract String queryString();
 
-  boolean secure();
+  /** The request path. */
+  abstract String requestUri();
+
+  /** The peer's IP address, or {@code null}. */
+  abstract String peerAddress();
+
+  abstract boolean secure();
 
   /** The declared body length, or -1. */
-  long contentLength();
+  abstract long contentLength();
+
+  abstract InputStream body() throws IOException;
+
+  /** Adds a response header; before {@link #respond}. */
+  abstract void setHeader(String name, String value);
+
+  /** Keeps the request open once the handler returns; {@code onGone} when the server or client gives up. */
+  abstract void startLongPoll(Runnable onGone);
+
+  /** Writes the response and ends the request; from any thread, called once. */
+  abstract void write(int status, String contentType, byte[] body);
+
+  /** Request headers by name. */
+  final Map<String, List<String>> headers() {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : headerNames()) {
+      List<String> values = new ArrayList<>(1);
+      headerValues(name).forEach(values::add);
+      headers.put(name, values);
+    }
+    return headers;
+  }
+
+  /** The query parameters, first value of each. */
+  final Map<String, String> query() {
+    return parseQuery(queryString());
+  }
+
+  final String remoteAddress() {
+    String address = peerAddress();
+    return address == null ? "" : address;
+  }
+
+  /** Path and query as sent. */
+  final String url() {
+    String query = queryString();
+    return query == null ? requestUri() : requestUri() + "?" + query;
+  }
 
   /**
    * Reads the whole request body.
    *
    * @throws BodyTooLargeException past {@code limit} bytes
    */
-  byte[] readBody(int limit) throws IOException;
-
-  /** Adds a response header; before {@link #respond}. */
-  void setHeader(String name, String value);
-
-  /**
-   * Sends the response and ends the exchange. May be called from any thread, once; also after
-   * {@link #suspend} from a thread that is not the server's.
-   */
-  void respond(int status, String contentType, byte[] body);
+  final byte[] readBody(int limit) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    long total = 0;
+    int n;
+    try (InputStream in = body()) {
+      while ((n = in.read(buffer)) != -1) {
+        total += n;
+        if (total > limit) {
+          throw new BodyTooLargeException(-1, limit);
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
 
   /**
    * Keeps the exchange open after the handler returns (a long poll). {@code onGone} runs if the client goes
    * away or the server gives up on the request before {@link #respond}.
    */
-  void suspend(Runnable onGone);
+  final void suspend(Runnable onGone) {
+    startLongPoll(() -> {
+      if (finished.compareAndSet(false, true)) {
+        onGone.run();
+      }
+    });
+  }
+
+  /**
+   * Sends the response and ends the exchange. May be called from any thread; only the first call (and only
+   * before the exchange is gone) counts.
+   */
+  final void respond(int status, String contentType, byte[] body) {
+    if (finished.compareAndSet(false, true)) {
+      write(status, contentType, body);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return method() + " " + url();
+  }
 
   /** Parses a query string, first value of each parameter. */
   static Map<String, String> parseQuery(String query) {
@@ -78,24 +150,8 @@ interface HttpExchange {
     return params;
   }
 
-  /** Reads a whole stream, refusing more than {@code limit} bytes. */
-  static byte[] readAll(InputStream in, int limit) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    long total = 0;
-    int n;
-    while ((n = in.read(buffer)) != -1) {
-      total += n;
-      if (total > limit) {
-        throw new BodyTooLargeException(-1, limit);
-      }
-      out.write(buffer, 0, n);
-    }
-    return out.toByteArray();
-  }
-
   /** The request body exceeded the limit. */
-  final class BodyTooLargeException extends IOException {
+  static final class BodyTooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
     BodyTooLargeException(long size, int limit) {

@@ -151,10 +151,13 @@ public final class NotifyEndpoint extends Endpoint {
     return new EngineRequest(headers, query, remoteAddress(ws), url, ws.isSecure());
   }
 
-  /** Jakarta WebSocket has no portable peer address: try the containers' user properties, then Tyrus. */
+  /**
+   * Jakarta WebSocket has no portable peer address: try the containers' user properties (Jetty), the one
+   * {@link PeerAddressListener} captured (any Servlet container, needed on Tomcat), then Tyrus.
+   */
   private static String remoteAddress(Session ws) {
     for (String key : new String[] {"jakarta.websocket.endpoint.remoteAddress",
-        "javax.websocket.endpoint.remoteAddress"}) {
+        "javax.websocket.endpoint.remoteAddress", HandshakeCapture.REMOTE_ADDRESS}) {
       Object value = ws.getUserProperties().get(key);
       if (value instanceof InetSocketAddress address) {
         return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();

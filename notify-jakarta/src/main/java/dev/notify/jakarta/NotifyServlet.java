@@ -52,7 +52,8 @@ public final class NotifyServlet extends HttpServlet {
 
   /**
    * Registers, on a starting servlet context, the polling servlet at {@code <path>*} and the WebSocket endpoint
-   * at {@code <path>}. Call it from a {@code ServletContainerInitializer} or a {@code ServletContextListener}.
+   * at {@code <path>}, and a request listener that gives the endpoint its peer's address (which Tomcat does not).
+   * Call it from a {@code ServletContainerInitializer} or a {@code ServletContextListener}.
    *
    * @throws IllegalStateException when the context has no WebSocket container or refuses the registration
    */
@@ -71,6 +72,8 @@ public final class NotifyServlet extends HttpServlet {
       throw new IllegalStateException("the servlet context has no jakarta.websocket.server.ServerContainer: "
           + "enable WebSocket support in the container");
     }
+    // Tomcat tells a WebSocket endpoint nothing of its peer: capture the address of upgrade requests
+    context.addListener(new PeerAddressListener());
     try {
       container.addEndpoint(NotifyEndpoint.config(io));
     } catch (DeploymentException e) {

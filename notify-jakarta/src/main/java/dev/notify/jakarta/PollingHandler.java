@@ -104,16 +104,18 @@ final class PollingHandler {
 
   private void poll(HttpExchange ex, EngineSession session, PollingTransport polling) {
     if (!polling.onGet(ex)) {
-      respondError(ex, RequestError.BAD_REQUEST);
+      // close before answering, here and below: a client that reacts to the error response must find the
+      // session gone (400 "Session ID unknown"), not still closing
       session.close(CloseReason.TRANSPORT_ERROR, "a second GET arrived while one was waiting");
+      respondError(ex, RequestError.BAD_REQUEST);
     }
   }
 
   private void post(HttpExchange ex, EngineSession session, PollingTransport polling) {
     int limit = engine.options().maxPayload();
     if (!polling.beginPost()) {
-      respondError(ex, RequestError.BAD_REQUEST);
       session.close(CloseReason.TRANSPORT_ERROR, "a second POST arrived while one was being read");
+      respondError(ex, RequestError.BAD_REQUEST);
       return;
     }
     byte[] body;
@@ -123,12 +125,12 @@ final class PollingHandler {
       }
       body = ex.readBody(limit);
     } catch (HttpExchange.BodyTooLargeException e) {
-      ex.respond(413, "text/plain", "payload too large".getBytes(StandardCharsets.US_ASCII));
       session.close(CloseReason.TRANSPORT_ERROR, e.getMessage());
+      ex.respond(413, "text/plain", "payload too large".getBytes(StandardCharsets.US_ASCII));
       return;
     } catch (IOException e) {
-      respondError(ex, RequestError.BAD_REQUEST);
       session.close(CloseReason.TRANSPORT_ERROR, "POST body unreadable: " + e.getMessage());
+      respondError(ex, RequestError.BAD_REQUEST);
       return;
     } finally {
       polling.endPost();
@@ -137,8 +139,8 @@ final class PollingHandler {
     try {
       packets = EngineDecoder.decodePayload(new String(body, StandardCharsets.UTF_8));
     } catch (ProtocolException e) {
-      respondError(ex, RequestError.BAD_REQUEST);
       session.close(CloseReason.PARSE_ERROR, e.getMessage());
+      respondError(ex, RequestError.BAD_REQUEST);
       return;
     }
     for (EnginePacket packet : packets) {

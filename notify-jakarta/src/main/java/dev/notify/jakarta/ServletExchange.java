@@ -6,23 +6,19 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Servlet request as an {@link HttpExchange}. A long poll uses async processing, so it holds no container
  * thread while it waits; a response decided later is written on a container thread ({@link AsyncContext#start}).
  */
-final class ServletExchange implements HttpExchange {
+final class ServletExchange extends HttpExchange {
 
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final Thread serviceThread = Thread.currentThread();
-  private final AtomicBoolean responded = new AtomicBoolean();
   private volatile boolean inService = true;
   private volatile AsyncContext async;
 
@@ -37,63 +33,62 @@ final class ServletExchange implements HttpExchange {
   }
 
   @Override
-  public String method() {
+  String method() {
     return request.getMethod();
   }
 
   @Override
-  public Map<String, List<String>> headers() {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (String name : Collections.list(request.getHeaderNames())) {
-      headers.put(name, Collections.list(request.getHeaders(name)));
-    }
-    return headers;
-  }
-
-  @Override
-  public String header(String name) {
+  String header(String name) {
     return request.getHeader(name);
   }
 
   @Override
-  public Map<String, String> query() {
-    return HttpExchange.parseQuery(request.getQueryString());
+  Iterable<String> headerNames() {
+    return Collections.list(request.getHeaderNames());
   }
 
   @Override
-  public String remoteAddress() {
-    String address = request.getRemoteAddr();
-    return address == null ? "" : address;
+  Iterable<String> headerValues(String name) {
+    return Collections.list(request.getHeaders(name));
   }
 
   @Override
-  public String url() {
-    String query = request.getQueryString();
-    return query == null ? request.getRequestURI() : request.getRequestURI() + "?" + query;
+  String queryString() {
+    return request.getQueryString();
   }
 
   @Override
-  public boolean secure() {
+  String requestUri() {
+    return request.getRequestURI();
+  }
+
+  @Override
+  String peerAddress() {
+    return request.getRemoteAddr();
+  }
+
+  @Override
+  boolean secure() {
     return request.isSecure();
   }
 
   @Override
-  public long contentLength() {
+  long contentLength() {
     return request.getContentLengthLong();
   }
 
   @Override
-  public byte[] readBody(int limit) throws IOException {
-    return HttpExchange.readAll(request.getInputStream(), limit);
+  InputStream body() throws IOException {
+    return request.getInputStream();
   }
 
   @Override
-  public void setHeader(String name, String value) {
+  void setHeader(String name, String value) {
     response.setHeader(name, value);
   }
 
   @Override
-  public void suspend(Runnable onGone) {
+  void startLongPoll(Runnable onGone) {
     AsyncContext context = request.startAsync();
     context.setTimeout(0);
     context.addListener(new AsyncListener() {
@@ -103,13 +98,13 @@ final class ServletExchange implements HttpExchange {
 
       @Override
       public void onTimeout(AsyncEvent event) {
-        gone(onGone);
+        onGone.run();
         event.getAsyncContext().complete();
       }
 
       @Override
       public void onError(AsyncEvent event) {
-        gone(onGone);
+        onGone.run();
       }
 
       @Override
@@ -119,32 +114,23 @@ final class ServletExchange implements HttpExchange {
     async = context;
   }
 
-  private void gone(Runnable onGone) {
-    if (responded.compareAndSet(false, true)) {
-      onGone.run();
-    }
-  }
-
   @Override
-  public void respond(int status, String contentType, byte[] body) {
-    if (!responded.compareAndSet(false, true)) {
-      return;
-    }
+  void write(int status, String contentType, byte[] body) {
     AsyncContext context = async;
     if (context == null || (inService && Thread.currentThread() == serviceThread)) {
-      write(status, contentType, body);
+      send(status, contentType, body);
       if (context != null) {
         context.complete();
       }
       return;
     }
     context.start(() -> {
-      write(status, contentType, body);
+      send(status, contentType, body);
       context.complete();
     });
   }
 
-  private void write(int status, String contentType, byte[] body) {
+  private void send(int status, String contentType, byte[] body) {
     response.setStatus(status);
     if (contentType != null) {
       response.setContentType(contentType);
@@ -155,11 +141,5 @@ final class ServletExchange implements HttpExchange {
     } catch (IOException | RuntimeException e) {
       // the client went away; the session learns it from its heartbeat
     }
-  }
-
-  /** For tests and logs. */
-  @Override
-  public String toString() {
-    return request.getMethod() + " " + url();
   }
 }

@@ -172,7 +172,9 @@ class BadInputIT {
 
     assertThat(offender.next()).isEqualTo("431[\"" + text + "\"]");
     assertThat(offender.closed).isNotDone();
-    assertThat(LogRecords.since(mark)).filteredOn(e -> e.message().contains("sid=" + sid)).isEmpty();
+    // routine DEBUG lines (the CONNECT being logged after its answer went out) may follow the mark
+    assertThat(LogRecords.since(mark)).filteredOn(e -> e.atLeast(Level.INFO) && e.message().contains("sid=" + sid))
+        .isEmpty();
   }
 
   @Test

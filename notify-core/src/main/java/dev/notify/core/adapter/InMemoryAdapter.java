@@ -58,8 +58,12 @@ public class InMemoryAdapter implements Adapter {
         if (room.equals(socket.id())) {
           continue;
         }
-        rooms.put(room, slotAdd(rooms.get(room), socket));
+        Object slot = rooms.get(room);
+        rooms.put(room, slotAdd(slot, socket));
         memberships.put(socket, slotAdd(memberships.get(socket), room));
+        if (slot == null) {
+          onRoomCreated(room);
+        }
       }
     } finally {
       lock.writeLock().unlock();
@@ -96,9 +100,12 @@ public class InMemoryAdapter implements Adapter {
   }
 
   private void removeMember(String room, LocalSocket socket) {
-    Object slot = slotRemove(rooms.get(room), socket);
+    Object before = rooms.get(room);
+    Object slot = slotRemove(before, socket);
     if (slot == null) {
-      rooms.remove(room);
+      if (rooms.remove(room) != null) {
+        onRoomDeleted(room);
+      }
     } else {
       rooms.put(room, slot);
     }
@@ -203,6 +210,18 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck) {
     return CompletableFuture.completedFuture(List.of());
+  }
+
+  /**
+   * A room got its first local member (private id rooms excepted). Called under the adapter's write lock, in the
+   * order rooms are created and deleted: only hand the name off (a cluster adapter subscribes to the room's
+   * channel), never block or call back into the adapter. Does nothing by default.
+   */
+  protected void onRoomCreated(String room) {
+  }
+
+  /** A room lost its last local member; same rules as {@link #onRoomCreated}. Does nothing by default. */
+  protected void onRoomDeleted(String room) {
   }
 
   /** The local sockets a broadcast with these options reaches, each once. */

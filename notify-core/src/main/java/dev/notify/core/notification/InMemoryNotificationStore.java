@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link NotificationStore} in memory, for a single node: inboxes and the delivery queue live in this JVM
@@ -92,35 +94,32 @@ public final class InMemoryNotificationStore implements NotificationStore {
   @Override
   public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId,
       Collection<NotificationId> ids, Instant at) {
-    List<NotificationId> changed = new ArrayList<>();
-    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
-    if (inbox != null) {
-      for (NotificationId id : ids) {
-        StoredNotification n = inbox.get(id);
-        if (n != null && n.status() == NotificationStatus.PENDING) {
-          inbox.put(id, n.delivered(at));
-          changed.add(id);
-        }
-      }
-    }
-    return CompletableFuture.completedFuture(changed);
+    return CompletableFuture.completedFuture(mark(userId, ids, n -> n.status() == NotificationStatus.PENDING,
+        n -> n.delivered(at)));
   }
 
   @Override
   public synchronized CompletableFuture<List<NotificationId>> markRead(String userId,
       Collection<NotificationId> ids, Instant at) {
+    return CompletableFuture.completedFuture(mark(userId, ids, n -> n.status() != NotificationStatus.READ,
+        n -> n.read(at)));
+  }
+
+  /** Applies {@code change} to the notifications of {@code userId} among {@code ids} that {@code applies} to. */
+  private List<NotificationId> mark(String userId, Collection<NotificationId> ids,
+      Predicate<StoredNotification> applies, UnaryOperator<StoredNotification> change) {
     List<NotificationId> changed = new ArrayList<>();
     NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
     if (inbox != null) {
       for (NotificationId id : ids) {
         StoredNotification n = inbox.get(id);
-        if (n != null && n.status() != NotificationStatus.READ) {
-          inbox.put(id, n.read(at));
+        if (n != null && applies.test(n)) {
+          inbox.put(id, change.apply(n));
           changed.add(id);
         }
       }
     }
-    return CompletableFuture.completedFuture(changed);
+    return changed;
   }
 
   @Override

@@ -22,7 +22,7 @@ public final class NotificationId implements Comparable<NotificationId> {
   }
 
   /**
-   * Parses an id.
+   * Parses an id, in either case; {@link #toString()} gives it back in upper case.
    *
    * @throws IllegalArgumentException when {@code value} is not 26 characters of Crockford base32
    */
@@ -41,7 +41,9 @@ public final class NotificationId implements Comparable<NotificationId> {
     if (decode(value.charAt(0)) > 7) {
       throw new IllegalArgumentException("notification id out of range: " + value);
     }
-    return new NotificationId(value);
+    // Crockford base32 is case-insensitive: keep the canonical upper case, or equals, hashCode and the order of
+    // ids would tell "01h..." from "01H..." and a client that lower-cased an id could never mark it read
+    return new NotificationId(value.toUpperCase(java.util.Locale.ROOT));
   }
 
   /** Parses an id, or returns {@code null} when it is not one. */

@@ -350,19 +350,26 @@ public final class NotificationService implements AutoCloseable {
       if (n == null || n.status() != NotificationStatus.PENDING || n.isExpired(now)) {
         return store.complete(job);
       }
-      return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithAck(EVENT_NEW, toJson(n))
-          .handle((answers, error) -> answers != null ? answers
-              : unwrap(error) instanceof AckTimeoutException timeout ? timeout.partial() : null)
-          .thenCompose(answers -> afterAttempt(job, n, answers));
+      // The first device's ack marks it delivered. No answer because no device was connected means offline; a
+      // timeout means that devices were there but none answered: retried. The two must not be confused, or a
+      // device that does not ack is taken for an offline user and never retried.
+      return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithFirstAck(EVENT_NEW, toJson(n))
+          .handle((answer, error) -> error == null ? new Attempt(answer != null, answer == null)
+              : new Attempt(false, false))
+          .thenCompose(attempt -> afterAttempt(job, n, attempt));
     });
   }
 
-  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, List<Args> answers) {
+  /** What an attempt got: an ack from a device, or no device at all to answer. */
+  private record Attempt(boolean acknowledged, boolean offline) {
+  }
+
+  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Attempt attempt) {
     Instant now = clock.instant();
-    if (answers != null && !answers.isEmpty()) {
+    if (attempt.acknowledged()) {
       return store.markDelivered(job.userId(), List.of(job.id()), now).thenCompose(c -> store.complete(job));
     }
-    boolean offline = answers != null;
+    boolean offline = attempt.offline();
     if (!offline && job.attempt() < maxAttempts) {
       Duration delay = retryDelay.multipliedBy(1L << Math.min(job.attempt() - 1, 20));
       return store.retry(job, now.plus(delay));
@@ -450,14 +457,16 @@ public final class NotificationService implements AutoCloseable {
   }
 
   private void catchUp(Socket socket, String userId, NotificationId after) {
-    store.pending(userId, after, batchSize, clock.instant()).thenAccept(page -> {
-      if (page.isEmpty() || !socket.connected()) {
+    // one more than a page, to tell whether another page follows: a full last page must say hasMore: false
+    store.pending(userId, after, (int) Math.min(batchSize + 1L, Integer.MAX_VALUE), clock.instant()).thenAccept(found -> {
+      if (found.isEmpty() || !socket.connected()) {
         return;
       }
+      boolean more = found.size() > batchSize;
+      List<StoredNotification> page = more ? found.subList(0, batchSize) : found;
       ObjectNode batch = mapper.createObjectNode();
       ArrayNode list = batch.putArray("notifications");
       page.forEach(n -> list.add(toJson(n)));
-      boolean more = page.size() == batchSize;
       batch.put("hasMore", more);
       socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
         if (error != null) {

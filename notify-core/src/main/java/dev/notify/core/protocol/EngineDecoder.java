@@ -51,7 +51,14 @@ public final class EngineDecoder {
   private static EnginePacket decodePayloadPacket(String packet) {
     if (!packet.isEmpty() && packet.charAt(0) == 'b') {
       try {
-        return decode(Base64.getDecoder().decode(packet.substring(1)));
+        String base64 = packet.substring(1);
+        // The Java client (io.socket:engine.io-client 2.x, Android-style Base64.DEFAULT) wraps its base64 every
+        // 76 characters and ends it with '\n'; the reference server (Node's Buffer.from(s, "base64")) ignores line
+        // breaks, so drop them before the strict decode. Any other stray character is still refused.
+        if (base64.indexOf('\n') >= 0 || base64.indexOf('\r') >= 0) {
+          base64 = base64.replace("\n", "").replace("\r", "");
+        }
+        return decode(Base64.getDecoder().decode(base64));
       } catch (IllegalArgumentException e) {
         throw new ProtocolException("invalid base64 in binary packet: " + e.getMessage(), e);
       }

@@ -117,9 +117,23 @@ public final class BroadcastOperator implements EmitterOperator {
    * Completed on a handler thread.
    */
   public CompletableFuture<List<Args>> emitWithAck(String event, Object... args) {
+    return collect(event, args, false);
+  }
+
+  /**
+   * Sends an event asking every targeted client for an acknowledgement, and completes with the first answer as
+   * soon as it arrives: "any device got it". Completes with {@code null} when no client was targeted (on any
+   * node), and fails with {@link AckTimeoutException} when clients were targeted but none answered within
+   * {@link #timeout}. Later answers are ignored. Completed on a handler thread.
+   */
+  public CompletableFuture<Args> emitWithFirstAck(String event, Object... args) {
+    return collect(event, args, true).thenApply(answers -> answers.isEmpty() ? null : answers.get(0));
+  }
+
+  private CompletableFuture<List<Args>> collect(String event, Object[] args, boolean first) {
     Namespace.checkEvent(event);
     Objects.requireNonNull(args, "args");
-    AckCollector collector = new AckCollector(event);
+    AckCollector collector = new AckCollector(event, first);
     namespace.adapter().broadcastWithAck(new BroadcastPacket(event, args), options(), collector::onClientCount,
         collector);
     namespace.adapter().serverCount().whenComplete((count, error) -> {
@@ -197,6 +211,7 @@ public final class BroadcastOperator implements EmitterOperator {
   private final class AckCollector implements AckListener {
     final CompletableFuture<List<Args>> result = new CompletableFuture<>();
     private final String event;
+    private final boolean first;
     private final List<Args> answers = new ArrayList<>();
     private final ScheduledFuture<?> timer;
     private int expectedServers = -1;
@@ -204,8 +219,9 @@ public final class BroadcastOperator implements EmitterOperator {
     private int expectedClients;
     private boolean done;
 
-    AckCollector(String event) {
+    AckCollector(String event, boolean first) {
       this.event = event;
+      this.first = first;
       this.timer = timeout == null ? null : namespace.server().scheduler().schedule(this::onTimeout,
           timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -260,7 +276,8 @@ public final class BroadcastOperator implements EmitterOperator {
     }
 
     private void check() {
-      if (!done && expectedServers >= 0 && reportedServers >= expectedServers && answers.size() >= expectedClients) {
+      boolean allIn = expectedServers >= 0 && reportedServers >= expectedServers && answers.size() >= expectedClients;
+      if (!done && (allIn || first && !answers.isEmpty())) {
         done = true;
         cancelTimer();
         List<Args> all = List.copyOf(answers);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,26 +65,20 @@ final class Client implements EngineSession.Listener {
 
   @Override
   public void onMessage(EngineSession s, String text) {
-    SocketPacket packet;
-    try {
-      synchronized (decoder) {
-        packet = decoder.decode(text);
-      }
-    } catch (ProtocolException e) {
-      session.close(CloseReason.PARSE_ERROR, e.getMessage());
-      return;
-    }
-    if (packet != null) {
-      route(packet);
-    }
+    decoded(() -> decoder.decode(text));
   }
 
   @Override
   public void onMessage(EngineSession s, byte[] data) {
+    decoded(() -> decoder.decode(data));
+  }
+
+  /** Runs one decoder step; a complete packet is routed, bad input closes the connection. */
+  private void decoded(Supplier<SocketPacket> step) {
     SocketPacket packet;
     try {
       synchronized (decoder) {
-        packet = decoder.decode(data);
+        packet = step.get();
       }
     } catch (ProtocolException e) {
       session.close(CloseReason.PARSE_ERROR, e.getMessage());

@@ -1,0 +1,51 @@
+package dev.notify.redis.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/** Channel names of both wire formats, for adapters and emitters alike. */
+public final class Channels {
+
+  private Channels() {
+  }
+
+  /** {@code <key>#<nsp>#}: broadcasts (classic), everything (sharded). */
+  public static String main(String key, String nsp) {
+    return key + "#" + nsp + "#";
+  }
+
+  /** {@code <key>#<nsp>#<room>#}: a broadcast to exactly that room. */
+  public static String room(String key, String nsp, String room) {
+    return main(key, nsp) + room + "#";
+  }
+
+  /** {@code <key>-request#<nsp>#} (classic). */
+  public static String request(String key, String nsp) {
+    return key + "-request#" + nsp + "#";
+  }
+
+  /** {@code <key>-response#<nsp>#} (classic). */
+  public static String response(String key, String nsp) {
+    return key + "-response#" + nsp + "#";
+  }
+
+  /** A Redis glob pattern matching exactly the channels that start with {@code prefix}. */
+  public static String prefixPattern(String prefix) {
+    StringBuilder sb = new StringBuilder(prefix.length() + 2);
+    for (char c : prefix.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.append('*').toString();
+  }
+
+  /** Whether the sharded adapter's DYNAMIC mode treats a room as a socket id (20 characters, as Node checks). */
+  public static boolean looksLikeSocketId(String room) {
+    return room.length() == 20;
+  }
+
+  static byte[] bytes(String channel) {
+    return channel.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,281 @@
+package dev.notify.redis.internal;
+
+import dev.notify.redis.RedisUnavailableException;
+import dev.notify.redis.internal.RedisConnector.Outgoing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Sends what the nodes publish, in order, on one thread: callers only hand over encoded bytes to a bounded queue
+ * and return, so an emit never waits for Redis, not even for a connect timeout. The thread takes what has queued
+ * up and sends it as one pipelined round trip per server (one message when traffic is light).
+ *
+ * <p>While Redis is unreachable (this thread failed to send, or a subscription lost Redis), and when the queue is
+ * full, messages are dropped and counted ({@link #dropped()}), and queries fail at once with
+ * {@link RedisUnavailableException}: memory stays bounded and nothing waits. Meanwhile the thread probes Redis with
+ * capped exponential backoff and takes messages again when it answers.
+ *
+ * <p>Thread-safe. Query futures complete on the publisher thread: continuations must be short and non-blocking.
+ */
+public final class Publisher implements AutoCloseable, Health.Listener {
+
+  private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+  private static final int MAX_BATCH = 512;
+
+  private final RedisConnector connector;
+  private final BlockingQueue<Object> queue;
+  private final Health health;
+  private final Duration minDelay;
+  private final Duration maxDelay;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Thread thread;
+  private final LogLimiter limiter = new LogLimiter(10_000);
+  private volatile boolean available = true;
+
+  public Publisher(RedisConnector connector, int capacity, Health health, Duration minDelay, Duration maxDelay,
+      String threadName) {
+    this.connector = connector;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.health = health;
+    this.minDelay = minDelay;
+    this.maxDelay = maxDelay;
+    health.addListener(this);
+    this.thread = new Thread(this::run, threadName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Queues a message; never blocks.
+   *
+   * @return {@code false} when it was dropped (Redis unreachable, or the queue full), and counted
+   */
+  public boolean publish(byte[] channel, byte[] payload, boolean shard) {
+    if (available && queue.offer(new Outgoing(channel, payload, shard))) {
+      return true;
+    }
+    dropped.incrementAndGet();
+    return false;
+  }
+
+  /**
+   * Runs {@code command} on the publisher thread, after what was queued before it.
+   *
+   * @return its result, or a failed future ({@link RedisUnavailableException}) at once when Redis is unreachable or
+   *     the queue is full, or later when the command fails
+   */
+  public <T> CompletableFuture<T> query(String what, Function<RedisConnector, T> command) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (!available) {
+      future.completeExceptionally(new RedisUnavailableException(what + ": Redis is unreachable"));
+    } else if (!queue.offer(new Query<>(what, command, future))) {
+      future.completeExceptionally(new RedisUnavailableException(what + ": the outgoing queue is full"));
+    }
+    return future;
+  }
+
+  /** Whether messages are being taken (Redis reachable as far as this node knows). */
+  public boolean available() {
+    return available;
+  }
+
+  /** Messages dropped since start: queue full, Redis unreachable, or lost in a failed send. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Messages Redis refused with an error reply (a wrong mode for this server, for example). */
+  public long refused() {
+    return refused.get();
+  }
+
+  @Override
+  public void onDown() {
+    // another part (a subscription) lost Redis: stop taking messages now rather than after a failed send
+    available = false;
+  }
+
+  private void run() {
+    Backoff backoff = new Backoff(minDelay, maxDelay);
+    List<Object> batch = new ArrayList<>(MAX_BATCH);
+    List<Outgoing> run = new ArrayList<>(MAX_BATCH);
+    while (closing.getCount() > 0) {
+      if (!available) {
+        // nothing waits for Redis: what is queued is dropped, queries fail
+        List<Object> queued = new ArrayList<>();
+        queue.drainTo(queued);
+        dropAll(queued, new ArrayList<>(), new RedisUnavailableException("Redis is unreachable"));
+        if (!recover(backoff)) {
+          continue;
+        }
+      }
+      try {
+        Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        process(batch, run);
+      } catch (InterruptedException e) {
+        break;
+      } catch (JedisConnectionException e) {
+        lost(e, batch, run);
+      } catch (JedisException e) {
+        if (isConnectionFailure(e)) {
+          lost(e, batch, run);
+        } else {
+          limiter.warn(log, "publish-error", "Redis " + connector.describe() + " refused a publish: " + e.getMessage());
+          dropAll(batch, run, e);
+        }
+      } catch (RuntimeException e) {
+        log.error("publisher to Redis {}: unexpected failure, dropped {} messages", connector.describe(),
+            batch.size(), e);
+        dropAll(batch, run, e);
+      } finally {
+        batch.clear();
+        run.clear();
+      }
+    }
+    List<Object> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    dropAll(rest, new ArrayList<>(), new RedisUnavailableException("closed"));
+  }
+
+  /** Sends runs of messages between the queries; what was sent or run is cleared from {@code batch}. */
+  private void process(List<Object> batch, List<Outgoing> run) {
+    int runStart = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Object item = batch.get(i);
+      if (item instanceof Outgoing o) {
+        run.add(o);
+        continue;
+      }
+      flush(run, batch, runStart);
+      Query<?> q = (Query<?>) item;
+      batch.set(i, null);
+      runStart = i + 1;
+      q.execute(connector);
+    }
+    flush(run, batch, runStart);
+  }
+
+  private void flush(List<Outgoing> run, List<Object> batch, int runStart) {
+    if (run.isEmpty()) {
+      return;
+    }
+    int n = connector.publish(run);
+    for (int j = runStart; j < runStart + run.size(); j++) {
+      batch.set(j, null);
+    }
+    run.clear();
+    if (n > 0) {
+      refused.addAndGet(n);
+      limiter.warn(log, "publish-refused", "Redis " + connector.describe() + " refused " + n
+          + " publishes (is the mode right for this server? SHARDED needs Redis 7)");
+    }
+  }
+
+  private void lost(JedisException e, List<Object> batch, List<Outgoing> run) {
+    available = false;
+    health.down(this, e);
+    dropAll(batch, run, e);
+    List<Object> queued = new ArrayList<>();
+    queue.drainTo(queued);
+    dropAll(queued, new ArrayList<>(), e);
+  }
+
+  private void dropAll(List<Object> batch, List<Outgoing> run, Exception cause) {
+    long n = 0;
+    for (Object item : batch) {
+      if (item instanceof Outgoing) {
+        n++;
+      } else if (item instanceof Query<?> q) {
+        q.future.completeExceptionally(new RedisUnavailableException(q.what + ": " + Health.describe(cause)));
+      }
+    }
+    dropped.addAndGet(n);
+  }
+
+  /** Waits, probes Redis; {@code true} once it answers. */
+  private boolean recover(Backoff backoff) {
+    try {
+      if (closing.await(backoff.nextNanos(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      connector.probe();
+      backoff.reset();
+      available = true;
+      health.up(this);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (RuntimeException e) {
+      health.down(this, e);
+      return false;
+    }
+  }
+
+  static boolean isConnectionFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JedisConnectionException || t instanceof java.io.IOException) {
+        return true;
+      }
+      if (t instanceof JedisException && t.getMessage() != null
+          && (t.getMessage().contains("Could not get a resource") || t.getMessage().contains("No reachable node")
+          || t.getMessage().contains("connector closed"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    closing.countDown();
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final class Query<T> {
+    final String what;
+    final Function<RedisConnector, T> command;
+    final CompletableFuture<T> future;
+
+    Query(String what, Function<RedisConnector, T> command, CompletableFuture<T> future) {
+      this.what = what;
+      this.command = command;
+      this.future = future;
+    }
+
+    void execute(RedisConnector connector) {
+      T result;
+      try {
+        result = command.apply(connector);
+      } catch (RuntimeException e) {
+        future.completeExceptionally(new RedisUnavailableException(what + ": " + Health.describe(e)));
+        throw e;
+      }
+      future.complete(result);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.notify.redis.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+
+/**
+ * A {@code redis-server} this test started from PATH on a free loopback port, without persistence, and stops by
+ * its pid: for tests that stop, restart or reconfigure Redis, and when no Redis answers at {@code REDIS_URL}.
+ */
+public final class RedisServer implements AutoCloseable {
+
+  private final int port;
+  private final List<String> extraArgs;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port, List<String> extraArgs) throws IOException {
+    this.port = port;
+    this.extraArgs = extraArgs;
+    this.dir = Files.createTempDirectory("notify-redis-");
+  }
+
+  /** Starts a server on a free port. */
+  public static RedisServer start(String... extraArgs) {
+    try {
+      RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+      server.startProcess();
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start redis-server from PATH: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  /** Kills the server (SIGKILL by pid) and waits until it is gone. */
+  public void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Starts the server again on the same port. */
+  public void restart() {
+    try {
+      startProcess();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot restart redis-server: " + e.getMessage(), e);
+    }
+  }
+
+  private void startProcess() throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+    cmd.addAll(extraArgs);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(new File(dir.toFile(), "redis.log"));
+    process = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ping(URI.create(url()))) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+      }
+      try {
+        process.waitFor(20, TimeUnit.MILLISECONDS); // wait for it to listen, not a sleep: ends early if it dies
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted");
+      }
+    }
+    throw new IOException("redis-server on port " + port + " did not answer within 10 s");
+  }
+
+  /** Whether a Redis at this URL answers PING. */
+  public static boolean ping(URI url) {
+    try (Connection c = new Connection(new HostAndPort(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort()),
+        DefaultJedisClientConfig.builder().connectionTimeoutMillis(500).socketTimeoutMillis(500).build())) {
+      return c.ping();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}
