@@ -3,6 +3,7 @@ package dev.notify.bench.server;
 import dev.notify.bench.inmem.InMemoryClients;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.redis.RedisAdapter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +17,10 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|inmem] [--port N]
+ *     [--redis redis://127.0.0.1:6379]
  * </pre>
- * Prints {@code READY <port> <pid>} once it listens. {@code inmem} serves no network: its clients sit on
+ * With {@code --redis} the server joins a cluster through notify-redis's {@link RedisAdapter} (classic mode, as
+ * Node's {@code @socket.io/redis-adapter}). Prints {@code READY <port> <pid>} once it listens. {@code inmem} serves no network: its clients sit on
  * in-memory transports ({@code connect N} on stdin adds N), which shows notify's own cost per connection without
  * any container. Commands on stdin, one answer line each: {@code gc} (full GC, then {@code heap <used bytes>}),
  * {@code count} ({@code count <open sessions>}), {@code connect N} (inmem only), {@code quit}.
@@ -30,10 +33,12 @@ public final class BenchServer {
   public static void main(String[] args) throws Exception {
     String container = "tyrus";
     int port = 0;
+    String redis = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--container" -> container = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
+        case "--redis" -> redis = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -41,6 +46,9 @@ public final class BenchServer {
     NotifyServer.Builder builder = NotifyServer.builder();
     if (inmem) {
       builder.executor(Runnable::run);
+    }
+    if (redis != null) {
+      builder.adapter(RedisAdapter.factory(redis));
     }
     NotifyServer io = builder.build();
     BenchHandlers.install(io);
