@@ -6,6 +6,9 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -382,8 +385,7 @@ public final class Bench {
         return;
       }
       int port;
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
-          java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = probe.getLocalPort();
       }
       process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
@@ -392,7 +394,7 @@ public final class Bench {
       url = "redis://127.0.0.1:" + port;
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (true) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
           break;
         } catch (IOException e) {
           if (System.nanoTime() > deadline || !process.isAlive()) {
