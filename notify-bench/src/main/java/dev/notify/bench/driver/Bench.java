@@ -460,6 +460,10 @@ public final class Bench {
       }
       cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer", "--container",
           serverContainer));
+      String maxPayload = System.getenv("BENCH_MAX_PAYLOAD");
+      if (maxPayload != null && !maxPayload.isBlank()) {
+        cmd.addAll(List.of("--max-payload", maxPayload.trim()));
+      }
       if (redis != null) {
         cmd.addAll(List.of("--redis", redis));
       }
@@ -670,7 +674,9 @@ public final class Bench {
         + "- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
         + "; server options: " + System.getenv().getOrDefault("BENCH_SERVER_OPTS", "-Xmx2g") + "\n"
         + "- Node: " + command("node", "--version") + "; socket.io 4.8.4\n"
-        + "- notify container: " + container + "; commit " + command("git", "rev-parse", "--short", "HEAD") + "\n";
+        + "- notify container: " + container + (System.getenv("BENCH_MAX_PAYLOAD") == null ? ""
+            : ", maxPayload " + System.getenv("BENCH_MAX_PAYLOAD")) + "; commit "
+        + command("git", "rev-parse", "--short", "HEAD") + "\n";
   }
 
   private static String loadAverage() {

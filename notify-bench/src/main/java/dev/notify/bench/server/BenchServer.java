@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|inmem] [--port N]
- *     [--redis redis://127.0.0.1:6379]
+ *     [--redis redis://127.0.0.1:6379] [--max-payload BYTES]
  * </pre>
  * With {@code --redis} the server joins a cluster through notify-redis's {@link RedisAdapter} (classic mode, as
  * Node's {@code @socket.io/redis-adapter}). Prints {@code READY <port> <pid>} once it listens. {@code inmem} serves no network: its clients sit on
@@ -34,11 +34,13 @@ public final class BenchServer {
     String container = "tyrus";
     int port = 0;
     String redis = null;
+    int maxPayload = -1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--container" -> container = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--redis" -> redis = args[++i];
+        case "--max-payload" -> maxPayload = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -46,6 +48,9 @@ public final class BenchServer {
     NotifyServer.Builder builder = NotifyServer.builder();
     if (inmem) {
       builder.executor(Runnable::run);
+    }
+    if (maxPayload > 0) {
+      builder.maxPayload(maxPayload);
     }
     if (redis != null) {
       builder.adapter(RedisAdapter.factory(redis));
