@@ -395,7 +395,8 @@ public final class Bench {
       url = "redis://127.0.0.1:" + port;
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (true) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+          probe.getPort(); // it accepted a connection: up
           break;
         } catch (IOException e) {
           if (System.nanoTime() > deadline || !process.isAlive()) {

@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** notify's {@link NotifyEndpoint} on embedded Jetty 12 (ee10, Jakarta WebSocket), bound to one address. */
+@SuppressWarnings("try") // close() throws what the container's stop() throws
 final class JettyServer implements AutoCloseable {
 
   private final Server server;

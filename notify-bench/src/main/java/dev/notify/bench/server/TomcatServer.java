@@ -10,6 +10,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
 
 /** notify's {@link NotifyEndpoint} on embedded Tomcat 11, bound to one address. */
+@SuppressWarnings({"try", "deprecation"}) // close() throws what stop() throws; addServletMappingDecoded is deprecated, still the embedded way
 final class TomcatServer implements AutoCloseable {
 
   private final Tomcat tomcat;
