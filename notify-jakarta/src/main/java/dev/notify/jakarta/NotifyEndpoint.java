@@ -139,6 +139,9 @@ public final class NotifyEndpoint extends Endpoint {
     Map<String, List<String>> headers = (Map<String, List<String>>) props.getOrDefault(HandshakeCapture.HEADERS,
         Map.of());
     String url = (String) props.getOrDefault(HandshakeCapture.URL, ws.getRequestURI().toString());
+    // the EngineRequest keeps what it needs: do not keep the container's header map for the life of the session
+    props.remove(HandshakeCapture.HEADERS);
+    props.remove(HandshakeCapture.URL);
     Map<String, String> query = new LinkedHashMap<>();
     ws.getRequestParameterMap().forEach((name, values) -> {
       if (!values.isEmpty()) {

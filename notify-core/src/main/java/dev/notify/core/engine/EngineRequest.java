@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the server learned from the HTTP request that opened a session (the WebSocket upgrade or the first
@@ -16,6 +18,12 @@ import java.util.Objects;
  * case; the map views are built when asked for.
  */
 public final class EngineRequest {
+
+  private static final Map<String, String> COMMON_HEADERS = Stream.of("host", "connection", "upgrade", "origin",
+      "user-agent", "accept", "accept-encoding", "accept-language", "cache-control", "pragma", "cookie", "referer",
+      "authorization", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
+      "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip",
+      "content-type", "content-length").collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
 
   private final String[] headers;
   private final String[] query;
@@ -35,7 +43,7 @@ public final class EngineRequest {
     List<String> h = new ArrayList<>(headers.size() * 2);
     headers.forEach((name, values) -> {
       for (String value : values) {
-        h.add(name.toLowerCase(Locale.ROOT));
+        h.add(lowerCaseName(name));
         h.add(value);
       }
     });
@@ -49,6 +57,16 @@ public final class EngineRequest {
     this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
     this.url = Objects.requireNonNull(url, "url");
     this.secure = secure;
+  }
+
+  /**
+   * The lower-case name, one shared instance for the headers every handshake carries: the request is kept for the
+   * life of the connection, and a lower-cased copy of each name costs about 56 bytes per header.
+   */
+  private static String lowerCaseName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    String common = COMMON_HEADERS.get(lower);
+    return common != null ? common : lower;
   }
 
   /** All headers: names in lower case, in request order, each with its values. */

@@ -43,7 +43,21 @@ public final class SocketPacketDecoder {
   private int expected;
 
   public SocketPacketDecoder(ObjectMapper mapper) {
-    this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this(mapper.reader());
+  }
+
+  /**
+   * A decoder reading payloads with {@code reader}, with {@code FAIL_ON_TRAILING_TOKENS} turned on. Servers make
+   * one decoder per connection: give them all one reader that has it on already (see {@link #payloadReader}), and
+   * no connection holds a reader of its own.
+   */
+  public SocketPacketDecoder(ObjectReader reader) {
+    this.reader = payloadReader(reader);
+  }
+
+  /** {@code reader} with {@code FAIL_ON_TRAILING_TOKENS}: the same instance when it has it on already. */
+  public static ObjectReader payloadReader(ObjectReader reader) {
+    return reader.with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /** Whether the decoder waits for binary attachments of a packet. */

@@ -46,7 +46,7 @@ final class Client implements EngineSession.Listener {
     this.server = server;
     this.session = session;
     this.executor = new SerialExecutor(server.executor());
-    this.decoder = new SocketPacketDecoder(server.mapper());
+    this.decoder = new SocketPacketDecoder(server.payloadReader());
     this.connectTimer = server.scheduler().schedule(this::onConnectTimeout,
         server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -1,12 +1,14 @@
 package dev.notify.core.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.Emitter;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.engine.EngineOptions;
 import dev.notify.core.engine.EngineServer;
+import dev.notify.core.protocol.SocketPacketDecoder;
 import dev.notify.core.protocol.SocketPacketEncoder;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +72,8 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private final boolean ownsScheduler;
   private final ObjectMapper mapper;
   private final SocketPacketEncoder encoder;
+  /** Shared by every connection's decoder: an ObjectReader and its config are ~160 bytes per connection. */
+  private final ObjectReader payloadReader;
   private final AdapterFactory adapterFactory;
   private final Clock clock;
   private final RecoveryStore recovery;
@@ -89,6 +93,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     this.scheduler = ownsScheduler ? defaultScheduler() : b.scheduler;
     this.mapper = b.mapper == null ? JsonMapper.builder().build() : b.mapper;
     this.encoder = new SocketPacketEncoder(mapper);
+    this.payloadReader = SocketPacketDecoder.payloadReader(mapper.reader());
     this.adapterFactory = b.adapterFactory;
     this.clock = b.clock;
     this.recovery = b.maxDisconnectionDuration == null ? null
@@ -318,6 +323,11 @@ public final class NotifyServer implements Emitter, AutoCloseable {
 
   SocketPacketEncoder encoder() {
     return encoder;
+  }
+
+  /** What each connection's {@link SocketPacketDecoder} reads payloads with. */
+  ObjectReader payloadReader() {
+    return payloadReader;
   }
 
   AdapterFactory adapterFactory() {

@@ -1,0 +1,723 @@
+package dev.notify.bench.driver;
+
+import dev.notify.bench.load.Histogram;
+import dev.notify.bench.load.ProcStat;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/**
+ * Runs the load scenarios against notify and Node socket.io in one run, with the same load generator, and writes
+ * a machine-stamped markdown table to {@code notify-bench/results/}. Started by {@code notify-bench/run}; see the
+ * README's "Benchmarks" section.
+ *
+ * <pre>
+ * java -Dbench.home=notify-bench -cp ... dev.notify.bench.driver.Bench [--quick] [--only idle,fanout,echo,cluster]
+ *     [--container tyrus|jetty|tomcat] [--targets notify,socket.io] [--jfr] [--redis redis://127.0.0.1:6379]
+ * </pre>
+ *
+ * Each scenario starts a fresh server process and fresh generator processes, so no scenario inherits another's
+ * heap. Server CPU comes from {@code /proc/<pid>/stat}, memory from {@code /proc/<pid>/status} (VmRSS) and from
+ * the server itself after a full GC ({@code gc} command).
+ */
+public final class Bench {
+
+  private static final double KB = 1024.0;
+
+  private final boolean quick;
+  private final Set<String> only;
+  private final String container;
+  private final List<String> targets;
+  private final boolean jfr;
+  private final int[] idleCounts;
+  private final int idleHold;
+  private final int fanRoom;
+  private final int fanRate;
+  private final String redisUrl;
+  private final File home;
+  private final File results;
+  private final File logs;
+  private final String classpath;
+  private final String java;
+  private final Table table = new Table();
+  private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+
+  private Bench(String[] args) throws IOException {
+    boolean q = false;
+    Set<String> o = new LinkedHashSet<>(List.of("idle", "fanout", "echo", "cluster"));
+    String c = "tyrus";
+    List<String> t = List.of(Table.NOTIFY, Table.SOCKETIO);
+    boolean j = false;
+    int[] ic = null;
+    int ih = -1;
+    int fr = -1;
+    int fra = -1;
+    String r = System.getenv("REDIS_URL");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> q = true;
+        case "--only" -> o = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+        case "--container" -> c = args[++i];
+        case "--targets" -> t = Arrays.asList(args[++i].split(","));
+        case "--jfr" -> j = true;
+        case "--idle" -> ic = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--hold" -> ih = Integer.parseInt(args[++i]);
+        case "--room" -> fr = Integer.parseInt(args[++i]);
+        case "--rate" -> fra = Integer.parseInt(args[++i]);
+        case "--redis" -> r = args[++i];
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + "; options: --quick --only idle,fanout,echo,cluster --container tyrus|jetty|tomcat "
+            + "--targets notify,socket.io --jfr --redis URL --idle 5000,10000,19000 --hold 30 --room 10000 --rate 5");
+      }
+    }
+    quick = q;
+    only = o;
+    container = c;
+    targets = t;
+    jfr = j;
+    idleCounts = ic;
+    idleHold = ih;
+    fanRoom = fr;
+    fanRate = fra;
+    redisUrl = r;
+    home = new File(System.getProperty("bench.home", "notify-bench")).getAbsoluteFile();
+    results = new File(home, "results");
+    logs = new File(results, "logs-" + stamp);
+    Files.createDirectories(logs.toPath());
+    String target = new File(home, "target").getPath();
+    classpath = target + "/notify-bench.jar:" + target + "/lib/*";
+    java = ProcessHandle.current().info().command().orElse("java");
+  }
+
+  public static void main(String[] args) throws Exception {
+    new Bench(args).run();
+  }
+
+  private void run() throws IOException {
+    long started = System.nanoTime();
+    String loadBefore = loadAverage();
+    log("notify-bench: " + (quick ? "quick" : "full") + " run of " + only + " against " + targets + ", notify on "
+        + container + "; logs in " + logs);
+    for (String scenario : only) {
+      for (String target : targets) {
+        log("== " + scenario + " / " + target);
+        try {
+          switch (scenario) {
+            case "idle" -> idle(target);
+            case "fanout" -> fanout(target);
+            case "echo" -> echo(target);
+            case "cluster" -> cluster(target);
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+          }
+        } catch (RuntimeException | IOException e) {
+          log("!! " + scenario + " / " + target + " failed: " + e);
+          table.note(scenario + " / " + target + " failed: " + e.getMessage());
+        }
+      }
+    }
+    String header = "# notify-bench " + (quick ? "(quick) " : "") + stamp + "\n\n" + machine()
+        + "- load average before / after: " + loadBefore + " / " + loadAverage() + "\n"
+        + String.format(Locale.ROOT, "- run time: %.0f s%n", (System.nanoTime() - started) / 1e9);
+    String markdown = table.markdown(header);
+    Path file = results.toPath().resolve("bench-" + stamp + (quick ? "-quick" : "") + ".md");
+    Files.writeString(file, markdown);
+    System.out.println();
+    System.out.println(markdown);
+    System.out.println("written to " + file);
+  }
+
+  // ---- scenarios ----
+
+  /** N connections held with the default heartbeat: memory per connection and connect rate. */
+  private void idle(String target) throws IOException {
+    int[] counts = idleCounts != null ? idleCounts : quick ? new int[] {1000} : new int[] {5000, 10000, 19000};
+    int hold = idleHold >= 0 ? idleHold : quick ? 5 : 30;
+    int warm = 100;
+    String sc = "idle";
+    if (target.equals(Table.NOTIFY)) {
+      idleInMemory(counts[counts.length - 1], warm);
+    }
+    try (Server server = startServer(target, "idle"); Workers workers = startWorkers(counts[counts.length - 1] > 10000
+        ? 3 : 2, target + "-idle")) {
+      workers.connect("w", server.port, warm, "room=idle");
+      pause(2);
+      long heap0 = server.heapAfterGc();
+      long rss0 = ProcStat.rssBytes(server.pid);
+      Map<String, long[]> histo0 = target.equals(Table.NOTIFY) ? classHistogram(server.pid) : Map.of();
+      int current = warm;
+      for (int n : counts) {
+        int add = n - current;
+        Connected c = workers.connect("c" + n, server.port, add, "room=idle");
+        current = n;
+        log(String.format(Locale.ROOT, "   %d connected (%d failed) in %d ms; holding %d s", c.ok, c.failed, c.millis,
+            hold));
+        if (jfr && target.equals(Table.NOTIFY)) {
+          // a recording of the hold alone: what an idle server spends its CPU on
+          command("jcmd", String.valueOf(server.pid), "JFR.start", "name=hold" + n, "settings=profile",
+              "duration=" + hold + "s", "filename=" + new File(logs, "notify-idle-hold-" + n + ".jfr"));
+        }
+        long holdCpu0 = ProcStat.cpuNanos(server.pid);
+        pause(hold);
+        double holdCpu = (ProcStat.cpuNanos(server.pid) - holdCpu0) / 1e9 / hold;
+        int open = server.count();
+        long heap = server.heapAfterGc();
+        long rss = ProcStat.rssBytes(server.pid);
+        int perConn = Math.max(1, open - warm);
+        String label = "idle " + n / 1000 + "k";
+        table.put(label, "connections open after " + hold + " s", target, open, "%.0f");
+        table.put(label, "connect rate (conn/s)", target, c.ok * 1000.0 / Math.max(1, c.millis), "%.0f");
+        table.put(label, "heap after GC per connection (KB)", target, (heap - heap0) / KB / perConn, "%.2f");
+        table.put(label, "RSS per connection (KB)", target, (rss - rss0) / KB / perConn, "%.2f");
+        table.put(label, "server CPU while holding (% of a core)", target, holdCpu * 100, "%.1f");
+        log(String.format(Locale.ROOT, "   %d open: heap %.1f MB (+%.2f KB/conn), RSS %.1f MB (+%.2f KB/conn), CPU while "
+                + "holding %.1f %% of a core", open, heap / KB / KB, (heap - heap0) / KB / perConn, rss / KB / KB,
+            (rss - rss0) / KB / perConn, holdCpu * 100));
+        if (target.equals(Table.NOTIFY) && n == counts[counts.length - 1]) {
+          table.section(histogramSection("Class histogram: notify on " + container + ", " + open
+              + " idle connections, per connection (after - before) / " + perConn, histo0,
+              classHistogram(server.pid), perConn));
+        }
+      }
+    }
+  }
+
+  /** notify alone: connections on in-memory transports, no container. */
+  private void idleInMemory(int n, int warm) throws IOException {
+    try (Server server = startServer(Table.NOTIFY, "idle-inmem", "inmem")) {
+      server.proc.request("connect " + warm, "connected", 60);
+      long heap0 = server.heapAfterGc();
+      Map<String, long[]> histo0 = classHistogram(server.pid);
+      server.proc.request("connect " + (n - warm), "connected", 300);
+      long heap = server.heapAfterGc();
+      int perConn = n - warm;
+      table.put("idle " + n / 1000 + "k", "notify's own objects: in-memory transports, no container (KB/conn)",
+          Table.NOTIFY, (heap - heap0) / KB / perConn, "%.2f");
+      table.section(histogramSection("Class histogram: notify alone (in-memory transports, no container), " + n
+          + " connections, per connection", histo0, classHistogram(server.pid), perConn));
+    }
+  }
+
+  /** One emitter, a room of 10k (and 19k) sockets, 100-byte payload. */
+  private void fanout(String target) throws IOException {
+    int[] rooms = quick ? new int[] {2000} : new int[] {10000, 19000};
+    // a first step both servers keep up with here (10k-20k deliveries/s), then up until one saturates
+    int[][] rates = quick ? new int[][] {{5}} : new int[][] {{1, 5, 15, 30}, {1, 8, 16}};
+    if (fanRoom > 0) {
+      rooms = new int[] {fanRoom};
+      rates = new int[][] {{fanRate > 0 ? fanRate : rates[0][0]}};
+    }
+    int seconds = quick ? 3 : 4;
+    try (Server server = startServer(target, "fanout"); Workers workers = startWorkers(2, target + "-fanout")) {
+      workers.connectOn(0, "e", server.port, 1, "to=fan");
+      int current = 0;
+      for (int r = 0; r < rooms.length; r++) {
+        int room = rooms[r];
+        Connected c = workers.connect("r" + room, server.port, room - current, "room=fan");
+        current = room;
+        log("   room of " + room + ": " + c.ok + " connected, " + c.failed + " failed");
+        // warm-up, not recorded: the JIT's compile time would count as server and generator CPU
+        workers.get(0).send("fan e " + rates[r][0] + " " + warmup() + " 100");
+        long warmSent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
+        workers.await(s -> s.received, warmSent * room, 20);
+        for (int rate : rates[r]) {
+          workers.reset();
+          long cpu0 = ProcStat.cpuNanos(server.pid);
+          long t0 = System.nanoTime();
+          workers.get(0).send("fan e " + rate + " " + seconds * 1000 + " 100");
+          long sent = Long.parseLong(workers.get(0).expect("sent", seconds + 30).split(" ")[1]);
+          long expected = sent * room;
+          Result res = workers.await(s -> s.received, expected, 30);
+          long cpu1 = ProcStat.cpuNanos(server.pid);
+          double secs = (res.lastProgress - t0) / 1e9;
+          Stats s = res.stats;
+          String label = "fan-out " + room / 1000 + "k @ " + rate + " emits/s";
+          table.put(label, "deliveries/s received", target, s.received / secs, "%.0f");
+          table.put(label, "delivered / expected (%)", target, 100.0 * s.received / Math.max(1, expected), "%.1f");
+          table.put(label, "p50 emit -> receive (ms)", target, s.events.percentile(0.5) / 1000, "%.2f");
+          table.put(label, "p99 emit -> receive (ms)", target, s.events.percentile(0.99) / 1000, "%.2f");
+          table.put(label, "server CPU per delivery (µs)", target, (cpu1 - cpu0) / 1000.0 / Math.max(1, s.received),
+              "%.2f");
+          table.put(label, "generator CPU per delivery (µs)", target, s.cpuNanos / 1000.0 / Math.max(1, s.received),
+              "%.2f");
+          log(String.format(Locale.ROOT, "   %s: %d/%d in %.2f s = %.0f/s, p50 %.2f ms p99 %.2f ms, server %.2f µs/del,"
+                  + " generator %.2f µs/msg", label, s.received, expected, secs, s.received / secs,
+              s.events.percentile(0.5) / 1000, s.events.percentile(0.99) / 1000,
+              (cpu1 - cpu0) / 1000.0 / Math.max(1, s.received), s.cpuNanos / 1000.0 / Math.max(1, s.received)));
+          if (s.received < expected * 0.999 || s.received / secs < 0.9 * rate * room) {
+            log("   saturated: higher rates skipped");
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** 1,000 clients emitting with ack at a fixed total rate. */
+  private void echo(String target) throws IOException {
+    int clients = 1000;
+    int[] rates = quick ? new int[] {5000} : new int[] {5000, 10000, 20000, 30000, 50000, 70000};
+    int seconds = quick ? 3 : 4;
+    int held = 0;
+    try (Server server = startServer(target, "echo"); Workers workers = startWorkers(2, target + "-echo")) {
+      workers.connect("g", server.port, clients, "-");
+      // warm-up, not recorded
+      for (Proc w : workers.procs) {
+        w.send("echo g " + (double) rates[0] / workers.procs.size() + " " + warmup() + " 100");
+      }
+      for (Proc w : workers.procs) {
+        w.expect("sent", 60);
+      }
+      pause(1);
+      for (int rate : rates) {
+        workers.reset();
+        long cpu0 = ProcStat.cpuNanos(server.pid);
+        long t0 = System.nanoTime();
+        for (Proc w : workers.procs) {
+          w.send("echo g " + (double) rate / workers.procs.size() + " " + seconds * 1000 + " 100");
+        }
+        long sent = 0;
+        for (Proc w : workers.procs) {
+          sent += Long.parseLong(w.expect("sent", seconds + 30).split(" ")[1]);
+        }
+        Result res = workers.await(s -> s.ackCount, sent, 20);
+        long cpu1 = ProcStat.cpuNanos(server.pid);
+        Stats s = res.stats;
+        double secs = (res.lastProgress - t0) / 1e9;
+        String label = "echo+ack @ " + rate / 1000 + "k/s";
+        double p99 = s.ackHist.percentile(0.99) / 1000;
+        table.put(label, "acks/s", target, s.ackCount / secs, "%.0f");
+        table.put(label, "p50 ack round trip (ms)", target, s.ackHist.percentile(0.5) / 1000, "%.2f");
+        table.put(label, "p99 ack round trip (ms)", target, p99, "%.2f");
+        table.put(label, "p999 ack round trip (ms)", target, s.ackHist.percentile(0.999) / 1000, "%.2f");
+        table.put(label, "server CPU per ack (µs)", target, (cpu1 - cpu0) / 1000.0 / Math.max(1, s.ackCount), "%.2f");
+        log(String.format(Locale.ROOT, "   %s: %d/%d acks, %.0f/s, p50 %.2f p99 %.2f p999 %.2f ms", label, s.ackCount,
+            sent, s.ackCount / secs, s.ackHist.percentile(0.5) / 1000, p99, s.ackHist.percentile(0.999) / 1000));
+        boolean kept = s.ackCount >= sent * 0.999 && p99 < 50;
+        if (!kept) {
+          break;
+        }
+        held = rate;
+      }
+      table.put("echo+ack", "highest rate held with p99 < 50 ms (/s)", target, held, "%.0f");
+    }
+  }
+
+  /** Two server processes through Redis: emitter on A, room members on B. */
+  private void cluster(String target) throws IOException {
+    int members = 10;
+    int[] rates = quick ? new int[] {1000} : new int[] {1000, 10000, 20000, 40000};
+    int seconds = quick ? 3 : 4;
+    int held = 0;
+    try (Redis redis = new Redis(redisUrl, new File(logs, "redis-" + target.replace(".", "") + ".log"));
+        Server a = startServer(target, "cluster-a", container, redis.url);
+        Server b = startServer(target, "cluster-b", container, redis.url);
+        Workers workers = startWorkers(2, target + "-cluster")) {
+      workers.connectOn(0, "e", a.port, 20, "to=fan");
+      workers.connectOn(1, "m", b.port, members, "room=fan");
+      workers.get(0).send("fan e " + rates[0] + " " + warmup() + " 100");
+      workers.get(0).expect("sent", 60);
+      pause(2);
+      for (int rate : rates) {
+        workers.reset();
+        long cpuA = ProcStat.cpuNanos(a.pid);
+        long cpuB = ProcStat.cpuNanos(b.pid);
+        long t0 = System.nanoTime();
+        workers.get(0).send("fan e " + rate + " " + seconds * 1000 + " 100");
+        long sent = Long.parseLong(workers.get(0).expect("sent", seconds + 30).split(" ")[1]);
+        Result res = workers.await(s -> s.received, sent * members, 20);
+        double secs = (res.lastProgress - t0) / 1e9;
+        Stats s = res.stats;
+        long cpu = ProcStat.cpuNanos(a.pid) - cpuA + ProcStat.cpuNanos(b.pid) - cpuB;
+        String label = "cluster @ " + rate / 1000.0 + "k emits/s (room of " + members + " on the other node)";
+        table.put(label, "cross-node broadcasts/s", target, s.received / (double) members / secs, "%.0f");
+        table.put(label, "delivered / expected (%)", target, 100.0 * s.received / Math.max(1, sent * members), "%.1f");
+        table.put(label, "p50 emit -> receive (ms)", target, s.events.percentile(0.5) / 1000, "%.2f");
+        table.put(label, "p99 emit -> receive (ms)", target, s.events.percentile(0.99) / 1000, "%.2f");
+        table.put(label, "both servers' CPU per broadcast (µs)", target, cpu / 1000.0 / Math.max(1, sent), "%.2f");
+        log(String.format(Locale.ROOT, "   %s: %d/%d, p50 %.2f p99 %.2f ms", label, s.received, sent * members,
+            s.events.percentile(0.5) / 1000, s.events.percentile(0.99) / 1000));
+        if (s.received < sent * members * 0.999 || s.received / (double) members / secs < 0.9 * rate) {
+          break;
+        }
+        held = rate;
+      }
+      table.put("cluster", "highest cross-node emit rate kept up with (/s)", target, held, "%.0f");
+    }
+  }
+
+  /** How long a warm-up phase sends, in ms. */
+  private int warmup() {
+    return quick ? 1500 : 3000;
+  }
+
+  // ---- processes ----
+
+  /**
+   * The Redis of the cluster scenario: the one at {@code --redis} / {@code REDIS_URL} if given, else a
+   * {@code redis-server} of our own on a free loopback port, so other users of a shared Redis neither see our
+   * traffic nor add theirs to our figures.
+   */
+  private static final class Redis implements AutoCloseable {
+    final String url;
+    private final Process process;
+
+    Redis(String given, File log) throws IOException {
+      if (given != null) {
+        url = given;
+        process = null;
+        return;
+      }
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+      url = "redis://127.0.0.1:" + port;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (true) {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+          probe.getPort(); // it accepted a connection: up
+          break;
+        } catch (IOException e) {
+          if (System.nanoTime() > deadline || !process.isAlive()) {
+            throw new IOException("redis-server did not start on port " + port + "; see " + log, e);
+          }
+          pauseMillis(100);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (process != null) {
+        process.destroy();
+      }
+    }
+  }
+
+  private final class Server implements AutoCloseable {
+    final Proc proc;
+    final int port;
+    final long pid;
+
+    Server(Proc proc) {
+      this.proc = proc;
+      String[] ready = proc.expect("READY", 120).split(" ");
+      this.port = Integer.parseInt(ready[1]);
+      this.pid = Long.parseLong(ready[2]);
+    }
+
+    long heapAfterGc() {
+      return Long.parseLong(proc.request("gc", "heap", 120).split(" ")[1]);
+    }
+
+    int count() {
+      return Integer.parseInt(proc.request("count", "count", 30).split(" ")[1]);
+    }
+
+    @Override
+    public void close() {
+      proc.close();
+    }
+  }
+
+  private Server startServer(String target, String phase) throws IOException {
+    return startServer(target, phase, container);
+  }
+
+  private Server startServer(String target, String phase, String serverContainer) throws IOException {
+    return startServer(target, phase, serverContainer, null);
+  }
+
+  private Server startServer(String target, String phase, String serverContainer, String redis) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    if (target.equals(Table.NOTIFY)) {
+      cmd.add(java);
+      String opts = System.getenv().getOrDefault("BENCH_SERVER_OPTS", "-Xmx2g");
+      if (!opts.isBlank()) {
+        cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
+      }
+      if (jfr && !serverContainer.equals("inmem")) {
+        cmd.add("-XX:StartFlightRecording=filename=" + new File(logs, "notify-" + phase + ".jfr") + ",settings=profile");
+      }
+      cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer", "--container",
+          serverContainer));
+      String maxPayload = System.getenv("BENCH_MAX_PAYLOAD");
+      if (maxPayload != null && !maxPayload.isBlank()) {
+        cmd.addAll(List.of("--max-payload", maxPayload.trim()));
+      }
+      if (redis != null) {
+        cmd.addAll(List.of("--redis", redis));
+      }
+    } else {
+      cmd.addAll(List.of("node", "--expose-gc", new File(home, "node/server.js").getPath()));
+      if (redis != null) {
+        cmd.addAll(List.of("--redis", redis));
+      }
+    }
+    String name = target.replace(".", "") + "-" + phase;
+    return new Server(new Proc(name, cmd, home, new File(logs, name + ".log")));
+  }
+
+  /**
+   * The notify server's classpath: the bench jar and the libraries, less the other containers' jars. Jakarta
+   * WebSocket finds a container's default configurator with the ServiceLoader, so with every container on the
+   * classpath Tyrus would run Jetty's.
+   */
+  private String serverClasspath(String serverContainer) {
+    List<String> drop = switch (serverContainer) {
+      case "tyrus" -> List.of("jetty-", "tomcat-");
+      case "jetty" -> List.of("tyrus-", "grizzly-", "tomcat-");
+      case "tomcat" -> List.of("tyrus-", "grizzly-", "jetty-");
+      default -> List.of("jetty-", "tomcat-", "tyrus-", "grizzly-");
+    };
+    File lib = new File(home, "target/lib");
+    StringBuilder cp = new StringBuilder(new File(home, "target/notify-bench.jar").getPath());
+    File[] jars = lib.listFiles((dir, name) -> name.endsWith(".jar") && drop.stream().noneMatch(name::startsWith));
+    Arrays.sort(jars);
+    for (File jar : jars) {
+      cp.append(':').append(jar.getPath());
+    }
+    return cp.toString();
+  }
+
+  private record Connected(int ok, int failed, long millis) {
+  }
+
+  private record Stats(long received, long ackCount, long errors, long closed, long open, long cpuNanos,
+      Histogram events, Histogram ackHist) {
+  }
+
+  private record Result(Stats stats, long lastProgress) {
+  }
+
+  private final class Workers implements AutoCloseable {
+    final List<Proc> procs = new ArrayList<>();
+
+    Proc get(int i) {
+      return procs.get(i);
+    }
+
+    Connected connect(String group, int port, int total, String query) {
+      int k = procs.size();
+      for (int i = 0; i < k; i++) {
+        int share = total / k + (i < total % k ? 1 : 0);
+        procs.get(i).send("connect " + group + " 127.0.0.1 " + port + " " + share + " " + query);
+      }
+      int ok = 0;
+      int failed = 0;
+      long millis = 0;
+      for (Proc p : procs) {
+        String[] w = p.expect("connected", 300).split(" ");
+        ok += Integer.parseInt(w[1]);
+        failed += Integer.parseInt(w[2]);
+        millis = Math.max(millis, Long.parseLong(w[3]));
+      }
+      return new Connected(ok, failed, millis);
+    }
+
+    Connected connectOn(int worker, String group, int port, int count, String query) {
+      String[] w = procs.get(worker).request("connect " + group + " 127.0.0.1 " + port + " " + count + " " + query,
+          "connected", 120).split(" ");
+      return new Connected(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]));
+    }
+
+    void reset() {
+      for (Proc p : procs) {
+        p.request("reset", "ok", 30);
+      }
+    }
+
+    Stats stats() {
+      for (Proc p : procs) {
+        p.send("stats");
+      }
+      long[] sum = new long[6];
+      Histogram events = new Histogram();
+      Histogram acks = new Histogram();
+      for (Proc p : procs) {
+        String[] w = p.expect("stats", 30).split(" ");
+        for (int i = 0; i < 6; i++) {
+          sum[i] += Long.parseLong(w[i + 1]);
+        }
+        events.add(Histogram.parse(w[7]));
+        acks.add(Histogram.parse(w[8]));
+      }
+      return new Stats(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], events, acks);
+    }
+
+    /** Polls until {@code metric} reaches {@code expected}, or stops moving for 2 s, or {@code seconds} pass. */
+    Result await(ToLongFunction<Stats> metric, long expected, double seconds) {
+      long deadline = System.nanoTime() + (long) (seconds * 1e9);
+      long last = -1;
+      long lastProgress = System.nanoTime();
+      while (true) {
+        Stats s = stats();
+        long now = System.nanoTime();
+        long v = metric.applyAsLong(s);
+        if (v != last) {
+          last = v;
+          lastProgress = now;
+        }
+        if (v >= expected || now - lastProgress > 2_000_000_000L || now > deadline) {
+          return new Result(s, lastProgress);
+        }
+        pauseMillis(100);
+      }
+    }
+
+    @Override
+    public void close() {
+      for (Proc p : procs) {
+        p.send("close");
+      }
+      for (Proc p : procs) {
+        p.close();
+      }
+    }
+  }
+
+  private Workers startWorkers(int count, String phase) throws IOException {
+    Workers workers = new Workers();
+    for (int i = 0; i < count; i++) {
+      String name = "gen-" + phase.replace(".", "") + "-" + i;
+      workers.procs.add(new Proc(name, List.of(java, "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath,
+          "dev.notify.bench.load.LoadWorker", String.valueOf(i)), home, new File(logs, name + ".log")));
+    }
+    return workers;
+  }
+
+  // ---- class histograms ----
+
+  /** jcmd GC.class_histogram: class name to {instances, bytes}. */
+  private Map<String, long[]> classHistogram(long pid) throws IOException {
+    Map<String, long[]> histo = new HashMap<>();
+    Process p = new ProcessBuilder("jcmd", String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        String[] w = line.trim().split("\\s+");
+        if (w.length >= 4 && w[0].endsWith(":")) {
+          histo.put(w[3], new long[] {Long.parseLong(w[1]), Long.parseLong(w[2])});
+        }
+      }
+    }
+    return histo;
+  }
+
+  private static String histogramSection(String title, Map<String, long[]> before, Map<String, long[]> after,
+      int perConn) {
+    record Row(String name, double instances, double bytes) {
+    }
+    List<Row> rows = new ArrayList<>();
+    double ours = 0;
+    double container = 0;
+    double jdk = 0;
+    for (Map.Entry<String, long[]> e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      double instances = (e.getValue()[0] - b[0]) / (double) perConn;
+      double bytes = (e.getValue()[1] - b[1]) / (double) perConn;
+      String name = e.getKey();
+      if (name.startsWith("dev.notify.")) {
+        ours += bytes;
+      } else if (name.startsWith("org.")) {
+        container += bytes;
+      } else {
+        jdk += bytes;
+      }
+      if (Math.abs(bytes) >= 24) {
+        rows.add(new Row(name, instances, bytes));
+      }
+    }
+    rows.sort((x, y) -> Double.compare(y.bytes, x.bytes));
+    StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n");
+    sb.append(String.format(Locale.ROOT, "dev.notify.* classes: %.0f B; org.* (container, Jackson...): %.0f B; "
+        + "JDK classes (strings, maps, arrays, futures...; owned by either): %.0f B; total %.0f B per connection.%n%n",
+        ours, container, jdk, ours + container + jdk));
+    sb.append("| class | instances / conn | bytes / conn |\n|---|---:|---:|\n");
+    for (Row row : rows.subList(0, Math.min(30, rows.size()))) {
+      sb.append(String.format(Locale.ROOT, "| `%s` | %.2f | %.0f |%n", row.name, row.instances, row.bytes));
+    }
+    return sb.toString();
+  }
+
+  // ---- machine ----
+
+  private String machine() {
+    String cpu = "?";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+    } catch (IOException e) {
+      // not Linux
+    }
+    return "- machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), "
+        + Runtime.getRuntime().maxMemory() / 1024 / 1024 + " MB max heap of the driver\n"
+        + "- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+        + "; server options: " + System.getenv().getOrDefault("BENCH_SERVER_OPTS", "-Xmx2g") + "\n"
+        + "- Node: " + command("node", "--version") + "; socket.io 4.8.4\n"
+        + "- notify container: " + container + (System.getenv("BENCH_MAX_PAYLOAD") == null ? ""
+            : ", maxPayload " + System.getenv("BENCH_MAX_PAYLOAD")) + "; commit "
+        + command("git", "rev-parse", "--short", "HEAD") + "\n";
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] w = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return w[0] + " " + w[1] + " " + w[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String command(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private static void pause(double seconds) {
+    pauseMillis((long) (seconds * 1000));
+  }
+
+  private static void pauseMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void log(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}

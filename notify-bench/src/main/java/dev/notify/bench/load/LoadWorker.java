@@ -1,0 +1,662 @@
+package dev.notify.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One process of the load generator: Socket.IO clients over WebSocket on one NIO selector thread. It speaks just
+ * enough of the protocols for the scenarios: the WebSocket upgrade, Engine.IO open and ping/pong, Socket.IO
+ * CONNECT to the main namespace, EVENT and ACK. Received text is parsed in the read buffer, without building
+ * strings: an {@code m} event or an ack counts, and its latency is read from the timestamp (System.nanoTime, the
+ * system-wide monotonic clock, so comparable across processes) at the start of its string payload.
+ *
+ * <p>Driven by {@link dev.notify.bench.driver.Bench} through stdin, one command per line; each answers one
+ * line on stdout:
+ * <pre>
+ * connect GROUP HOST PORT COUNT QUERY   -> connected OK FAILED MILLIS   (QUERY "-" for none, e.g. room=fan)
+ * fan GROUP RATE MILLIS SIZE            -> sent N   (the group's clients emit fan("ts|pad...") at RATE/s)
+ * echo GROUP RATE MILLIS SIZE           -> sent N   (emit echo("ts|pad...", ack) round-robin at RATE/s)
+ * reset                                 -> ok       (zero the counters and histograms, mark the CPU)
+ * stats                                 -> stats RECEIVED ACKS ERRORS CLOSED CONNECTED CPU_NS MHIST AHIST
+ * close                                 -> (closes everything and exits)
+ * </pre>
+ * Connections bind source addresses 127.0.0.1 … 127.0.0.8 in turn (each process's open-files limit caps it, not
+ * the ephemeral ports). Client frames use the masking key 0, which is valid framing and spares the XOR; the
+ * server still unmasks.
+ */
+public final class LoadWorker {
+
+  private static final int MAX_HANDSHAKES = 256;
+  private static final long CONNECT_TIMEOUT_NANOS = 120_000_000_000L;
+  private static final byte[] PONG_TEXT = {'3'};
+  private static final byte[] CONNECT_TEXT = {'4', '0'};
+
+  private static final int TCP = 0;
+  private static final int HTTP = 1;
+  private static final int ENGINE_OPEN = 2;
+  private static final int SOCKET_CONNECT = 3;
+  private static final int CONNECTED = 4;
+  private static final int CLOSED = 5;
+
+  private final int workerIndex;
+  private final Selector selector;
+  private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
+  private final PrintStream out;
+  private final Map<String, List<Conn>> groups = new HashMap<>();
+  private final List<ConnectTask> connecting = new ArrayList<>();
+  private final List<Sender> senders = new ArrayList<>();
+  private byte[] rbytes = new byte[256 * 1024];
+  private ByteBuffer rbuf = ByteBuffer.wrap(rbytes);
+  private int addressTurn;
+  private int handshakes;
+
+  private final Histogram eventLatency = new Histogram();
+  private final Histogram ackLatency = new Histogram();
+  private long received;
+  private long acks;
+  private long errors;
+  private long closed;
+  private long cpuMark;
+  private boolean running = true;
+
+  private LoadWorker(int workerIndex, PrintStream out) throws IOException {
+    this.workerIndex = workerIndex;
+    this.selector = Selector.open();
+    this.out = out;
+    this.addressTurn = workerIndex;
+  }
+
+  public static void main(String[] args) throws IOException {
+    int index = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+    LoadWorker worker = new LoadWorker(index, new PrintStream(System.out, true, StandardCharsets.US_ASCII));
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          worker.commands.add(line.trim());
+          worker.selector.wakeup();
+        }
+      } catch (IOException e) {
+        // the driver is gone
+      }
+      worker.commands.add("close");
+      worker.selector.wakeup();
+    }, "commands");
+    reader.setDaemon(true);
+    reader.start();
+    worker.run();
+  }
+
+  private void run() throws IOException {
+    cpuMark = ProcStat.selfCpuNanos();
+    while (running) {
+      String command;
+      while ((command = commands.poll()) != null) {
+        command(command);
+      }
+      if (!running) {
+        break;
+      }
+      selector.select(senders.isEmpty() ? 50 : 1);
+      long now = System.nanoTime();
+      Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+      while (keys.hasNext()) {
+        SelectionKey key = keys.next();
+        keys.remove();
+        Conn c = (Conn) key.attachment();
+        try {
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isConnectable()) {
+            onConnectable(c);
+          } else {
+            if (key.isWritable()) {
+              flush(c);
+            }
+            if (key.isValid() && key.isReadable()) {
+              onReadable(c, now);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          fail(c);
+        }
+      }
+      startConnections(now);
+      runSenders(System.nanoTime());
+    }
+    for (List<Conn> group : groups.values()) {
+      for (Conn c : group) {
+        closeQuietly(c);
+      }
+    }
+    out.flush();
+  }
+
+  // ---- commands ----
+
+  private void command(String line) {
+    String[] w = line.split(" ");
+    switch (w[0]) {
+      case "connect" -> {
+        ConnectTask task = new ConnectTask(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]),
+            "-".equals(w[5]) ? "" : "&" + w[5]);
+        groups.computeIfAbsent(task.group, g -> new ArrayList<>());
+        connecting.add(task);
+      }
+      case "fan", "echo" -> {
+        List<Conn> group = groups.getOrDefault(w[1], List.of());
+        senders.add(new Sender("echo".equals(w[0]), group, Double.parseDouble(w[2]),
+            Long.parseLong(w[3]) * 1_000_000L, Integer.parseInt(w[4])));
+      }
+      case "reset" -> {
+        eventLatency.reset();
+        ackLatency.reset();
+        received = 0;
+        acks = 0;
+        errors = 0;
+        closed = 0;
+        cpuMark = ProcStat.selfCpuNanos();
+        out.println("ok");
+      }
+      case "stats" -> {
+        int open = 0;
+        for (List<Conn> group : groups.values()) {
+          for (Conn c : group) {
+            open += c.state == CONNECTED ? 1 : 0;
+          }
+        }
+        out.println("stats " + received + " " + acks + " " + errors + " " + closed + " " + open + " "
+            + (ProcStat.selfCpuNanos() - cpuMark) + " " + eventLatency.serialize() + " " + ackLatency.serialize());
+      }
+      case "close", "quit" -> running = false;
+      default -> out.println("error unknown command " + line);
+    }
+  }
+
+  // ---- connecting ----
+
+  private final class ConnectTask {
+    final String group;
+    final InetSocketAddress server;
+    final int port;
+    final int count;
+    final String query;
+    final long started = System.nanoTime();
+    int opened;
+    int done;
+    int failed;
+    boolean reported;
+
+    ConnectTask(String group, String host, int port, int count, String query) {
+      this.group = group;
+      this.server = new InetSocketAddress(host, port);
+      this.port = port;
+      this.count = count;
+      this.query = query;
+    }
+
+    void finished(boolean ok) {
+      if (ok) {
+        done++;
+      } else {
+        failed++;
+      }
+      if (done + failed == count) {
+        report();
+      }
+    }
+
+    void report() {
+      if (!reported) {
+        reported = true;
+        out.println("connected " + done + " " + (count - done) + " " + (System.nanoTime() - started) / 1_000_000);
+      }
+    }
+  }
+
+  private void startConnections(long now) {
+    for (Iterator<ConnectTask> it = connecting.iterator(); it.hasNext(); ) {
+      ConnectTask task = it.next();
+      while (task.opened < task.count && handshakes < MAX_HANDSHAKES) {
+        task.opened++;
+        open(task);
+      }
+      if (task.opened == task.count && task.done + task.failed == task.count) {
+        it.remove();
+      } else if (now - task.started > CONNECT_TIMEOUT_NANOS) {
+        task.report();
+        it.remove();
+      }
+    }
+  }
+
+  private void open(ConnectTask task) {
+    Conn c = new Conn(task);
+    groups.get(task.group).add(c);
+    handshakes++;
+    try {
+      SocketChannel ch = SocketChannel.open();
+      c.ch = ch;
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      ch.bind(new InetSocketAddress("127.0.0." + (1 + (addressTurn++ % 8)), 0));
+      if (ch.connect(task.server)) {
+        c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        onTcpConnected(c);
+      } else {
+        c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+      }
+    } catch (IOException | RuntimeException e) {
+      fail(c);
+    }
+  }
+
+  private void onConnectable(Conn c) throws IOException {
+    c.ch.finishConnect();
+    c.key.interestOps(SelectionKey.OP_READ);
+    onTcpConnected(c);
+  }
+
+  private void onTcpConnected(Conn c) throws IOException {
+    c.state = HTTP;
+    String request = "GET /socket.io/?EIO=4&transport=websocket" + c.task.query + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1:" + c.task.port + "\r\n"
+        + "Upgrade: websocket\r\n"
+        + "Connection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + "Sec-WebSocket-Version: 13\r\n\r\n";
+    write(c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private void onSocketConnected(Conn c) {
+    c.state = CONNECTED;
+    handshakes--;
+    c.task.finished(true);
+  }
+
+  private void fail(Conn c) {
+    if (c == null || c.state == CLOSED) {
+      return;
+    }
+    boolean wasConnected = c.state == CONNECTED;
+    c.state = CLOSED;
+    closeQuietly(c);
+    if (wasConnected) {
+      closed++;
+    } else {
+      handshakes--;
+      c.task.finished(false);
+    }
+  }
+
+  private static void closeQuietly(Conn c) {
+    try {
+      if (c.ch != null) {
+        c.ch.close();
+      }
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  // ---- reading ----
+
+  private void onReadable(Conn c, long now) throws IOException {
+    while (true) {
+      int off = 0;
+      if (c.pending != null) {
+        if (c.pending.length * 2 > rbytes.length) {
+          rbytes = new byte[c.pending.length * 4];
+          rbuf = ByteBuffer.wrap(rbytes);
+        }
+        off = c.pending.length;
+        System.arraycopy(c.pending, 0, rbytes, 0, off);
+        c.pending = null;
+      }
+      rbuf.clear().position(off);
+      int n = c.ch.read(rbuf);
+      int end = rbuf.position();
+      if (end > 0) {
+        int consumed = parse(c, rbytes, end, now);
+        if (c.state == CLOSED) {
+          return;
+        }
+        if (consumed < end) {
+          c.pending = Arrays.copyOfRange(rbytes, consumed, end);
+        }
+      }
+      if (n < 0) {
+        fail(c);
+        return;
+      }
+      if (rbuf.hasRemaining()) {
+        return; // read everything there was
+      }
+    }
+  }
+
+  private int parse(Conn c, byte[] b, int end, long now) throws IOException {
+    int p = 0;
+    if (c.state == HTTP) {
+      int header = indexOfBlankLine(b, end);
+      if (header < 0) {
+        return 0;
+      }
+      if (end < 12 || b[9] != '1' || b[10] != '0' || b[11] != '1') {
+        fail(c);
+        return end;
+      }
+      c.state = ENGINE_OPEN;
+      p = header + 4;
+    }
+    while (p + 2 <= end) {
+      int b0 = b[p] & 0xff;
+      int b1 = b[p + 1] & 0xff;
+      long len = b1 & 0x7f;
+      int h = 2;
+      if (len == 126) {
+        if (p + 4 > end) {
+          break;
+        }
+        len = ((b[p + 2] & 0xff) << 8) | (b[p + 3] & 0xff);
+        h = 4;
+      } else if (len == 127) {
+        if (p + 10 > end) {
+          break;
+        }
+        len = 0;
+        for (int i = 0; i < 8; i++) {
+          len = (len << 8) | (b[p + 2 + i] & 0xff);
+        }
+        h = 10;
+      }
+      boolean masked = (b1 & 0x80) != 0;
+      if (masked) {
+        h += 4;
+      }
+      if (p + h + len > end) {
+        break;
+      }
+      int start = p + h;
+      int length = (int) len;
+      if (masked) {
+        for (int i = 0; i < length; i++) {
+          b[start + i] ^= b[p + h - 4 + (i & 3)];
+        }
+      }
+      onFrame(c, (b0 & 0x80) != 0, b0 & 0x0f, b, start, length, now);
+      if (c.state == CLOSED) {
+        return end;
+      }
+      p = start + length;
+    }
+    return p;
+  }
+
+  private static int indexOfBlankLine(byte[] b, int end) {
+    for (int i = 0; i + 3 < end; i++) {
+      if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void onFrame(Conn c, boolean fin, int opcode, byte[] b, int off, int len, long now) throws IOException {
+    switch (opcode) {
+      case 0 -> {
+        c.appendFragment(b, off, len);
+        if (fin) {
+          byte[] whole = Arrays.copyOf(c.fragment, c.fragmentLength);
+          int op = c.fragmentOpcode;
+          c.fragment = null;
+          c.fragmentLength = 0;
+          if (op == 1) {
+            onText(c, whole, 0, whole.length, now);
+          }
+        }
+      }
+      case 1, 2 -> {
+        if (!fin) {
+          c.fragmentOpcode = opcode;
+          c.appendFragment(b, off, len);
+        } else if (opcode == 1) {
+          onText(c, b, off, len, now);
+        }
+      }
+      case 8 -> fail(c);
+      case 9 -> write(c, frame(0x8A, b, off, len));
+      default -> {
+        // pong: nothing to do
+      }
+    }
+  }
+
+  private void onText(Conn c, byte[] b, int off, int len, long now) throws IOException {
+    if (len == 0) {
+      return;
+    }
+    switch (b[off]) {
+      case '0' -> {
+        c.state = SOCKET_CONNECT;
+        sendText(c, CONNECT_TEXT);
+      }
+      case '2' -> sendText(c, PONG_TEXT);
+      case '4' -> {
+        if (len < 2) {
+          return;
+        }
+        switch (b[off + 1]) {
+          case '2' -> {
+            received++;
+            long ts = timestamp(b, off + 2, off + len);
+            if (ts > 0) {
+              eventLatency.record((now - ts) / 1000);
+            }
+          }
+          case '3' -> {
+            acks++;
+            long ts = timestamp(b, off + 2, off + len);
+            if (ts > 0) {
+              ackLatency.record((now - ts) / 1000);
+            }
+          }
+          case '0' -> {
+            if (c.state == SOCKET_CONNECT) {
+              onSocketConnected(c);
+            }
+          }
+          case '4' -> {
+            errors++;
+            fail(c);
+          }
+          case '1' -> fail(c);
+          default -> {
+          }
+        }
+      }
+      case '1' -> fail(c);
+      default -> {
+        // pong, noop
+      }
+    }
+  }
+
+  /** The digits after the first {@code "} that is followed by a digit, after the {@code [}; -1 when none. */
+  private static long timestamp(byte[] b, int from, int end) {
+    int limit = Math.min(end, from + 96);
+    int i = from;
+    while (i < limit && b[i] != '[') {
+      i++;
+    }
+    for (; i + 1 < limit; i++) {
+      if (b[i] == '"' && b[i + 1] >= '0' && b[i + 1] <= '9') {
+        long v = 0;
+        for (int j = i + 1; j < end && b[j] >= '0' && b[j] <= '9'; j++) {
+          v = v * 10 + (b[j] - '0');
+        }
+        return v;
+      }
+    }
+    return -1;
+  }
+
+  // ---- writing ----
+
+  private void sendText(Conn c, byte[] text) throws IOException {
+    write(c, frame(0x81, text, 0, text.length));
+  }
+
+  /** A masked client frame, masking key 0. */
+  private static ByteBuffer frame(int b0, byte[] payload, int off, int len) {
+    int header = len < 126 ? 6 : len < 65536 ? 8 : 14;
+    ByteBuffer bb = ByteBuffer.allocate(header + len);
+    bb.put((byte) b0);
+    if (len < 126) {
+      bb.put((byte) (0x80 | len));
+    } else if (len < 65536) {
+      bb.put((byte) (0x80 | 126)).putShort((short) len);
+    } else {
+      bb.put((byte) (0x80 | 127)).putLong(len);
+    }
+    bb.putInt(0);
+    bb.put(payload, off, len);
+    return bb.flip();
+  }
+
+  private void write(Conn c, ByteBuffer bb) throws IOException {
+    if (c.state == CLOSED) {
+      return;
+    }
+    if (c.out == null || c.out.isEmpty()) {
+      c.ch.write(bb);
+      if (!bb.hasRemaining()) {
+        return;
+      }
+      if (c.out == null) {
+        c.out = new ArrayDeque<>(4);
+      }
+      c.out.add(bb);
+      c.key.interestOps(c.key.interestOps() | SelectionKey.OP_WRITE);
+    } else {
+      c.out.add(bb);
+    }
+  }
+
+  private void flush(Conn c) throws IOException {
+    while (c.out != null && !c.out.isEmpty()) {
+      ByteBuffer head = c.out.peek();
+      c.ch.write(head);
+      if (head.hasRemaining()) {
+        return;
+      }
+      c.out.poll();
+    }
+    c.key.interestOps(c.key.interestOps() & ~SelectionKey.OP_WRITE);
+  }
+
+  // ---- sending at a rate ----
+
+  private final class Sender {
+    final boolean echo;
+    final List<Conn> group;
+    final double rate;
+    final long duration;
+    final String pad;
+    final long started = System.nanoTime();
+    long sent;
+    int turn;
+
+    Sender(boolean echo, List<Conn> group, double rate, long duration, int size) {
+      this.echo = echo;
+      this.group = group;
+      this.rate = rate;
+      this.duration = duration;
+      // the payload string: "<19-digit-or-fewer ts>|" + pad, size characters in all
+      this.pad = "x".repeat(Math.max(0, size - 20));
+    }
+  }
+
+  private void runSenders(long now) throws IOException {
+    for (Iterator<Sender> it = senders.iterator(); it.hasNext(); ) {
+      Sender s = it.next();
+      long elapsed = Math.min(now - s.started, s.duration);
+      long due = (long) (elapsed * s.rate / 1e9) - s.sent;
+      for (long i = 0; i < due && !s.group.isEmpty(); i++) {
+        Conn c = null;
+        for (int tries = 0; tries < s.group.size(); tries++) {
+          Conn candidate = s.group.get(s.turn++ % s.group.size());
+          if (candidate.state == CONNECTED) {
+            c = candidate;
+            break;
+          }
+        }
+        if (c == null) {
+          break;
+        }
+        long ts = System.nanoTime();
+        String text = s.echo
+            ? "42" + (c.nextAck++) + "[\"echo\",\"" + ts + "|" + s.pad + "\"]"
+            : "42[\"fan\",\"" + ts + "|" + s.pad + "\"]";
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        try {
+          sendText(c, bytes);
+        } catch (IOException e) {
+          fail(c);
+        }
+        s.sent++;
+      }
+      if (now - s.started >= s.duration) {
+        out.println("sent " + s.sent);
+        it.remove();
+      }
+    }
+  }
+
+  // ---- one connection ----
+
+  private static final class Conn {
+    final ConnectTask task;
+    SocketChannel ch;
+    SelectionKey key;
+    int state = TCP;
+    byte[] pending;
+    ArrayDeque<ByteBuffer> out;
+    byte[] fragment;
+    int fragmentLength;
+    int fragmentOpcode;
+    long nextAck;
+
+    Conn(ConnectTask task) {
+      this.task = task;
+    }
+
+    void appendFragment(byte[] b, int off, int len) {
+      if (fragment == null) {
+        fragment = new byte[Math.max(256, len * 2)];
+      } else if (fragmentLength + len > fragment.length) {
+        fragment = Arrays.copyOf(fragment, Math.max(fragment.length * 2, fragmentLength + len));
+      }
+      System.arraycopy(b, off, fragment, fragmentLength, len);
+      fragmentLength += len;
+    }
+  }
+}

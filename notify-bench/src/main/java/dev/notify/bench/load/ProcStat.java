@@ -1,0 +1,48 @@
+package dev.notify.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of a process, from Linux's {@code /proc}. */
+public final class ProcStat {
+
+  /** Clock ticks per second of {@code /proc/<pid>/stat} (getconf CLK_TCK; 100 on Linux). */
+  public static final long TICKS_PER_SECOND = 100;
+
+  private ProcStat() {
+  }
+
+  /** utime + stime of a process so far, in ns (10 ms resolution); -1 when it is gone. */
+  public static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // the command name may hold spaces: fields are counted after its closing parenthesis
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of the file
+      return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** This process's CPU time so far, in ns. */
+  public static long selfCpuNanos() {
+    return cpuNanos(ProcessHandle.current().pid());
+  }
+
+  /** VmRSS of a process in bytes; -1 when it is gone. */
+  public static long rssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String kb = line.substring(6).trim().split("\\s+")[0];
+          return Long.parseLong(kb) * 1024;
+        }
+      }
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+}

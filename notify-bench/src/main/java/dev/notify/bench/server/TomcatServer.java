@@ -1,0 +1,62 @@
+package dev.notify.bench.server;
+
+import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.NotifyEndpoint;
+import jakarta.websocket.server.ServerContainer;
+import java.nio.file.Files;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
+
+/** notify's {@link NotifyEndpoint} on embedded Tomcat 11, bound to one address. */
+@SuppressWarnings({"try", "deprecation"}) // close() throws what stop() throws; addServletMappingDecoded is deprecated, still the embedded way
+final class TomcatServer implements AutoCloseable {
+
+  private final Tomcat tomcat;
+  private final Connector connector;
+
+  private TomcatServer(Tomcat tomcat, Connector connector) {
+    this.tomcat = tomcat;
+    this.connector = connector;
+  }
+
+  static TomcatServer start(NotifyServer io, String host, int port) throws Exception {
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(Files.createTempDirectory("notify-bench-tomcat").toString());
+    Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
+    connector.setPort(port);
+    connector.setProperty("address", host);
+    // Tomcat's NIO connector caps connections at 8192 by default; the scenarios hold up to 19,000
+    connector.setProperty("maxConnections", "-1");
+    tomcat.getService().addConnector(connector);
+    tomcat.setConnector(connector);
+    Context context = tomcat.addContext("", null);
+    // Tomcat runs filters (WebSocket's WsFilter among them) only for requests that map to a servlet
+    Tomcat.addServlet(context, "default", new jakarta.servlet.http.HttpServlet() {
+      private static final long serialVersionUID = 1L;
+    });
+    context.addServletMappingDecoded("/", "default");
+    context.addServletContainerInitializer(new WsSci(), null);
+    context.addServletContainerInitializer((classes, servletContext) -> {
+      ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+      try {
+        container.addEndpoint(NotifyEndpoint.config(io));
+      } catch (jakarta.websocket.DeploymentException e) {
+        throw new jakarta.servlet.ServletException(e);
+      }
+    }, null);
+    tomcat.start();
+    return new TomcatServer(tomcat, connector);
+  }
+
+  int port() {
+    return connector.getLocalPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    tomcat.stop();
+    tomcat.destroy();
+  }
+}
