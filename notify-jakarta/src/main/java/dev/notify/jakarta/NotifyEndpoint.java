@@ -12,6 +12,7 @@ import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +81,14 @@ public final class NotifyEndpoint extends Endpoint {
   @Override
   public void onOpen(Session ws, EndpointConfig config) {
     int maxPayload = engine.options().maxPayload();
-    ws.setMaxTextMessageBufferSize(maxPayload);
-    ws.setMaxBinaryMessageBufferSize(maxPayload);
+    // the heartbeat decides when a connection is dead, not the container
     ws.setMaxIdleTimeout(0);
     WebSocketTransport transport = new WebSocketTransport(ws, maxPayload, closer);
     ws.getUserProperties().put(TRANSPORT, transport);
-    ws.addMessageHandler(String.class, (MessageHandler.Whole<String>) transport::onText);
-    ws.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) transport::onBinary);
+    // messages arrive in parts and are assembled up to maxPayload here: raising the container's message buffers
+    // to maxPayload instead makes some (Tomcat) allocate that much per connection up front
+    ws.addMessageHandler(String.class, (MessageHandler.Partial<String>) transport::onTextPart);
+    ws.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) transport::onBinaryPart);
 
     EngineRequest request = request(ws);
     RequestError error = engine.check(request, "GET", true);

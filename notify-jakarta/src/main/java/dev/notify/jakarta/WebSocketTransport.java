@@ -11,6 +11,7 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -39,6 +40,9 @@ final class WebSocketTransport implements Transport, SendHandler {
   private volatile boolean inLoop;
   private List<Frame> batch;
   private int index;
+  /** The parts of the message being received; only the container's delivery thread touches them. */
+  private StringBuilder textParts;
+  private ByteArrayOutputStream binaryParts;
 
   WebSocketTransport(Session ws, int maxPayload, Executor closer) {
     this.ws = ws;
@@ -120,6 +124,62 @@ final class WebSocketTransport implements Transport, SendHandler {
   }
 
   // ---- inbound, on the container's thread ----
+
+  /** A part of a text message; the container delivers the parts of one connection one at a time, in order. */
+  void onTextPart(String part, boolean last) {
+    if (textParts == null) {
+      if (last) {
+        onText(part);
+        return;
+      }
+      textParts = new StringBuilder(Math.max(16, part.length() * 2));
+    }
+    textParts.append(part);
+    if (textParts.length() > maxPayload) {
+      // more characters than maxPayload is more bytes too: no need to wait for the end
+      refuseOversize(textParts.length() + " characters");
+      return;
+    }
+    if (last) {
+      String text = textParts.toString();
+      textParts = null;
+      onText(text);
+    }
+  }
+
+  /** A part of a binary message; same order guarantee as {@link #onTextPart}. */
+  void onBinaryPart(ByteBuffer part, boolean last) {
+    if (binaryParts == null && last) {
+      byte[] data = new byte[part.remaining()];
+      part.get(data);
+      onBinary(data);
+      return;
+    }
+    if (binaryParts == null) {
+      binaryParts = new ByteArrayOutputStream(Math.max(16, part.remaining() * 2));
+    }
+    if (binaryParts.size() + part.remaining() > maxPayload) {
+      refuseOversize("more than " + maxPayload + " bytes");
+      return;
+    }
+    byte[] chunk = new byte[part.remaining()];
+    part.get(chunk);
+    binaryParts.writeBytes(chunk);
+    if (last) {
+      byte[] data = binaryParts.toByteArray();
+      binaryParts = null;
+      onBinary(data);
+    }
+  }
+
+  private void refuseOversize(String size) {
+    textParts = null;
+    binaryParts = null;
+    EngineSession s = session;
+    if (s != null) {
+      s.close(CloseReason.TRANSPORT_ERROR, "message of " + size + " exceeds maxPayload " + maxPayload);
+    }
+  }
 
   void onText(String text) {
     EngineSession s = session;
