@@ -1,8 +1,8 @@
 package dev.notify.redis.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.time.Duration;
@@ -54,8 +54,8 @@ class RedisExecutableIT {
 
   @Test
   void theRedisServerOnThePathIsPreferredWhenThereIsOne() {
-    assumeThat(RedisExecutable.onPath("redis-server")).as("no redis-server on the PATH: install redis-server 7+ "
-        + "(e.g. apt-get install redis-server) to run this test").isPresent();
+    assumeTrue(RedisExecutable.onPath("redis-server").isPresent(), "no redis-server on the PATH: install "
+        + "redis-server 7+ (e.g. apt-get install redis-server) to run this test");
     RedisExecutable executable = RedisExecutable.get();
 
     assertThat(executable.source()).isEqualTo(RedisExecutable.Source.PATH);
