@@ -5,15 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import io.socket.engineio.client.transports.WebSocket;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,40 +17,28 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance server's {@code --redis} option: two instances on port 0 with the same Redis form a cluster, so a
  * {@code to-room} from a client of one reaches the room's members on the other. Uses REDIS_URL or
- * redis://127.0.0.1:6379, or starts a redis-server from PATH when none answers.
+ * redis://127.0.0.1:6379 if it answers, else an embedded one ({@link DemoRedis}: redis-server from the PATH, else
+ * the binary bundled in embedded-redis).
  */
 class ConformanceServerRedisIT {
 
   private static final ConformanceServer.Timing RELAXED =
       new ConformanceServer.Timing(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
 
-  private static Process ownRedis;
+  private static DemoRedis redis;
   private static String redisUrl;
 
   @BeforeAll
-  static void redis() throws Exception {
+  static void redis() {
     String env = System.getenv("REDIS_URL");
-    redisUrl = env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379";
-    if (!answersPing(URI.create(redisUrl))) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = s.getLocalPort();
-      }
-      ownRedis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save",
-          "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(new File("target/redis-it.log")).start();
-      redisUrl = "redis://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!answersPing(URI.create(redisUrl))) {
-        assertThat(System.nanoTime()).as("redis-server started in time").isLessThan(deadline);
-        ownRedis.waitFor(20, TimeUnit.MILLISECONDS);
-      }
-    }
+    redis = DemoRedis.at(env != null && !env.isBlank() ? env : "redis://127.0.0.1:6379");
+    redisUrl = redis.url();
   }
 
   @AfterAll
   static void stopRedis() {
-    if (ownRedis != null) {
-      ownRedis.destroyForcibly();
+    if (redis != null) {
+      redis.close();
     }
   }
 
@@ -103,21 +83,5 @@ class ConformanceServerRedisIT {
     socket.connect();
     connected.get(10, TimeUnit.SECONDS);
     return socket;
-  }
-
-  private static boolean answersPing(URI url) {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new InetSocketAddress(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort()), 500);
-      s.setSoTimeout(500);
-      OutputStream out = s.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] reply = new byte[7];
-      int n = in.read(reply);
-      return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

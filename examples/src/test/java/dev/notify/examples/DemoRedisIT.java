@@ -39,7 +39,8 @@ class DemoRedisIT {
 
   @Test
   void theRedisServerOnThePathIsPreferredWhenThereIsOne() throws Exception {
-    assumeTrue(onPath("redis-server"), "no redis-server on the PATH");
+    assumeTrue(onPath("redis-server"), "no redis-server on the PATH: install redis-server 7+ (e.g. apt-get install "
+        + "redis-server) to run this test");
     String url;
     try (DemoRedis redis = DemoRedis.embedded(false)) {
       url = redis.url();

@@ -115,6 +115,7 @@ class NotificationClusterIT {
     Device laptop = device("carol", true, nodeA);
     Device tablet = device("carol", true, nodeB);
     Device someoneElse = device("dave", true, nodeB);
+    awaitDevicesInRoom("carol", 3);
 
     NotificationId id = nodeB.service().send("carol", Notification.of("invite", "Invitation", "Join project 7"))
         .get(5, TimeUnit.SECONDS);
@@ -151,6 +152,7 @@ class NotificationClusterIT {
     closeables.add(sender);
     Device phone = device("erin", true, nodeA);
     Device laptop = device("erin", true, nodeB);
+    awaitDevicesInRoom("erin", 2);
 
     List<NotificationId> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -188,6 +190,16 @@ class NotificationClusterIT {
     Device device = Device.connect(user, ack, node.url());
     closeables.add(device);
     return device;
+  }
+
+  /**
+   * Waits until {@code n} devices of {@code user} are in the user's room on the cluster. A client sees its CONNECT
+   * before the server's connection handler has joined it to that room; a notification delivered in between reaches
+   * only the devices already in it, and once one of them acks, the latecomer's catch-up no longer finds it pending.
+   */
+  private void awaitDevicesInRoom(String user, int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        nodeA.io().in("user:" + user).fetchSockets().get(5, TimeUnit.SECONDS).size() == n);
   }
 
   private static NotificationStatus status(NotificationNode node, String user, NotificationId id) throws Exception {

@@ -15,9 +15,9 @@ import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.notification.Priority;
 import dev.notify.core.notification.StoredNotification;
+import dev.notify.redis.testing.RedisClusterServers;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.RedisKeys;
-import dev.notify.redis.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Protocol;
 
 /**
  * The {@link NotificationStore} contract, run against {@link InMemoryNotificationStore} (the reference), a
@@ -51,7 +48,7 @@ class NotificationStoreContractIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration LONG = Duration.ofMinutes(10);
-  private static final List<RedisServer> clusterMasters = new ArrayList<>();
+  private static RedisClusterServers redisCluster;
 
   private final List<NotificationStore> opened = new ArrayList<>();
   private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -454,54 +451,19 @@ class NotificationStoreContractIT {
     }
   }
 
-  /**
-   * A three-master Redis Cluster, built on first use (redis-cli --cluster create), stopped after the class. A
-   * master whose cluster bus port (its port + 10000) is taken fails to start: another port is tried.
-   */
+  /** A three-master Redis Cluster ({@link RedisClusterServers}), built on first use, stopped after the class. */
   private static synchronized String clusterUrl() {
-    if (clusterMasters.isEmpty()) {
-      List<RedisServer> masters = new ArrayList<>();
-      try {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-        for (int i = 0; i < 3; i++) {
-          RedisServer server = startClusterMaster();
-          masters.add(server);
-          cmd.add("127.0.0.1:" + server.port());
-        }
-        cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        Process create = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(create.getInputStream().readAllBytes());
-        assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(create.exitValue()).as(output).isZero();
-        for (RedisServer master : masters) {
-          await().atMost(Duration.ofSeconds(30)).until(() -> clusterInfo(master.port()).contains("cluster_state:ok"));
-        }
-        clusterMasters.addAll(masters);
-      } catch (Exception | AssertionError e) {
-        masters.forEach(RedisServer::kill);
-        throw new IllegalStateException("cannot build a Redis Cluster: " + e, e);
-      }
+    if (redisCluster == null) {
+      redisCluster = RedisClusterServers.start(3);
     }
-    return clusterMasters.get(0).url();
+    return redisCluster.urls()[0];
   }
 
-  private static RedisServer startClusterMaster() {
-    IllegalStateException last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      try {
-        return RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-            "--cluster-node-timeout", "5000");
-      } catch (IllegalStateException e) {
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  private static String clusterInfo(int port) {
-    try (Connection c = new Connection(new HostAndPort("127.0.0.1", port))) {
-      c.sendCommand(Protocol.Command.CLUSTER, "INFO");
-      return c.getBulkReply();
+  @AfterAll
+  static void stopRedisCluster() {
+    if (redisCluster != null) {
+      redisCluster.close();
+      redisCluster = null;
     }
   }
 

@@ -1,13 +1,14 @@
 package dev.notify.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.server.RecoveryStore.Restored;
 import dev.notify.core.server.RecoveryStore.Session;
 import dev.notify.core.server.RemoteSocket;
 import dev.notify.redis.testing.Cluster;
+import dev.notify.redis.testing.RedisClusterServers;
+import dev.notify.redis.testing.RedisExecutable;
 import dev.notify.redis.testing.RedisServer;
 import dev.notify.redis.testing.TestClient;
 import java.time.Duration;
@@ -27,55 +28,39 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 
 /**
- * A real Redis Cluster of three masters built for this test (redis-server --cluster-enabled yes on free ports, then
- * redis-cli --cluster create): node counts summed over the masters, broadcasts, room channels on other shards,
- * and fetchSockets, in both modes; the recovery store with its keys on several shards.
+ * A real Redis Cluster of three masters built for this test ({@link RedisClusterServers}: redis-server
+ * --cluster-enabled yes on free ports, joined by cluster commands): node counts summed over the masters,
+ * broadcasts, room channels on other shards, and fetchSockets, in both modes (sharded needs Redis 7+); the
+ * recovery store with its keys on several shards.
  */
 class RedisClusterIT {
 
-  private static final List<RedisServer> masters = new ArrayList<>();
+  private static RedisClusterServers redisCluster;
+  private static List<RedisServer> masters;
 
   @BeforeAll
-  static void createCluster() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-    for (int i = 0; i < 3; i++) {
-      RedisServer server = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-          "--cluster-node-timeout", "5000");
-      masters.add(server);
-      cmd.add("127.0.0.1:" + server.port());
-    }
-    cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-    Process create = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(create.getInputStream().readAllBytes());
-    assertThat(create.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(create.exitValue()).as(output).isZero();
-    for (RedisServer master : masters) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> clusterInfo(master.port()).contains("cluster_state:ok"));
-    }
+  static void createCluster() {
+    redisCluster = RedisClusterServers.start(3);
+    masters = redisCluster.masters();
   }
 
   @AfterAll
   static void stopCluster() {
-    masters.forEach(RedisServer::kill);
-  }
-
-  private static String clusterInfo(int port) {
-    try (Connection c = new Connection(new HostAndPort("127.0.0.1", port))) {
-      c.sendCommand(Protocol.Command.CLUSTER, "INFO");
-      return c.getBulkReply();
+    if (redisCluster != null) {
+      redisCluster.close();
     }
   }
 
   private static RedisAdapterOptions options(RedisMode mode, String test) {
     return RedisAdapterOptions.builder()
-        .connection(RedisConnectionOptions.builder().cluster(masters.stream().map(RedisServer::url)
-            .toArray(String[]::new)).build())
+        .connection(RedisConnectionOptions.builder().cluster(redisCluster.urls()).build())
         .key(test + Long.toHexString(System.nanoTime())).mode(mode).build();
   }
 
   @ParameterizedTest
   @EnumSource(RedisMode.class)
   void nodesOfARedisClusterCountEachOtherAndShareBroadcastsAndSockets(RedisMode mode) throws Exception {
+    RedisExecutable.get().assumeSupports(mode);
     try (Cluster cluster = Cluster.start(options(mode, "rc"), 2)) {
       assertThat(cluster.node(0).adapter().serverCount().get(5, TimeUnit.SECONDS)).isEqualTo(2);
       List<TestClient> members = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.redis.testing.Cluster;
+import dev.notify.redis.testing.RedisExecutable;
 import dev.notify.redis.testing.RedisServer;
 import dev.notify.redis.testing.TestClient;
 import java.time.Duration;
@@ -18,8 +19,9 @@ import redis.clients.jedis.Protocol;
 
 /**
  * Redis goes away while traffic flows: killed and restarted, its subscriptions dropped, or frozen. Each test runs
- * its own redis-server on a free port. Every node keeps serving its own clients, emits never block the caller
- * (each call is timed), what cannot be published is counted, and cross-node delivery resumes by itself.
+ * its own redis-server on a free port (sharded mode needs Redis 7+). Every node keeps serving its own clients,
+ * emits never block the caller (each call is timed), what cannot be published is counted, and cross-node delivery
+ * resumes by itself.
  */
 class RedisOutageIT {
 
@@ -35,6 +37,7 @@ class RedisOutageIT {
   @ParameterizedTest
   @EnumSource(RedisMode.class)
   void aKilledRedisNeverBlocksEmitsAndCrossNodeDeliveryResumesAfterItsRestart(RedisMode mode) throws Exception {
+    RedisExecutable.get().assumeSupports(mode);
     try (RedisServer redis = RedisServer.start();
         Cluster cluster = Cluster.start(options(redis, "outage", mode), 2)) {
       TestClient local = cluster.node(0).client("room1");
@@ -78,6 +81,7 @@ class RedisOutageIT {
   @ParameterizedTest
   @EnumSource(RedisMode.class)
   void droppedSubscriptionsAreRestoredByThemselves(RedisMode mode) {
+    RedisExecutable.get().assumeSupports(mode);
     try (RedisServer redis = RedisServer.start();
         Cluster cluster = Cluster.start(options(redis, "kill-sub", mode), 2)) {
       TestClient remote = cluster.node(1).client("room1");
@@ -98,6 +102,7 @@ class RedisOutageIT {
   @ParameterizedTest
   @EnumSource(RedisMode.class)
   void aFrozenRedisNeverBlocksEmitsAndIsFoundOutByTheHealthCheck(RedisMode mode) throws Exception {
+    RedisExecutable.get().assumeSupports(mode);
     try (RedisServer redis = RedisServer.start();
         Cluster cluster = Cluster.start(options(redis, "frozen", mode), 2)) {
       TestClient local = cluster.node(0).client("room1");

@@ -3,6 +3,7 @@ package dev.notify.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.redis.testing.Cluster;
+import dev.notify.redis.testing.RedisExecutable;
 import dev.notify.redis.testing.RedisServer;
 import dev.notify.redis.testing.TestClient;
 import java.io.File;
@@ -15,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Nodes that find their Redis through Sentinel: a master and one sentinel (redis-server --sentinel) started for
- * this test on free ports. Failover is not exercised here.
+ * Nodes that find their Redis through Sentinel: a master and one sentinel (redis-server --sentinel, the
+ * {@link RedisExecutable}) started for this test on free ports, in both modes (sharded needs Redis 7+). Failover is
+ * not exercised here.
  */
 class RedisSentinelIT {
 
@@ -32,8 +34,8 @@ class RedisSentinelIT {
     Path conf = dir.resolve("sentinel.conf");
     Files.writeString(conf, "port " + sentinelPort + "\nbind 127.0.0.1\ndir " + dir + "\n"
         + "sentinel monitor mymaster 127.0.0.1 " + master.port() + " 1\n");
-    sentinel = new ProcessBuilder("redis-server", conf.toString(), "--sentinel").redirectErrorStream(true)
-        .redirectOutput(new File(dir.toFile(), "sentinel.log")).start();
+    sentinel = new ProcessBuilder(RedisExecutable.get().path().toString(), conf.toString(), "--sentinel")
+        .redirectErrorStream(true).redirectOutput(new File(dir.toFile(), "sentinel.log")).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!RedisServer.ping(java.net.URI.create("redis://127.0.0.1:" + sentinelPort))) {
       assertThat(System.nanoTime()).as("sentinel answers in time").isLessThan(deadline);
@@ -54,6 +56,7 @@ class RedisSentinelIT {
   @ParameterizedTest
   @EnumSource(RedisMode.class)
   void nodesFoundThroughSentinelShareBroadcasts(RedisMode mode) {
+    RedisExecutable.get().assumeSupports(mode);
     RedisAdapterOptions options = RedisAdapterOptions.builder()
         .connection(RedisConnectionOptions.builder().sentinel("mymaster", "redis://127.0.0.1:" + sentinelPort)
             .build())

@@ -15,8 +15,12 @@ public final class Cluster implements AutoCloseable {
     this.options = options;
   }
 
-  /** Options for a test: the shared Redis, a unique key, this mode. */
+  /**
+   * Options for a test: the shared Redis, a unique key, this mode. Skips the test if the shared Redis cannot serve
+   * the mode (sharded needs Redis 7+).
+   */
   public static RedisAdapterOptions.Builder options(String test, RedisMode mode) {
+    RedisExtension.assumeSupports(mode);
     return RedisAdapterOptions.builder().url(RedisExtension.url()).key(RedisExtension.uniqueKey(test)).mode(mode);
   }
 

@@ -8,38 +8,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 
 /**
- * A {@code redis-server} this test started from PATH on a free loopback port, without persistence, and stops by
- * its pid: for tests that stop, restart or reconfigure Redis, and when no Redis answers at {@code REDIS_URL}.
+ * A {@code redis-server} this test started on a free loopback port, without persistence, and stops by its pid: for
+ * tests that stop, restart or reconfigure Redis, and when no Redis answers at {@code REDIS_URL}. The binary is
+ * {@link RedisExecutable#get()}: the one on the PATH, else the one bundled in embedded-redis.
  */
 public final class RedisServer implements AutoCloseable {
 
+  private final RedisExecutable executable;
   private final int port;
   private final List<String> extraArgs;
   private final Path dir;
   private Process process;
 
-  private RedisServer(int port, List<String> extraArgs) throws IOException {
+  private RedisServer(RedisExecutable executable, int port, List<String> extraArgs) throws IOException {
+    this.executable = executable;
     this.port = port;
     this.extraArgs = extraArgs;
     this.dir = Files.createTempDirectory("notify-redis-");
   }
 
-  /** Starts a server on a free port. */
+  /** Starts a server from {@link RedisExecutable#get()} on a free port. */
   public static RedisServer start(String... extraArgs) {
+    return start(RedisExecutable.get(), extraArgs);
+  }
+
+  /** Starts a server from {@code executable} on a free port. */
+  public static RedisServer start(RedisExecutable executable, String... extraArgs) {
     try {
       List<String> args = List.of(extraArgs);
-      RedisServer server = new RedisServer(args.contains("--cluster-enabled") ? freeClusterPort() : freePort(), args);
+      RedisServer server = new RedisServer(executable,
+          args.contains("--cluster-enabled") ? freeClusterPort() : freePort(), args);
       server.startProcess();
       return server;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start redis-server from PATH: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
     }
   }
 
@@ -76,13 +88,14 @@ public final class RedisServer implements AutoCloseable {
     try {
       startProcess();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot restart redis-server: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot restart " + executable + ": " + e.getMessage(), e);
     }
   }
 
   private void startProcess() throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
-        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+    List<String> cmd = new ArrayList<>(List.of(executable.path().toString(), "--port",
+        String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+        "--protected-mode", "no"));
     cmd.addAll(extraArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(new File(dir.toFile(), "redis.log"));
@@ -115,6 +128,22 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** {@code redis_version} from {@code INFO server} of the Redis at this URL, or null if it cannot be read. */
+  public static String version(URI url) {
+    try (Connection c = new Connection(new HostAndPort(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort()),
+        DefaultJedisClientConfig.builder().connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build())) {
+      c.sendCommand(Protocol.Command.INFO, "server");
+      for (String line : c.getBulkReply().split("\r\n")) {
+        if (line.startsWith("redis_version:")) {
+          return line.substring("redis_version:".length()).strip();
+        }
+      }
+      return null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** A free port whose cluster bus port (port + 10000) is free too. */
   private static int freeClusterPort() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
@@ -137,8 +166,14 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Kills the server and deletes its directory (its log and any appendonly files). */
   @Override
   public void close() {
     kill();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temp directory is harmless
+    }
   }
 }
