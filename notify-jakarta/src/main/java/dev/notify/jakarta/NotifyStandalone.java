@@ -12,7 +12,8 @@ import java.util.Objects;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -128,7 +129,12 @@ public final class NotifyStandalone implements AutoCloseable {
             HttpHandlerRegistration.builder().contextPath("").urlPattern(engine.options().path() + "*").build());
       }
       NetworkListener listener = new NetworkListener("notify", host, port);
-      listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+      // WebSocket frames are read on the selector threads: notify only decodes and hands them off, so a hop to a
+      // worker thread per frame would cost a context switch for nothing. HTTP requests (polling, whose POST bodies
+      // are read blocking) still run on the worker pool: Grizzly's HttpHandler moves them off selector threads.
+      listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+      listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
+          .setPoolName("notify-http"));
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
       listener.registerAddOn(new WebSocketAddOn(container, ""));
       http.addListener(listener);
