@@ -81,8 +81,9 @@ public final class NotifyEndpoint extends Endpoint {
   @Override
   public void onOpen(Session ws, EndpointConfig config) {
     int maxPayload = engine.options().maxPayload();
-    // the heartbeat decides when a connection is dead, not the container
-    ws.setMaxIdleTimeout(0);
+    // the heartbeat decides when a connection is dead, not the container. Negative rather than 0 (both mean
+    // "never" in the spec): with 0 Tyrus schedules an idle check that does nothing on its executor for every message
+    ws.setMaxIdleTimeout(-1);
     WebSocketTransport transport = new WebSocketTransport(ws, maxPayload, closer);
     ws.getUserProperties().put(TRANSPORT, transport);
     // messages arrive in parts and are assembled up to maxPayload here: raising the container's message buffers
