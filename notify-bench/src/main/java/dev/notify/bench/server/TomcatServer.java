@@ -22,6 +22,8 @@ final class TomcatServer implements AutoCloseable {
   }
 
   static TomcatServer start(NotifyServer io, String host, int port) throws Exception {
+    // read once, when Tomcat's WebSocket classes load: each connection's frame input and output buffers (8 KB each)
+    System.setProperty("org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE", "1024");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("notify-bench-tomcat").toString());
     Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
@@ -29,6 +31,8 @@ final class TomcatServer implements AutoCloseable {
     connector.setProperty("address", host);
     // Tomcat's NIO connector caps connections at 8192 by default; the scenarios hold up to 19,000
     connector.setProperty("maxConnections", "-1");
+    connector.setProperty("socket.appReadBufSize", "1024");
+    connector.setProperty("socket.appWriteBufSize", "1024");
     tomcat.getService().addConnector(connector);
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", null);
@@ -40,6 +44,9 @@ final class TomcatServer implements AutoCloseable {
     context.addServletContainerInitializer(new WsSci(), null);
     context.addServletContainerInitializer((classes, servletContext) -> {
       ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+      // notify takes messages in parts: Tomcat's per-connection message buffers (8 KB bytes + 8K chars) can be small
+      container.setDefaultMaxTextMessageBufferSize(1024);
+      container.setDefaultMaxBinaryMessageBufferSize(1024);
       try {
         container.addEndpoint(NotifyEndpoint.config(io));
       } catch (jakarta.websocket.DeploymentException e) {
