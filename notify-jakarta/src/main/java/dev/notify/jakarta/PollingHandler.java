@@ -7,10 +7,14 @@ import dev.notify.core.engine.EngineSession;
 import dev.notify.core.engine.RequestError;
 import dev.notify.core.protocol.EngineDecoder;
 import dev.notify.core.protocol.EnginePacket;
+import dev.notify.core.protocol.EnginePacketType;
+import dev.notify.core.protocol.Frame;
 import dev.notify.core.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +27,19 @@ final class PollingHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PollingHandler.class);
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOOP = Frame.NOOP.text().getBytes(StandardCharsets.US_ASCII);
+  private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final int PRUNE_AT = 1024;
+  private static final int MAX_LINGERING = 10_000;
 
   private final EngineServer engine;
+  /**
+   * Sessions the client closed with a {@code POST} while no poll was waiting, each until when one {@code GET}
+   * still gets the noop that releases a poll. The close and the poll travel on two connections; a single-threaded
+   * server nearly always reads the poll first and answers it with a noop, here both are handled in parallel and
+   * the poll can lose the race by a few microseconds.
+   */
+  private final ConcurrentHashMap<String, Long> lingering = new ConcurrentHashMap<>();
 
   PollingHandler(EngineServer engine) {
     this.engine = engine;
@@ -51,6 +66,9 @@ final class PollingHandler {
     EngineRequest request = new EngineRequest(ex.headers(), ex.query(), ex.remoteAddress(), ex.url(),
         ex.secure());
     RequestError error = engine.check(request, ex.method(), false);
+    if (error == RequestError.UNKNOWN_SID && lingeringPoll(ex, request.query("sid"))) {
+      return;
+    }
     if (error != null) {
       log.debug("{} {} refused: {}", ex.method(), ex.url(), error.message());
       respondError(ex, error);
@@ -63,6 +81,9 @@ final class PollingHandler {
     }
     EngineSession session = engine.session(sid);
     if (session == null) {
+      if (lingeringPoll(ex, sid)) {
+        return;
+      }
       respondError(ex, RequestError.UNKNOWN_SID);
       return;
     }
@@ -143,13 +164,46 @@ final class PollingHandler {
       respondError(ex, RequestError.BAD_REQUEST);
       return;
     }
+    boolean closeSent = packets.stream().anyMatch(p -> p.type() == EnginePacketType.CLOSE);
+    if (closeSent) {
+      // before the close: a poll that races it must find the entry once the session is gone
+      linger(session.id());
+    }
     for (EnginePacket packet : packets) {
       if (!session.isOpen()) {
         break;
       }
       session.onPacket(polling, packet);
     }
+    if (closeSent && !polling.closedWithoutWaitingPoll()) {
+      // a poll was waiting and got its noop: later ones are refused
+      lingering.remove(session.id());
+    }
     ex.respond(200, "text/html", OK);
+  }
+
+  private void linger(String sid) {
+    long now = System.nanoTime();
+    if (lingering.size() >= PRUNE_AT) {
+      lingering.values().removeIf(until -> until - now < 0);
+      if (lingering.size() >= MAX_LINGERING) {
+        return;
+      }
+    }
+    lingering.put(sid, now + LINGER_NANOS);
+  }
+
+  /** Answers a {@code GET} for a session that lingers after the client closed it; {@code false} if none. */
+  private boolean lingeringPoll(HttpExchange ex, String sid) {
+    if (!"GET".equals(ex.method()) || lingering.isEmpty()) {
+      return false;
+    }
+    Long until = lingering.remove(sid);
+    if (until == null || until - System.nanoTime() <= 0) {
+      return false;
+    }
+    ex.respond(200, PollingTransport.CONTENT_TYPE, NOOP);
+    return true;
   }
 
   private static void respondError(HttpExchange ex, RequestError error) {

@@ -2,6 +2,7 @@ package dev.notify.jakarta;
 
 import dev.notify.core.engine.CloseReason;
 import dev.notify.core.engine.EngineSession;
+import dev.notify.core.engine.RequestError;
 import dev.notify.core.engine.Transport;
 import dev.notify.core.protocol.EngineEncoder;
 import dev.notify.core.protocol.Frame;
@@ -21,6 +22,9 @@ final class PollingTransport implements Transport {
   private HttpExchange pendingGet;
   private boolean posting;
   private boolean closed;
+  private boolean pollReleasedOnClose;
+  /** What a poll that comes after the close gets: the noop of a client-requested close, else the close packet. */
+  private Frame closeAnswer = Frame.CLOSE;
 
   void attach(EngineSession session) {
     this.session = session;
@@ -52,18 +56,18 @@ final class PollingTransport implements Transport {
       }
       session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "poll closed prematurely");
     });
-    boolean answerClose;
+    Frame answer;
     synchronized (this) {
       if (pendingGet != null) {
         return false;
       }
-      answerClose = closed;
+      answer = closed ? closeAnswer : null;
       if (!closed) {
         pendingGet = get;
       }
     }
-    if (answerClose) {
-      write(get, Frame.CLOSE.text());
+    if (answer != null) {
+      write(get, answer.text());
     } else {
       session.onDrain(this);
     }
@@ -103,24 +107,42 @@ final class PollingTransport implements Transport {
     answerAndClose(reason == CloseReason.TRANSPORT_CLOSE ? Frame.NOOP : Frame.CLOSE);
   }
 
+  /**
+   * The session moved to WebSocket. The official client waits for its last poll to end before it upgrades; a poll
+   * still waiting came after the probe, and is refused as every HTTP request for an upgraded session.
+   */
   @Override
   public void discard() {
-    answerAndClose(Frame.NOOP);
+    HttpExchange get = markClosed(Frame.NOOP);
+    if (get != null) {
+      RequestError error = RequestError.BAD_REQUEST;
+      get.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Whether the transport is closed and no poll was waiting to learn of it. */
+  synchronized boolean closedWithoutWaitingPoll() {
+    return closed && !pollReleasedOnClose;
   }
 
   private void answerAndClose(Frame answer) {
-    HttpExchange get;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      get = pendingGet;
-      pendingGet = null;
-    }
+    HttpExchange get = markClosed(answer);
     if (get != null) {
       write(get, answer.text());
     }
+  }
+
+  /** Closes; returns the poll that was waiting, to be answered outside the lock. */
+  private synchronized HttpExchange markClosed(Frame answer) {
+    if (closed) {
+      return null;
+    }
+    closed = true;
+    closeAnswer = answer;
+    HttpExchange get = pendingGet;
+    pendingGet = null;
+    pollReleasedOnClose = get != null;
+    return get;
   }
 
   private static void write(HttpExchange get, String payload) {

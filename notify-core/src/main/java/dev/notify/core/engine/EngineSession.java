@@ -33,6 +33,8 @@ public final class EngineSession {
   }
 
   private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+  /** How soon a poll that arrives during an upgrade gets its noop (the reference server checks every 100 ms). */
+  private static final long UPGRADE_CHECK_MILLIS = 100;
   private static final Listener NO_LISTENER = new Listener() {
     @Override
     public void onMessage(EngineSession session, String text) {
@@ -200,9 +202,14 @@ public final class EngineSession {
 
   /** A transport can take frames: write what is buffered. */
   public void onDrain(Transport from) {
+    drain(from, false);
+  }
+
+  private void drain(Transport from, boolean upgradeCheck) {
     Transport target;
     List<Frame> batch;
     CloseReason closeNow = null;
+    boolean hold = false;
     synchronized (this) {
       if (from == upgrading) {
         upgradingReady = true;
@@ -212,14 +219,19 @@ public final class EngineSession {
         return;
       }
       if (probed) {
-        // an upgrade is under way: release the pending poll so the client can switch transports
-        if (buffer == null || buffer.isEmpty()) {
+        // an upgrade is under way: the waiting poll gets a noop so the client can switch transports, from an
+        // upgrade check a little later as in the reference server, so that a poll which raced the upgrade
+        // packet is refused by the upgrade rather than answered
+        if (buffer != null && !buffer.isEmpty()) {
+          batch = drainBuffer();
+        } else if (upgradeCheck) {
           batch = List.of(Frame.NOOP);
         } else {
-          batch = drainBuffer();
+          batch = null;
+          hold = true;
         }
         ready = false;
-        target = from;
+        target = hold ? null : from;
       } else if (buffer == null || buffer.isEmpty()) {
         ready = true;
         if (state == State.CLOSING) {
@@ -233,7 +245,9 @@ public final class EngineSession {
         batch = drainBuffer();
       }
     }
-    if (closeNow != null) {
+    if (hold) {
+      server.scheduler().schedule(() -> drain(from, true), UPGRADE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    } else if (closeNow != null) {
       close(closeNow, null);
     } else if (target != null) {
       target.send(batch);
@@ -324,7 +338,7 @@ public final class EngineSession {
     boolean probe = packet.type() == EnginePacketType.PING && "probe".equals(packet.text());
     boolean upgrade = packet.type() == EnginePacketType.UPGRADE;
     Transport previous = null;
-    Transport noopTo = null;
+    Transport checkOn = null;
     Transport flushTo = null;
     List<Frame> batch = null;
     synchronized (this) {
@@ -335,7 +349,7 @@ public final class EngineSession {
         upgradingReady = false;
         if (ready) {
           ready = false;
-          noopTo = transport;
+          checkOn = transport;
         }
       } else if (upgrade && probed) {
         cancelUpgradeTimer();
@@ -358,8 +372,9 @@ public final class EngineSession {
     }
     if (probe && previous == null) {
       from.send(List.of(Frame.PONG_PROBE));
-      if (noopTo != null) {
-        noopTo.send(List.of(Frame.NOOP));
+      if (checkOn != null) {
+        Transport polling = checkOn;
+        server.scheduler().schedule(() -> drain(polling, true), UPGRADE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
       }
       return;
     }

@@ -33,7 +33,7 @@ public interface Transport {
 
   /**
    * The session moved to another transport (an upgrade completed): end this one quietly. A polling transport
-   * answers a waiting {@code GET} with a noop and refuses later requests.
+   * refuses a {@code GET} still waiting, and later requests, as the spec refuses HTTP requests after an upgrade.
    */
   default void discard() {
     close(CloseReason.TRANSPORT_CLOSE);

@@ -58,6 +58,8 @@ class EngineSessionUpgradeTest {
 
     probe.receive("2probe");
     assertThat(probe.texts()).containsExactly("3probe");
+    assertThat(polling.batches()).as("released by the upgrade check, not at once").hasSize(1);
+    scheduler.advance(Duration.ofMillis(100));
     assertThat(polling.batches().get(1)).as("the pending poll is released").containsExactly(Frame.NOOP);
 
     // the client paused polling: frames sent now wait for the upgrade
@@ -103,8 +105,25 @@ class EngineSessionUpgradeTest {
     probe.receive("2probe");
     assertThat(polling.batches()).hasSize(1);
     polling.drain();
+    assertThat(polling.batches()).hasSize(1);
+    scheduler.advance(Duration.ofMillis(100));
 
     assertThat(polling.batches().get(1)).containsExactly(Frame.NOOP);
+  }
+
+  @Test
+  void aPollThatRacesTheUpgradePacketIsLeftToTheUpgrade() {
+    polling.drain(); // a GET waits
+    openProbe();
+    probe.receive("2probe");
+    probe.drain();
+
+    probe.receive("5"); // before the upgrade check: the poll gets no noop, the discarded transport refuses it
+    scheduler.advance(Duration.ofMillis(100));
+
+    assertThat(session.transportName()).isEqualTo("websocket");
+    assertThat(polling.isDiscarded()).isTrue();
+    assertThat(polling.batches()).hasSize(1);
   }
 
   @Test

@@ -156,6 +156,49 @@ class ContainerHttpErrorsIT {
     assertOthersUnaffected(kind);
   }
 
+  /**
+   * The client's close and a poll travel on two connections, which the containers handle in parallel: whichever
+   * is served first, the poll is released with a noop (what the reference server, reading the poll first, answers)
+   * and later requests find the session gone. The compliance suite's "forcefully closes the session" case.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ContainerKind.class)
+  void aPollRacingTheClientsCloseGetsANoopAndLaterPollsAreRefused(ContainerKind kind) throws Exception {
+    String endpoint = start(kind);
+    for (int i = 0; i < 20; i++) {
+      String session = RawHttp.session(endpoint, RawHttp.handshake(endpoint));
+
+      CompletableFuture<Reply> poll = RawHttp.sendAsync(RawHttp.request(session).GET().build());
+      CompletableFuture<Reply> close = RawHttp.sendAsync(RawHttp.request(session)
+          .POST(HttpRequest.BodyPublishers.ofString("1")).build());
+      Reply polled = JavaClients.await(poll, "poll");
+      Reply closed = JavaClients.await(close, "close");
+
+      assertThat(polled.status()).as(polled.toString()).isEqualTo(200);
+      assertThat(polled.body()).as(polled.toString()).isEqualTo("6");
+      assertThat(closed.status()).as(closed.toString()).isEqualTo(200);
+      assertError(RawHttp.get(session), 400, 1, "Session ID unknown");
+    }
+    assertOthersUnaffected(kind);
+  }
+
+  /** A close with no poll waiting: the one poll that may have raced it gets the noop, the next is refused. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(ContainerKind.class)
+  void afterTheClientsCloseOnePollGetsANoopAndTheNextIsRefused(ContainerKind kind) throws Exception {
+    String endpoint = start(kind);
+    String session = RawHttp.session(endpoint, RawHttp.handshake(endpoint));
+
+    assertThat(RawHttp.post(session, "1").status()).isEqualTo(200);
+
+    Reply late = RawHttp.get(session);
+    assertThat(late.status()).as(late.toString()).isEqualTo(200);
+    assertThat(late.body()).as(late.toString()).isEqualTo("6");
+    assertError(RawHttp.get(session), 400, 1, "Session ID unknown");
+    assertError(RawHttp.post(session, "40"), 400, 1, "Session ID unknown");
+    assertOthersUnaffected(kind);
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(ContainerKind.class)
   void preflightAndRequestsFromAnAllowedOriginGetTheCorsHeaders(ContainerKind kind) throws Exception {
