@@ -2,13 +2,25 @@ package dev.notify.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.notify.redis.testing.Cluster;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.TestClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Jedis;
 
 /**
  * Broadcasts across three Java nodes, real clients on each: rooms, except, several rooms, binary, the local flag,
@@ -40,6 +52,50 @@ class BroadcastIT {
       assertThat(b.received("hello").get(0).args()).hasSize(2);
       assertThat(b.received("hello").get(0).args().get(0).toString()).isEqualTo("{\"from\":\"node0\"}");
       assertThat(b.received("hello").get(0).args().get(1)).isEqualTo(42);
+    }
+  }
+
+  /** Redis traffic of a broadcast: one PUBLISH, whatever the number of sockets and nodes it reaches. */
+  @Test
+  void aBroadcastIsOnePublishWhateverTheNumberOfSocketsItReaches() throws Exception {
+    RedisAdapterOptions options = Cluster.options("one-publish", RedisMode.CLASSIC).build();
+    try (Cluster cluster = Cluster.start(options, 3);
+        Jedis listener = new Jedis(URI.create(RedisExtension.url()))) {
+      List<TestClient> crowd = new ArrayList<>();
+      for (int node = 0; node < 3; node++) {
+        for (int i = 0; i < 4; i++) {
+          crowd.add(cluster.node(node).client("crowd"));
+        }
+      }
+      Queue<String> published = new ConcurrentLinkedQueue<>();
+      BinaryJedisPubSub counter = new BinaryJedisPubSub() {
+        @Override
+        public void onPMessage(byte[] pattern, byte[] channel, byte[] message) {
+          // the event name travels as a msgpack string inside the payload
+          String payload = new String(message, StandardCharsets.ISO_8859_1);
+          published.add(payload.contains("marker") ? "marker" : payload.contains("wave") ? "wave" : "other");
+        }
+      };
+      Thread subscriber = new Thread(() -> listener.psubscribe(counter,
+          (options.key() + "*").getBytes(StandardCharsets.UTF_8)), "one-publish-counter");
+      subscriber.start();
+      await().atMost(Duration.ofSeconds(10)).until(counter::isSubscribed);
+
+      for (int i = 0; i < 10; i++) {
+        cluster.node(0).io().to("crowd").emit("wave", i);
+      }
+      cluster.node(0).io().to("crowd").emit("marker");
+
+      for (TestClient member : crowd) {
+        member.await("marker", 1);
+        assertThat(member.received("wave")).hasSize(10);
+      }
+      // the counter reads in publish order: once it has the marker, it has every publish before it
+      await().atMost(Duration.ofSeconds(10)).until(() -> published.contains("marker"));
+      counter.punsubscribe();
+      subscriber.join(5_000);
+      assertThat(published).as("12 sockets on 3 nodes, 10 broadcasts and a marker")
+          .containsExactly("wave", "wave", "wave", "wave", "wave", "wave", "wave", "wave", "wave", "wave", "marker");
     }
   }
 
