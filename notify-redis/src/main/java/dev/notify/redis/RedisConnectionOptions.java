@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Where Redis is and how to log in: one server ({@code redis://} or {@code rediss://} URL), a Redis Cluster (some of
@@ -22,7 +23,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>URL form: {@code redis[s]://[[user]:password@]host[:port][/database]}; {@code rediss} turns TLS on (the JVM's
- * default trust store verifies the server); user and password may be percent-encoded. The password is masked in
+ * default trust store, or {@link Builder#sslSocketFactory}, verifies the server's certificate, and its name or
+ * address must match the host); user and password may be percent-encoded. The password is masked in
  * {@link #toString()}.
  */
 public final class RedisConnectionOptions {
@@ -53,6 +55,7 @@ public final class RedisConnectionOptions {
   private final String password;
   private final int database;
   private final boolean ssl;
+  private final SSLSocketFactory sslSocketFactory;
   private final String sentinelUser;
   private final String sentinelPassword;
   private final Duration connectTimeout;
@@ -66,7 +69,8 @@ public final class RedisConnectionOptions {
     this.user = b.user;
     this.password = b.password;
     this.database = b.database;
-    this.ssl = b.ssl;
+    this.ssl = b.ssl || b.sslSocketFactory != null;
+    this.sslSocketFactory = b.sslSocketFactory;
     this.sentinelUser = b.sentinelUser;
     this.sentinelPassword = b.sentinelPassword;
     this.connectTimeout = b.connectTimeout;
@@ -123,6 +127,11 @@ public final class RedisConnectionOptions {
     return ssl;
   }
 
+  /** The socket factory of TLS connections, or {@code null} for the JVM's default. */
+  public SSLSocketFactory sslSocketFactory() {
+    return sslSocketFactory;
+  }
+
   /** The ACL user of the sentinels, or {@code null}. */
   public String sentinelUser() {
     return sentinelUser;
@@ -175,6 +184,7 @@ public final class RedisConnectionOptions {
     private String password;
     private int database;
     private boolean ssl;
+    private SSLSocketFactory sslSocketFactory;
     private String sentinelUser;
     private String sentinelPassword;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -192,6 +202,7 @@ public final class RedisConnectionOptions {
       password = o.password;
       database = o.database;
       ssl = o.ssl;
+      sslSocketFactory = o.sslSocketFactory;
       sentinelUser = o.sentinelUser;
       sentinelPassword = o.sentinelPassword;
       connectTimeout = o.connectTimeout;
@@ -298,6 +309,16 @@ public final class RedisConnectionOptions {
     /** Whether to use TLS. Defaults to {@code false} ({@code true} with a {@code rediss://} URL). */
     public Builder ssl(boolean ssl) {
       this.ssl = ssl;
+      return this;
+    }
+
+    /**
+     * The socket factory of TLS connections, from an {@code SSLContext} that trusts a private CA or holds a client
+     * certificate. Implies {@link #ssl(boolean) ssl(true)}. Defaults to the JVM's default factory.
+     */
+    public Builder sslSocketFactory(SSLSocketFactory sslSocketFactory) {
+      this.sslSocketFactory = Objects.requireNonNull(sslSocketFactory, "sslSocketFactory");
+      this.ssl = true;
       return this;
     }
 

@@ -24,6 +24,16 @@ class RedisOptionsTest {
   }
 
   @Test
+  void anSslSocketFactoryTurnsTlsOn() {
+    javax.net.ssl.SSLSocketFactory factory = (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault();
+    RedisConnectionOptions options = RedisConnectionOptions.builder().url("redis://h:6380").sslSocketFactory(factory)
+        .build();
+    assertThat(options.ssl()).isTrue();
+    assertThat(options.sslSocketFactory()).isSameAs(factory);
+    assertThat(RedisConnectionOptions.fromUrl("rediss://h").sslSocketFactory()).isNull();
+  }
+
+  @Test
   void aPasswordAloneAndTheDefaultPortAreUnderstood() {
     RedisConnectionOptions o = RedisConnectionOptions.fromUrl("redis://:pw@localhost");
 
@@ -57,6 +67,8 @@ class RedisOptionsTest {
         .hasMessageContaining("url path must be a database number").hasMessageNotContaining("secret");
     assertThatThrownBy(() -> RedisConnectionOptions.builder().cluster("redis://h:7000/1"))
         .hasMessageContaining("must not select a database");
+    assertThatThrownBy(() -> RedisConnectionOptions.builder().sslSocketFactory(null))
+        .hasMessage("sslSocketFactory");
     assertThatThrownBy(() -> RedisConnectionOptions.builder().poolSize(0))
         .hasMessage("poolSize must be in 1..1024, was 0");
     assertThatThrownBy(() -> RedisAdapterOptions.builder().requestsTimeout(Duration.ZERO))

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -53,11 +54,20 @@ public final class RedisConnector implements AutoCloseable {
         .password(options.password())
         .database(options.database())
         .ssl(options.ssl())
+        .sslSocketFactory(options.sslSocketFactory())
+        .sslParameters(options.ssl() ? verifyingHostname() : null)
         .protocol(RedisProtocol.RESP2)
         .clientName("notify");
     this.config = b.build();
     // the subscription reads with an infinite timeout; health-check PINGs find a dead connection
     this.subscriberConfig = b.clientName("notify-sub").build();
+  }
+
+  /** TLS that checks the certificate names the host we dialled (Jedis checks nothing by default). */
+  private static SSLParameters verifyingHostname() {
+    SSLParameters parameters = new SSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    return parameters;
   }
 
   public RedisConnectionOptions options() {
