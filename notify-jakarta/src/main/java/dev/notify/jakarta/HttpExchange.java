@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract class HttpExchange {
 
+  /** How much of a refused request body is read and dropped so that the client gets the refusal: 16 MB. */
+  static final long MAX_DISCARDED = 16L << 20;
+
   private final AtomicBoolean finished = new AtomicBoolean();
 
   abstract String method();
@@ -84,7 +87,7 @@ abstract class HttpExchange {
   /**
    * Reads the whole request body.
    *
-   * @throws BodyTooLargeException past {@code limit} bytes
+   * @throws BodyTooLargeException past {@code limit} bytes, once the rest is discarded (see {@link #discardBody})
    */
   final byte[] readBody(int limit) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -95,12 +98,34 @@ abstract class HttpExchange {
       while ((n = in.read(buffer)) != -1) {
         total += n;
         if (total > limit) {
+          discard(in, buffer, MAX_DISCARDED);
           throw new BodyTooLargeException(-1, limit);
         }
         out.write(buffer, 0, n);
       }
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Reads and drops the request body, up to {@link #MAX_DISCARDED} bytes, before a refusal: a server that closes
+   * the connection with request bytes still unread makes the kernel reset it, and the client may never read the
+   * response.
+   */
+  final void discardBody() {
+    try (InputStream in = body()) {
+      discard(in, new byte[8192], MAX_DISCARDED);
+    } catch (IOException e) {
+      // the client went away: the refusal has nobody to reach
+    }
+  }
+
+  private static void discard(InputStream in, byte[] buffer, long max) throws IOException {
+    long total = 0;
+    int n;
+    while (total < max && (n = in.read(buffer)) != -1) {
+      total += n;
+    }
   }
 
   /**

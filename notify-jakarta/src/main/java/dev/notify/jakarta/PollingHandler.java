@@ -142,6 +142,9 @@ final class PollingHandler {
     byte[] body;
     try {
       if (ex.contentLength() > limit) {
+        if (ex.contentLength() <= HttpExchange.MAX_DISCARDED) {
+          ex.discardBody();
+        }
         throw new HttpExchange.BodyTooLargeException(ex.contentLength(), limit);
       }
       body = ex.readBody(limit);
