@@ -6,6 +6,7 @@ import dev.notify.core.server.AckException;
 import dev.notify.core.server.AckTimeoutException;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

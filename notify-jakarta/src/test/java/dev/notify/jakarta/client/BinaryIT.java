@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

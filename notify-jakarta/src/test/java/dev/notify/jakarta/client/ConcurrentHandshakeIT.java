@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.server.Handshake;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

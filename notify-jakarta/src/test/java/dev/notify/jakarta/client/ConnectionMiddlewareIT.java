@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.server.Next;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;

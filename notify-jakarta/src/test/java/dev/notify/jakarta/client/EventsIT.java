@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

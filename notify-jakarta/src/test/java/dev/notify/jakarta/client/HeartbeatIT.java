@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.server.DisconnectReason;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

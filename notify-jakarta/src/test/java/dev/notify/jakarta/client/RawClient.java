@@ -1,5 +1,6 @@
 package dev.notify.jakarta.client;
 
+import dev.notify.jakarta.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

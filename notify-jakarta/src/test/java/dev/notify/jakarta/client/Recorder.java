@@ -1,5 +1,6 @@
 package dev.notify.jakarta.client;
 
+import dev.notify.jakarta.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -3,6 +3,7 @@ package dev.notify.jakarta.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import dev.notify.core.server.AckException;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.DisconnectReason;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.notify.jakarta.client;
 
+import dev.notify.jakarta.testing.Await;
 import io.socket.client.Ack;
 import io.socket.client.Manager;
 import io.socket.client.Socket;

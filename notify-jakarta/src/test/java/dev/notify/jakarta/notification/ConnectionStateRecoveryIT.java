@@ -9,6 +9,7 @@ import dev.notify.core.notification.MutableClock;
 import dev.notify.core.server.DisconnectReason;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

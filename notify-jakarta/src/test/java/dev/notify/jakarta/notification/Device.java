@@ -3,6 +3,7 @@ package dev.notify.jakarta.notification;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.jakarta.testing.Await;
 import io.socket.client.Ack;
 import io.socket.client.Socket;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import dev.notify.core.notification.NotificationException;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.jakarta.notification.NotificationFixture.Fallback;
+import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

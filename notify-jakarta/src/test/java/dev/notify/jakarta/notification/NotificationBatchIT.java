@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
+import dev.notify.jakarta.testing.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;

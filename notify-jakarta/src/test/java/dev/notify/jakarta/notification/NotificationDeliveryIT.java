@@ -14,6 +14,7 @@ import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.Priority;
 import dev.notify.core.notification.StoredNotification;
 import dev.notify.jakarta.notification.NotificationFixture.Fallback;
+import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.notification.StoredNotification;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.jakarta.testing.Await;
 import io.socket.client.IO;
 import java.net.URI;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.notify.core.notification.InboxPage;
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
+import dev.notify.jakarta.testing.Await;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.StoredNotification;
+import dev.notify.jakarta.testing.Await;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
+import dev.notify.jakarta.testing.Await;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
