@@ -3,21 +3,14 @@ package dev.notify.jakarta.client;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.jakarta.testing.JavaClientOptions;
 import io.socket.client.IO;
 import io.socket.client.Manager;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import okio.ByteString;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -51,7 +44,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class NotifyFixture implements AfterEachCallback {
 
-  private static final OkHttpClient HTTP = httpClient();
 
   private final List<TestClient> clients = new ArrayList<>();
   private final Recorder<Socket> serverSockets = new Recorder<>();
@@ -97,13 +89,7 @@ final class NotifyFixture implements AfterEachCallback {
 
   /** The options every client of these tests starts from. */
   static IO.Options options() {
-    IO.Options options = new IO.Options();
-    options.transports = new String[] {"websocket"};
-    options.forceNew = true;
-    options.reconnection = false;
-    options.webSocketFactory = NotifyFixture::newWebSocket;
-    options.callFactory = HTTP;
-    return options;
+    return JavaClientOptions.websocketOnly();
   }
 
   /** A client of the main namespace, not connected yet. */
@@ -161,62 +147,6 @@ final class NotifyFixture implements AfterEachCallback {
     if (io != null) {
       io.close();
       http.close();
-    }
-  }
-
-  // ---- the OkHttp client of every test client ----
-
-  private static OkHttpClient httpClient() {
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.setMaxRequests(1_000);
-    dispatcher.setMaxRequestsPerHost(1_000);
-    return new OkHttpClient.Builder()
-        .dispatcher(dispatcher)
-        .readTimeout(1, TimeUnit.MINUTES)
-        .build();
-  }
-
-  private static WebSocket newWebSocket(Request request, WebSocketListener listener) {
-    return HTTP.newWebSocket(request, new AnswerClose(listener));
-  }
-
-  /** Forwards everything, and answers the peer's close frame so that the connection ends and the client knows. */
-  private static final class AnswerClose extends WebSocketListener {
-    private final WebSocketListener delegate;
-
-    AnswerClose(WebSocketListener delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      delegate.onOpen(webSocket, response);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      delegate.onMessage(webSocket, text);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, ByteString bytes) {
-      delegate.onMessage(webSocket, bytes);
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      webSocket.close(1000, null);
-      delegate.onClosing(webSocket, code, reason);
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-      delegate.onClosed(webSocket, code, reason);
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-      delegate.onFailure(webSocket, t, response);
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.notify.core.notification.StoredNotification;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
 import dev.notify.jakarta.testing.Await;
+import dev.notify.jakarta.testing.JavaClientOptions;
 import io.socket.client.IO;
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,15 +22,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import okhttp3.Dispatcher;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
-import okio.ByteString;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -63,7 +56,6 @@ final class NotificationFixture implements AfterEachCallback {
   record Fallback(String userId, NotificationId id, FallbackChannel.Reason reason) {
   }
 
-  private static final OkHttpClient HTTP = httpClient();
 
   private final List<AutoCloseable> clients = new ArrayList<>();
   private final Queue<Fallback> fallbacks = new ConcurrentLinkedQueue<>();
@@ -139,12 +131,7 @@ final class NotificationFixture implements AfterEachCallback {
 
   /** A Java client of the user, not connected yet: WebSocket only, no reconnection. */
   Device device(String userId) {
-    IO.Options options = new IO.Options();
-    options.transports = new String[] {"websocket"};
-    options.forceNew = true;
-    options.reconnection = false;
-    options.webSocketFactory = NotificationFixture::newWebSocket;
-    options.callFactory = HTTP;
+    IO.Options options = JavaClientOptions.websocketOnly();
     options.auth = Map.of("userId", userId);
     Device device = new Device(IO.socket(uri(), options), this::awaitHandled);
     synchronized (clients) {
@@ -199,53 +186,5 @@ final class NotificationFixture implements AfterEachCallback {
       io.close();
       http.close();
     }
-  }
-
-  // ---- the OkHttp client of every Java client ----
-
-  private static OkHttpClient httpClient() {
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.setMaxRequests(1_000);
-    dispatcher.setMaxRequestsPerHost(1_000);
-    return new OkHttpClient.Builder()
-        .dispatcher(dispatcher)
-        .readTimeout(1, TimeUnit.MINUTES)
-        .build();
-  }
-
-  /** OkHttp 3 leaves answering the server's close frame to the listener; answer it, as browsers do. */
-  private static WebSocket newWebSocket(Request request, WebSocketListener listener) {
-    return HTTP.newWebSocket(request, new WebSocketListener() {
-      @Override
-      public void onOpen(WebSocket webSocket, Response response) {
-        listener.onOpen(webSocket, response);
-      }
-
-      @Override
-      public void onMessage(WebSocket webSocket, String text) {
-        listener.onMessage(webSocket, text);
-      }
-
-      @Override
-      public void onMessage(WebSocket webSocket, ByteString bytes) {
-        listener.onMessage(webSocket, bytes);
-      }
-
-      @Override
-      public void onClosing(WebSocket webSocket, int code, String reason) {
-        webSocket.close(1000, null);
-        listener.onClosing(webSocket, code, reason);
-      }
-
-      @Override
-      public void onClosed(WebSocket webSocket, int code, String reason) {
-        listener.onClosed(webSocket, code, reason);
-      }
-
-      @Override
-      public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-        listener.onFailure(webSocket, t, response);
-      }
-    });
   }
 }
