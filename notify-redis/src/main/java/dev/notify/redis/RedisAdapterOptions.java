@@ -247,10 +247,7 @@ public final class RedisAdapterOptions {
     }
 
     public RedisAdapterOptions build() {
-      if (reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
-        throw new IllegalArgumentException("reconnectMaxDelay must be >= reconnectMinDelay (" + reconnectMinDelay
-            + "), was " + reconnectMaxDelay);
-      }
+      RedisConnectionOptions.Builder.reconnectDelaysInOrder(reconnectMinDelay, reconnectMaxDelay);
       return new RedisAdapterOptions(this);
     }
 

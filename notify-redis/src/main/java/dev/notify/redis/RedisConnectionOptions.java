@@ -357,6 +357,14 @@ public final class RedisConnectionOptions {
       }
       return value;
     }
+
+    /** Checks that the reconnection backoff's cap is not below its first delay. */
+    static void reconnectDelaysInOrder(Duration reconnectMinDelay, Duration reconnectMaxDelay) {
+      if (reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
+        throw new IllegalArgumentException("reconnectMaxDelay must be >= reconnectMinDelay (" + reconnectMinDelay
+            + "), was " + reconnectMaxDelay);
+      }
+    }
   }
 
   /** A parsed {@code redis://} URL. */

@@ -163,10 +163,7 @@ public final class RedisEmitterOptions {
     }
 
     public RedisEmitterOptions build() {
-      if (reconnectMaxDelay.compareTo(reconnectMinDelay) < 0) {
-        throw new IllegalArgumentException("reconnectMaxDelay must be >= reconnectMinDelay (" + reconnectMinDelay
-            + "), was " + reconnectMaxDelay);
-      }
+      RedisConnectionOptions.Builder.reconnectDelaysInOrder(reconnectMinDelay, reconnectMaxDelay);
       return new RedisEmitterOptions(this);
     }
   }
