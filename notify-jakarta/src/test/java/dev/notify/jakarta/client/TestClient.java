@@ -1,13 +1,13 @@
 package dev.notify.jakarta.client;
 
 import dev.notify.jakarta.testing.Await;
+import dev.notify.jakarta.testing.EventLog;
 import io.socket.client.Ack;
 import io.socket.client.Manager;
 import io.socket.client.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,10 +36,7 @@ final class TestClient implements AutoCloseable {
   }
 
   private final Socket socket;
-  /** guarded by itself */
-  private final List<Event> history = new ArrayList<>();
-  /** guarded by history */
-  private final List<Event> pending = new ArrayList<>();
+  private final EventLog<Event> received = new EventLog<>(Event::name);
 
   TestClient(Socket socket) {
     this.socket = socket;
@@ -59,11 +56,7 @@ final class TestClient implements AutoCloseable {
   }
 
   private void record(Event event) {
-    synchronized (history) {
-      history.add(event);
-      pending.add(event);
-      history.notifyAll();
-    }
+    received.record(event);
   }
 
   /** The client socket itself. */
@@ -88,28 +81,7 @@ final class TestClient implements AutoCloseable {
    * Events of other names stay available.
    */
   Event awaitEvent(String name) {
-    long deadline = System.nanoTime() + Await.DEADLINE.toNanos();
-    synchronized (history) {
-      while (true) {
-        for (Iterator<Event> it = pending.iterator(); it.hasNext(); ) {
-          Event event = it.next();
-          if (event.name().equals(name)) {
-            it.remove();
-            return event;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no '" + name + "' within " + Await.DEADLINE + "; received: " + eventNames());
-        }
-        try {
-          history.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted", e);
-        }
-      }
-    }
+    return received.await(name);
   }
 
   /** The arguments of the next {@code disconnect}: the reason, as the client words it. */
@@ -119,16 +91,12 @@ final class TestClient implements AutoCloseable {
 
   /** The names of everything received so far, in order, lifecycle events included. */
   List<String> eventNames() {
-    synchronized (history) {
-      return history.stream().map(Event::name).toList();
-    }
+    return received.names();
   }
 
   /** Everything received so far with this name, in order. */
   List<Event> events(String name) {
-    synchronized (history) {
-      return history.stream().filter(e -> e.name().equals(name)).toList();
-    }
+    return received.named(name);
   }
 
   /** Emits an event without ack. */

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.jakarta.testing.Await;
+import dev.notify.jakarta.testing.EventLog;
 import io.socket.client.Ack;
 import io.socket.client.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,10 +39,7 @@ final class Device implements AutoCloseable {
   private final Socket socket;
   private final Consumer<String> awaitServerReady;
   private final Set<String> autoAck = ConcurrentHashMap.newKeySet();
-  /** guarded by itself */
-  private final List<Event> history = new ArrayList<>();
-  /** guarded by history */
-  private final List<Event> pending = new ArrayList<>();
+  private final EventLog<Event> received = new EventLog<>(Event::name);
 
   /**
    * @param awaitServerReady waits until the server finished handling the connection of the socket with this id
@@ -98,28 +95,7 @@ final class Device implements AutoCloseable {
 
   /** Waits for the next {@code name} event not awaited yet and hands it out; others stay available. */
   Event awaitEvent(String name) {
-    long deadline = System.nanoTime() + Await.DEADLINE.toNanos();
-    synchronized (history) {
-      while (true) {
-        for (Iterator<Event> it = pending.iterator(); it.hasNext(); ) {
-          Event event = it.next();
-          if (event.name().equals(name)) {
-            it.remove();
-            return event;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no '" + name + "' within " + Await.DEADLINE + "; received: " + eventNames());
-        }
-        try {
-          history.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted", e);
-        }
-      }
-    }
+    return received.await(name);
   }
 
   /** The first argument of the next {@code name} event. */
@@ -129,16 +105,12 @@ final class Device implements AutoCloseable {
 
   /** The names of everything received so far, in order, lifecycle events included. */
   List<String> eventNames() {
-    synchronized (history) {
-      return history.stream().map(Event::name).toList();
-    }
+    return received.names();
   }
 
   /** Everything received so far with this name, in order. */
   List<Event> events(String name) {
-    synchronized (history) {
-      return history.stream().filter(e -> e.name().equals(name)).toList();
-    }
+    return received.named(name);
   }
 
   /** Emits an event asking for an ack; the future completes with the ack's first argument as JSON. */
@@ -159,11 +131,7 @@ final class Device implements AutoCloseable {
   }
 
   private void record(Event event) {
-    synchronized (history) {
-      history.add(event);
-      pending.add(event);
-      history.notifyAll();
-    }
+    received.record(event);
   }
 
   /** org.json values (what the Java client hands out) as Jackson trees. */
