@@ -222,27 +222,27 @@ final class Client implements EngineSession.Listener {
     if (!session.isOpen()) {
       return;
     }
-    if (recovery != null) {
-      // live events reach the socket from the moment it is in its rooms: hold them until the missed ones are out
-      socket.holdLive();
-    }
+    // the socket is reachable before its CONNECT answer is sent, so that a broadcast made once the client has
+    // seen the answer reaches it; live deliveries wait until the answer (and, when recovering, the missed events)
+    // are out, so that none precedes them
+    socket.holdLive();
     socket.markConnected();
     add(socket);
     cancelConnectTimer();
     if (recovery != null) {
       socket.data().putAll(recovery.session().data());
     }
-    // the CONNECT answer goes out before the socket can be reached by broadcasts, which must follow it
+    namespace.add(socket);
+    if (recovery != null) {
+      namespace.adapter().addAll(socket, recovery.session().rooms());
+    }
     ObjectNode answer = server.mapper().createObjectNode().put("sid", socket.id());
     if (socket.pid() != null) {
       answer.put("pid", socket.pid());
     }
     send(server.encoder().encode(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ACK, answer), false);
-    namespace.add(socket);
-    if (recovery != null) {
-      namespace.adapter().addAll(socket, recovery.session().rooms());
-    }
     if (recovery == null) {
+      socket.releaseLive(null);
       log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
       namespace.fireConnection(socket);
       return;

@@ -390,7 +390,7 @@ final class ServerSocket implements Socket, LocalSocket {
 
   /**
    * Sends the held deliveries, in order, leaving out the events the replay already sent: those whose offset is not
-   * after {@code replayedUpTo}.
+   * after {@code replayedUpTo} ({@code null}: nothing was replayed).
    */
   synchronized void releaseLive(String replayedUpTo) {
     List<Held> release = held;
@@ -400,7 +400,7 @@ final class ServerSocket implements Socket, LocalSocket {
     }
     for (Held h : release) {
       String offset = offsetOf(h.frames());
-      if (offset == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
+      if (offset == null || replayedUpTo == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
         client.send(h.frames(), h.volatileFrames());
       }
     }
@@ -433,7 +433,7 @@ final class ServerSocket implements Socket, LocalSocket {
   @Override
   public void deliverWithAck(List<Frame> frames, long ackId, AckListener listener) {
     if (addAck(ackId, listener)) {
-      client.send(frames, false);
+      deliver(frames, false);
     } else {
       namespace.server().executor().execute(() -> listener.onDisconnect(id));
     }

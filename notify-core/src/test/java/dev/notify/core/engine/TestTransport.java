@@ -6,6 +6,7 @@ import dev.notify.core.protocol.Frame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * An in-memory {@link Transport} for tests: it records what the session writes and lets the test act as the
@@ -28,6 +29,7 @@ public final class TestTransport implements Transport {
   private volatile EngineSession session;
   private volatile boolean discarded;
   private volatile boolean autoDrain;
+  private volatile Consumer<List<Frame>> onSend = frames -> { };
   private boolean writable; // guarded by this
 
   public TestTransport(String name) {
@@ -47,6 +49,12 @@ public final class TestTransport implements Transport {
   /** Drains again after each write, as a WebSocket whose writes complete at once. */
   public TestTransport autoDrain(boolean autoDrain) {
     this.autoDrain = autoDrain;
+    return this;
+  }
+
+  /** Runs {@code hook} with each batch the session sends, once it is recorded and before an automatic drain. */
+  public TestTransport onSend(Consumer<List<Frame>> hook) {
+    this.onSend = hook;
     return this;
   }
 
@@ -121,6 +129,7 @@ public final class TestTransport implements Transport {
       writable = false;
       batches.add(List.copyOf(frames));
     }
+    onSend.accept(frames);
     if (autoDrain && current != null) {
       drain();
     }
