@@ -8,7 +8,6 @@ import dev.notify.core.engine.RequestError;
 import dev.notify.core.protocol.EngineDecoder;
 import dev.notify.core.protocol.EnginePacket;
 import dev.notify.core.protocol.EnginePacketType;
-import dev.notify.core.protocol.Frame;
 import dev.notify.core.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ final class PollingHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PollingHandler.class);
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NOOP = Frame.NOOP.text().getBytes(StandardCharsets.US_ASCII);
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final int PRUNE_AT = 1024;
   private static final int MAX_LINGERING = 10_000;
@@ -37,9 +35,9 @@ final class PollingHandler {
    * Sessions the client closed with a {@code POST} while no poll was waiting, each until when one {@code GET}
    * still gets the noop that releases a poll. The close and the poll travel on two connections; a single-threaded
    * server nearly always reads the poll first and answers it with a noop, here both are handled in parallel and
-   * the poll can lose the race by a few microseconds.
+   * the poll can lose the race by a few microseconds. The transport decides which one poll gets the answer.
    */
-  private final ConcurrentHashMap<String, Long> lingering = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Lingering> lingering = new ConcurrentHashMap<>();
 
   PollingHandler(EngineServer engine) {
     this.engine = engine;
@@ -170,7 +168,7 @@ final class PollingHandler {
     boolean closeSent = packets.stream().anyMatch(p -> p.type() == EnginePacketType.CLOSE);
     if (closeSent) {
       // before the close: a poll that races it must find the entry once the session is gone
-      linger(session.id());
+      linger(session.id(), polling);
     }
     for (EnginePacket packet : packets) {
       if (!session.isOpen()) {
@@ -178,22 +176,21 @@ final class PollingHandler {
       }
       session.onPacket(polling, packet);
     }
-    if (closeSent && !polling.closedWithoutWaitingPoll()) {
-      // a poll was waiting and got its noop: later ones are refused
+    if (closeSent && polling.closeAnswered()) {
       lingering.remove(session.id());
     }
     ex.respond(200, "text/html", OK);
   }
 
-  private void linger(String sid) {
+  private void linger(String sid, PollingTransport polling) {
     long now = System.nanoTime();
     if (lingering.size() >= PRUNE_AT) {
-      lingering.values().removeIf(until -> until - now < 0);
+      lingering.values().removeIf(entry -> entry.until() - now < 0);
       if (lingering.size() >= MAX_LINGERING) {
         return;
       }
     }
-    lingering.put(sid, now + LINGER_NANOS);
+    lingering.put(sid, new Lingering(polling, now + LINGER_NANOS));
   }
 
   /** Answers a {@code GET} for a session that lingers after the client closed it; {@code false} if none. */
@@ -201,15 +198,16 @@ final class PollingHandler {
     if (!"GET".equals(ex.method()) || lingering.isEmpty()) {
       return false;
     }
-    Long until = lingering.remove(sid);
-    if (until == null || until - System.nanoTime() <= 0) {
+    Lingering entry = lingering.remove(sid);
+    if (entry == null || entry.until() - System.nanoTime() <= 0) {
       return false;
     }
-    ex.respond(200, PollingTransport.CONTENT_TYPE, NOOP);
-    return true;
+    return entry.polling().answerPollAfterClientClose(ex);
   }
 
   private static void respondError(HttpExchange ex, RequestError error) {
-    ex.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8));
+    PollingTransport.respondError(ex, error);
   }
+
+  private record Lingering(PollingTransport polling, long until) {}
 }

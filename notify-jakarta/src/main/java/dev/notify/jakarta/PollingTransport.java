@@ -22,9 +22,10 @@ final class PollingTransport implements Transport {
   private HttpExchange pendingGet;
   private boolean posting;
   private boolean closed;
-  private boolean pollReleasedOnClose;
-  /** What a poll that comes after the close gets: the noop of a client-requested close, else the close packet. */
+  /** What one poll after the close gets: the noop of a client-requested close, else the close packet. */
   private Frame closeAnswer = Frame.CLOSE;
+  /** Whether the one poll that learns of the close has had its answer; every later poll is refused. */
+  private boolean closeAnswered;
 
   void attach(EngineSession session) {
     this.session = session;
@@ -56,21 +57,49 @@ final class PollingTransport implements Transport {
       }
       session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "poll closed prematurely");
     });
-    Frame answer;
+    boolean waiting = false;
+    Frame lateAnswer = null;
     synchronized (this) {
       if (pendingGet != null) {
         return false;
       }
-      answer = closed ? closeAnswer : null;
       if (!closed) {
         pendingGet = get;
+        waiting = true;
+      } else if (takeCloseAnswer()) {
+        lateAnswer = closeAnswer;
       }
     }
-    if (answer != null) {
-      write(get, answer.text());
-    } else {
+    if (waiting) {
       session.onDrain(this);
+    } else if (lateAnswer != null) {
+      write(get, lateAnswer.text());
+    } else {
+      respondError(get, RequestError.UNKNOWN_SID);
     }
+    return true;
+  }
+
+  /**
+   * Answers with the noop a poll for a session that the client closed and that is already gone from the server:
+   * the close and the poll travel on two connections, so exactly one poll, whichever way it came, learns of the
+   * close. The session may still be closing its transport.
+   *
+   * @return {@code false} when another poll already had the answer (the caller refuses this one)
+   */
+  boolean answerPollAfterClientClose(HttpExchange get) {
+    if (!takeCloseAnswer()) {
+      return false;
+    }
+    write(get, Frame.NOOP.text());
+    return true;
+  }
+
+  private synchronized boolean takeCloseAnswer() {
+    if (closeAnswered) {
+      return false;
+    }
+    closeAnswered = true;
     return true;
   }
 
@@ -115,14 +144,13 @@ final class PollingTransport implements Transport {
   public void discard() {
     HttpExchange get = markClosed(Frame.NOOP);
     if (get != null) {
-      RequestError error = RequestError.BAD_REQUEST;
-      get.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8));
+      respondError(get, RequestError.BAD_REQUEST);
     }
   }
 
-  /** Whether the transport is closed and no poll was waiting to learn of it. */
-  synchronized boolean closedWithoutWaitingPoll() {
-    return closed && !pollReleasedOnClose;
+  /** Whether a poll has learnt of the close, so no later one needs the close answer. */
+  synchronized boolean closeAnswered() {
+    return closeAnswered;
   }
 
   private void answerAndClose(Frame answer) {
@@ -141,11 +169,17 @@ final class PollingTransport implements Transport {
     closeAnswer = answer;
     HttpExchange get = pendingGet;
     pendingGet = null;
-    pollReleasedOnClose = get != null;
+    if (get != null) {
+      closeAnswered = true;
+    }
     return get;
   }
 
   private static void write(HttpExchange get, String payload) {
     get.respond(200, CONTENT_TYPE, payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void respondError(HttpExchange ex, RequestError error) {
+    ex.respond(error.httpStatus(), "application/json", error.toJson().getBytes(StandardCharsets.UTF_8));
   }
 }

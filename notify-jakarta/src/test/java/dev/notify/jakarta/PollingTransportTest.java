@@ -70,13 +70,56 @@ class PollingTransportTest {
   @Test
   void aPollThatFindsTheTransportClosedByTheClientGetsTheNoop() {
     polling.close(CloseReason.TRANSPORT_CLOSE);
-    assertThat(polling.closedWithoutWaitingPoll()).isTrue();
+    assertThat(polling.closeAnswered()).isFalse();
 
     Poll late = new Poll();
     polling.onGet(late);
 
     assertThat(late.status).isEqualTo(200);
     assertThat(late.body).isEqualTo("6");
+    assertThat(polling.closeAnswered()).isTrue();
+  }
+
+  /** The race of ContainerHttpErrorsIT: one late poll found the session, the next came through the lingering map. */
+  @Test
+  void onlyOnePollAfterTheCloseGetsTheAnswerWhicheverPathItTakes() {
+    polling.close(CloseReason.TRANSPORT_CLOSE);
+    Poll late = new Poll();
+    polling.onGet(late);
+    Poll later = new Poll();
+    Poll lingering = new Poll();
+
+    polling.onGet(later);
+    boolean answered = polling.answerPollAfterClientClose(lingering);
+
+    assertThat(late.body).isEqualTo("6");
+    assertThat(later.status).isEqualTo(400);
+    assertThat(later.body).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+    assertThat(answered).isFalse();
+    assertThat(lingering.status).as("left to the caller to refuse").isZero();
+  }
+
+  /** The session is gone from the server while it still closes its transport: the poll must get the noop. */
+  @Test
+  void aPollForASessionGoneButNotYetClosedGetsTheNoopAndTheCloseReleasesNothingMore() {
+    Poll lingering = new Poll();
+    assertThat(polling.answerPollAfterClientClose(lingering)).isTrue();
+    polling.close(CloseReason.TRANSPORT_CLOSE);
+    Poll later = new Poll();
+    polling.onGet(later);
+
+    assertThat(lingering.body).isEqualTo("6");
+    assertThat(later.status).isEqualTo(400);
+  }
+
+  @Test
+  void aPollReleasedByTheCloseLeavesNoAnswerForALaterPoll() {
+    Poll waiting = new Poll();
+    polling.onGet(waiting);
+    polling.close(CloseReason.TRANSPORT_CLOSE);
+
+    assertThat(polling.answerPollAfterClientClose(new Poll())).isFalse();
+    assertThat(waiting.body).isEqualTo("6");
   }
 
   @Test
@@ -97,7 +140,7 @@ class PollingTransportTest {
     polling.close(CloseReason.TRANSPORT_CLOSE);
 
     assertThat(waiting.body).isEqualTo("6");
-    assertThat(polling.closedWithoutWaitingPoll()).isFalse();
+    assertThat(polling.closeAnswered()).isTrue();
   }
 
   /** A GET whose response is recorded. */
