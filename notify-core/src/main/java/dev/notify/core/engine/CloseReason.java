@@ -16,7 +16,17 @@ public enum CloseReason {
   /** The server closed the session. */
   FORCED_CLOSE("forced close"),
   /** The server is shutting down; clients reconnect, to another node in a cluster. */
-  SERVER_SHUTTING_DOWN("server shutting down");
+  SERVER_SHUTTING_DOWN("server shutting down"),
+  /**
+   * A transport error of one kind: a message, or a packet with its attachments, exceeded {@code maxPayload}
+   * (WebSocket close code 1009).
+   */
+  MESSAGE_TOO_LARGE("transport error"),
+  /**
+   * A forced close of one kind: the client broke a limit of the server, such as its inbound queue or its rate
+   * limits (WebSocket close code 1008).
+   */
+  POLICY_VIOLATION("forced close");
 
   private final String text;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Engine.IO settings: heartbeat, payload limit, upgrade, buffering and origin policy. Immutable; build one with
@@ -25,11 +26,15 @@ public final class EngineOptions {
   public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
   /** Defaults to 4096: outbound packets buffered for one client before it counts as too slow. */
   public static final int DEFAULT_MAX_BUFFERED_PACKETS = 4096;
+  /** Defaults to 4 MiB: outbound bytes buffered for one client before it counts as too slow. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 4L << 20;
   /** Defaults to both transports. */
   public static final Set<String> DEFAULT_TRANSPORTS = Set.of("polling", "websocket");
 
   /** Allows any origin in {@link Builder#allowedOrigins(String...)}. */
   public static final String ANY_ORIGIN = "*";
+
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final String path;
   private final Duration pingInterval;
@@ -37,9 +42,11 @@ public final class EngineOptions {
   private final int maxPayload;
   private final Duration upgradeTimeout;
   private final int maxBufferedPackets;
+  private final long maxBufferedBytes;
   private final Set<String> transports;
   private final boolean allowUpgrades;
   private final List<String> allowedOrigins;
+  private final List<String> allowedHosts;
   private final boolean allowCredentials;
 
   private EngineOptions(Builder b) {
@@ -49,9 +56,11 @@ public final class EngineOptions {
     this.maxPayload = b.maxPayload;
     this.upgradeTimeout = b.upgradeTimeout;
     this.maxBufferedPackets = b.maxBufferedPackets;
+    this.maxBufferedBytes = b.maxBufferedBytes;
     this.transports = b.transports;
     this.allowUpgrades = b.allowUpgrades;
     this.allowedOrigins = b.allowedOrigins;
+    this.allowedHosts = b.allowedHosts;
     this.allowCredentials = b.allowCredentials;
   }
 
@@ -87,6 +96,10 @@ public final class EngineOptions {
     return maxBufferedPackets;
   }
 
+  public long maxBufferedBytes() {
+    return maxBufferedBytes;
+  }
+
   public Set<String> transports() {
     return transports;
   }
@@ -97,6 +110,10 @@ public final class EngineOptions {
 
   public List<String> allowedOrigins() {
     return allowedOrigins;
+  }
+
+  public List<String> allowedHosts() {
+    return allowedHosts;
   }
 
   public boolean allowCredentials() {
@@ -112,7 +129,9 @@ public final class EngineOptions {
   /**
    * Whether a browser request from {@code origin} may open a session. Requests without an {@code Origin} header
    * do not come from a browser page and are allowed. With no allowed origins configured, only the page's own
-   * origin is: the origin's host and port must equal the {@code Host} header.
+   * origin is: the origin's host and port must equal the {@code Host} header, and that host must be one the
+   * server answers for ({@link Builder#allowedHosts}), so that a page of another site whose name an attacker
+   * re-pointed at this server (DNS rebinding) is not taken for the server's own.
    *
    * @param origin the {@code Origin} header, or {@code null}
    * @param host the {@code Host} header, or {@code null}
@@ -129,7 +148,7 @@ public final class EngineOptions {
     }
     try {
       URI uri = URI.create(origin);
-      if (uri.getHost() == null) {
+      if (uri.getHost() == null || !isAllowedHost(uri.getHost().toLowerCase(Locale.ROOT))) {
         return false;
       }
       String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
@@ -140,12 +159,19 @@ public final class EngineOptions {
     }
   }
 
+  /** An IP address, {@code localhost} and its subdomains, or a name of {@link #allowedHosts()}. */
+  private boolean isAllowedHost(String name) {
+    return name.startsWith("[") || IPV4.matcher(name).matches() || name.equals("localhost")
+        || name.endsWith(".localhost") || allowedHosts.contains(name);
+  }
+
   @Override
   public String toString() {
     return "EngineOptions{path=" + path + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
-        + ", maxPayload=" + maxPayload + ", upgradeTimeout=" + upgradeTimeout + ", maxBufferedPackets="
-        + maxBufferedPackets + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades
+        + ", maxPayload=" + maxPayload + ", upgradeTimeout=" + upgradeTimeout  + ", maxBufferedPackets="
+        + maxBufferedPackets + ", maxBufferedBytes=" + maxBufferedBytes + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades
         + ", allowedOrigins=" + (allowedOrigins.isEmpty() ? "same origin" : allowedOrigins)
+        + ", allowedHosts=" + allowedHosts
         + ", allowCredentials=" + allowCredentials + '}';
   }
 
@@ -157,9 +183,11 @@ public final class EngineOptions {
     private int maxPayload = DEFAULT_MAX_PAYLOAD;
     private Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
     private int maxBufferedPackets = DEFAULT_MAX_BUFFERED_PACKETS;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
     private Set<String> transports = DEFAULT_TRANSPORTS;
     private boolean allowUpgrades = true;
     private List<String> allowedOrigins = List.of();
+    private List<String> allowedHosts = List.of();
     private boolean allowCredentials;
 
     private Builder() {
@@ -172,9 +200,11 @@ public final class EngineOptions {
       maxPayload = o.maxPayload;
       upgradeTimeout = o.upgradeTimeout;
       maxBufferedPackets = o.maxBufferedPackets;
+      maxBufferedBytes = o.maxBufferedBytes;
       transports = o.transports;
       allowUpgrades = o.allowUpgrades;
       allowedOrigins = o.allowedOrigins;
+      allowedHosts = o.allowedHosts;
       allowCredentials = o.allowCredentials;
     }
 
@@ -228,6 +258,20 @@ public final class EngineOptions {
       return this;
     }
 
+    /**
+     * How many outbound bytes may wait for one client; &gt; 0. Counted as a frame's {@link
+     * dev.notify.core.protocol.Frame#length() length}. When a client falls further behind, volatile packets to
+     * it are dropped and any other packet closes its session with {@link CloseReason#TRANSPORT_ERROR}: a client
+     * that stops reading holds at most this much of the heap. Defaults to {@link #DEFAULT_MAX_BUFFERED_BYTES}.
+     */
+    public Builder maxBufferedBytes(long maxBufferedBytes) {
+      if (maxBufferedBytes <= 0) {
+        throw new IllegalArgumentException("maxBufferedBytes must be > 0, was " + maxBufferedBytes);
+      }
+      this.maxBufferedBytes = maxBufferedBytes;
+      return this;
+    }
+
     /** The transports clients may use: {@code "polling"} and/or {@code "websocket"}. Defaults to both. */
     public Builder transports(String... transports) {
       Set<String> set = Set.of(transports);
@@ -248,7 +292,8 @@ public final class EngineOptions {
     /**
      * The browser origins allowed to connect, such as {@code https://app.example.com}, or {@link #ANY_ORIGIN}.
      * A WebSocket handshake from another origin is refused (cross-site WebSocket hijacking), and polling answers
-     * carry CORS headers for allowed origins only. Defaults to none: the page's own origin only.
+     * carry CORS headers for allowed origins only. Defaults to none: the page's own origin only, for the hosts
+     * of {@link #allowedHosts}. {@code "*"} cannot be combined with {@link #allowCredentials}.
      */
     public Builder allowedOrigins(String... origins) {
       for (String origin : origins) {
@@ -262,13 +307,39 @@ public final class EngineOptions {
       return this;
     }
 
-    /** Whether polling answers allow credentials (cookies) from allowed origins. Defaults to {@code false}. */
+    /**
+     * The host names the server answers for when no {@link #allowedOrigins} are set, such as {@code
+     * app.example.com}: a page is of the server's own origin only if its host is one of these, an IP address, or
+     * {@code localhost}. Pages served under any other name, including a name an attacker points at this server
+     * (DNS rebinding), are refused. Not needed with {@link #allowedOrigins}. Defaults to none.
+     */
+    public Builder allowedHosts(String... hosts) {
+      for (String host : hosts) {
+        Objects.requireNonNull(host, "allowedHosts element");
+        if (host.isEmpty() || host.contains(":") || host.contains("/")) {
+          throw new IllegalArgumentException("allowedHosts entries must be host names without scheme or port, was "
+              + host);
+        }
+      }
+      this.allowedHosts = List.of(hosts).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+      return this;
+    }
+
+    /**
+     * Whether polling answers allow credentials (cookies) from allowed origins. Not with {@code
+     * allowedOrigins("*")}: credentials would then go to any site. Defaults to {@code false}.
+     */
     public Builder allowCredentials(boolean allowCredentials) {
       this.allowCredentials = allowCredentials;
       return this;
     }
 
+    /** @throws IllegalArgumentException when {@code allowedOrigins("*")} is combined with credentials */
     public EngineOptions build() {
+      if (allowCredentials && allowedOrigins.contains(ANY_ORIGIN)) {
+        throw new IllegalArgumentException("allowCredentials(true) cannot be combined with allowedOrigins(\"*\"): "
+            + "any site could then make requests with the user's cookies; list the allowed origins instead");
+      }
       return new EngineOptions(this);
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,9 @@ public final class EngineServer {
   private final ScheduledExecutorService scheduler;
   private final ConnectionHandler handler;
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  /** Closes of clients that broke the protocol or a limit: at most 20 WARN lines per 10 s. */
+  private final WarnLimiter warnings = new WarnLimiter(LoggerFactory.getLogger(EngineSession.class), 20,
+      TimeUnit.SECONDS.toNanos(10));
   private volatile boolean closed;
 
   /**
@@ -48,6 +52,10 @@ public final class EngineServer {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  WarnLimiter warnings() {
+    return warnings;
   }
 
   /**

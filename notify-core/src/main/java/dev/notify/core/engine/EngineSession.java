@@ -17,8 +17,14 @@ import org.slf4j.LoggerFactory;
  * busy, and tells its {@link Listener} about messages and the close.
  *
  * <p>Thread-safe. {@link #send} may be called from any thread; the outbound buffer is bounded by
- * {@link EngineOptions#maxBufferedPackets()}: past it, volatile frames are dropped and anything else closes the
- * session with {@link CloseReason#TRANSPORT_ERROR}, so a client that stops reading cannot grow the heap.
+ * {@link EngineOptions#maxBufferedPackets()} and {@link EngineOptions#maxBufferedBytes()}: volatile frames are
+ * dropped whenever the transport is busy, and anything past either bound closes the session with
+ * {@link CloseReason#TRANSPORT_ERROR}, so a client that stops reading cannot grow the heap.
+ *
+ * <p>Heartbeat: a ping every {@code pingInterval}; the client has {@code pingTimeout} to answer from the moment
+ * the ping is handed to its transport, not from when it was queued, so a ping that waits behind a busy
+ * transport or between two polls does not eat into the client's time. A ping still not handed over after
+ * {@code pingTimeout} means the client reads nothing: the session closes then.
  */
 public final class EngineSession {
 
@@ -64,10 +70,13 @@ public final class EngineSession {
   private boolean upgradingReady;
   private boolean probed;
   private ArrayDeque<Frame> buffer;
+  private long bufferedBytes;
   private ScheduledFuture<?> heartbeat;
   private ScheduledFuture<?> upgradeTimer;
   private int pingSeq;
   private boolean awaitingPong;
+  /** Whether the ping awaiting its pong was handed to the transport (its pong time runs) or is still queued. */
+  private boolean pingWritten;
   private CloseReason closingReason;
 
   EngineSession(EngineServer server, String id, Transport transport, EngineRequest request) {
@@ -115,6 +124,7 @@ public final class EngineSession {
   public boolean send(List<Frame> frames, boolean volatileFrames) {
     Transport target;
     List<Frame> batch;
+    String overflow = null;
     synchronized (this) {
       if (state != State.OPEN) {
         return false;
@@ -126,25 +136,41 @@ public final class EngineSession {
         if (buffer == null) {
           buffer = new ArrayDeque<>();
         }
-        if (buffer.size() + frames.size() <= server.options().maxBufferedPackets()) {
+        long bytes = length(frames);
+        EngineOptions options = server.options();
+        // a batch larger than the bounds is still taken when nothing waits: the client is not behind yet
+        if (buffer.isEmpty() || buffer.size() + frames.size() <= options.maxBufferedPackets()
+            && bufferedBytes + bytes <= options.maxBufferedBytes()) {
           buffer.addAll(frames);
+          bufferedBytes += bytes;
           return true;
         }
+        overflow = buffer.size() + frames.size() > options.maxBufferedPackets()
+            ? "more than " + options.maxBufferedPackets() + " outbound packets buffered"
+            : "more than " + options.maxBufferedBytes() + " outbound bytes buffered";
         target = null;
         batch = null;
       } else {
         ready = false;
         target = transport;
         batch = frames;
+        markPingWritten(batch);
       }
     }
     if (target == null) {
-      close(CloseReason.TRANSPORT_ERROR, "more than " + server.options().maxBufferedPackets()
-          + " outbound packets buffered: client too slow");
+      close(CloseReason.TRANSPORT_ERROR, overflow + ": client too slow", true);
       return false;
     }
     target.send(batch);
     return true;
+  }
+
+  private static long length(List<Frame> frames) {
+    long bytes = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      bytes += frames.get(i).length();
+    }
+    return bytes;
   }
 
   /** Sends one frame; see {@link #send(List, boolean)}. */
@@ -154,6 +180,12 @@ public final class EngineSession {
 
   /** Closes the session now, dropping buffered frames. Idempotent. */
   public void close(CloseReason reason, String detail) {
+    close(reason, detail, reason == CloseReason.PARSE_ERROR || reason == CloseReason.MESSAGE_TOO_LARGE
+        || reason == CloseReason.POLICY_VIOLATION);
+  }
+
+  /** @param offender whether the client broke the protocol or a limit: worth a (limited) WARN line */
+  private void close(CloseReason reason, String detail, boolean offender) {
     Transport current;
     Transport probe;
     synchronized (this) {
@@ -165,16 +197,21 @@ public final class EngineSession {
       probe = upgrading;
       upgrading = null;
       buffer = null;
+      bufferedBytes = 0;
       cancelTimers();
     }
     server.remove(this);
     // routine closes at DEBUG; a forced close that carries a detail is the server enforcing a rule on the client
-    // (no namespace joined within connectTimeout), a fault worth its INFO line like a parse error
+    // (no namespace joined within connectTimeout), a fault worth its INFO line. A client that broke the protocol
+    // or a limit may be an attack: a WARN, limited so that many of them cannot flood the log
+    String why = detail == null ? "" : " (" + detail + ")";
     if (reason == CloseReason.TRANSPORT_CLOSE || (reason == CloseReason.FORCED_CLOSE && detail == null)
         || reason == CloseReason.SERVER_SHUTTING_DOWN) {
-      log.debug("sid={} closed: {}{}", id, reason, detail == null ? "" : " (" + detail + ")");
+      log.debug("sid={} closed: {}{}", id, reason, why);
+    } else if (offender) {
+      server.warnings().warn("sid={} from {} closed: {}{}", id, request.remoteAddress(), reason.name(), why);
     } else {
-      log.info("sid={} closed: {}{}", id, reason, detail == null ? "" : " (" + detail + ")");
+      log.info("sid={} closed: {}{}", id, reason, why);
     }
     current.close(reason);
     if (probe != null) {
@@ -416,19 +453,34 @@ public final class EngineSession {
       }
       seq = ++pingSeq;
       awaitingPong = true;
-      heartbeat = server.scheduler().schedule(() -> checkPong(seq), server.options().pingTimeout().toMillis(),
-          TimeUnit.MILLISECONDS);
+      pingWritten = false;
     }
     send(List.of(Frame.PING), false);
+    synchronized (this) {
+      if (state != State.CLOSED && awaitingPong && seq == pingSeq && !pingWritten) {
+        // queued behind a busy transport or waiting for a poll: a client that takes nothing for pingTimeout is gone
+        schedulePongCheck();
+      }
+    }
+  }
+
+  /** Under the lock: checks the current ping's pong {@code pingTimeout} from now. */
+  private void schedulePongCheck() {
+    int seq = pingSeq;
+    heartbeat = server.scheduler().schedule(() -> checkPong(seq), server.options().pingTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void checkPong(int seq) {
+    boolean written;
     synchronized (this) {
       if (state == State.CLOSED || !awaitingPong || seq != pingSeq) {
         return;
       }
+      written = pingWritten;
     }
-    close(CloseReason.PING_TIMEOUT, "no pong within " + server.options().pingTimeout().toMillis() + " ms");
+    close(CloseReason.PING_TIMEOUT, (written ? "no pong within " : "ping not taken by the client within ")
+        + server.options().pingTimeout().toMillis() + " ms");
   }
 
   private void onPong() {
@@ -446,12 +498,32 @@ public final class EngineSession {
 
   // ---- internals ----
 
+  /** Takes what is buffered, to hand to the transport; under the lock. */
   private List<Frame> drainBuffer() {
     List<Frame> batch = new ArrayList<>(buffer);
     // drop the queue rather than keep it empty: every session buffers its open packet, and an idle session
     // would hold an empty ArrayDeque (about 100 bytes) for its whole life; the next burst allocates a new one
     buffer = null;
+    bufferedBytes = 0;
+    markPingWritten(batch);
     return batch;
+  }
+
+  /** Starts the client's pong time if {@code batch}, about to go to the transport, holds the ping; under the lock. */
+  private void markPingWritten(List<Frame> batch) {
+    if (!awaitingPong || pingWritten) {
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i) == Frame.PING) {
+        pingWritten = true;
+        if (heartbeat != null) {
+          heartbeat.cancel(false);
+        }
+        schedulePongCheck();
+        return;
+      }
+    }
   }
 
   private void cancelTimers() {

@@ -54,9 +54,12 @@ public final class Frame {
     return binary;
   }
 
-  /** An upper bound of the frame's size on the wire, in bytes. */
-  public int sizeBound() {
-    return binary != null ? binary.length : text.length() * 3;
+  /**
+   * The frame's length: bytes of a binary frame, characters of a text one. About what it holds in memory (the
+   * JVM stores ASCII and Latin-1 strings a byte per character), and never more than its size on the wire.
+   */
+  public int length() {
+    return binary != null ? binary.length : text.length();
   }
 
   @Override

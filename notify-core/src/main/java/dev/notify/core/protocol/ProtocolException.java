@@ -8,11 +8,28 @@ public final class ProtocolException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  private final boolean tooLarge;
+
   public ProtocolException(String message) {
-    super(message);
+    this(message, null, false);
   }
 
   public ProtocolException(String message, Throwable cause) {
+    this(message, cause, false);
+  }
+
+  private ProtocolException(String message, Throwable cause, boolean tooLarge) {
     super(message, cause);
+    this.tooLarge = tooLarge;
+  }
+
+  /** Well-formed input over a size limit: a server answers it as "message too big", not as a parse error. */
+  public static ProtocolException tooLarge(String message) {
+    return new ProtocolException(message, null, true);
+  }
+
+  /** Whether the input broke a size limit rather than the protocol's grammar. */
+  public boolean tooLarge() {
+    return tooLarge;
   }
 }

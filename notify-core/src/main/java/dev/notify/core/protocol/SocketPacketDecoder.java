@@ -34,25 +34,47 @@ public final class SocketPacketDecoder {
   public static final Set<String> RESERVED_EVENTS =
       Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
+  /** Defaults to {@value}: binary attachments one packet may announce. */
+  public static final int DEFAULT_MAX_ATTACHMENTS = 100;
+  /** Defaults to {@value} bytes: a packet's text and attachments together. */
+  public static final long DEFAULT_MAX_PACKET_BYTES = 1_000_000;
+
   private static final int MAX_ACK_ID_DIGITS = 15;
   private static final int MAX_ATTACHMENT_DIGITS = 6;
 
   private final ObjectReader reader;
+  private final int maxAttachments;
+  private final long maxPacketBytes;
   private SocketPacket pending;
   private List<byte[]> attachments;
   private int expected;
+  /** Bytes of the packet under reconstruction so far: its text and the attachments received. */
+  private long pendingBytes;
 
+  /** A decoder with the default limits, {@value #DEFAULT_MAX_ATTACHMENTS} attachments and 1,000,000 bytes. */
   public SocketPacketDecoder(ObjectMapper mapper) {
-    this(mapper.reader());
+    this(mapper.reader(), DEFAULT_MAX_ATTACHMENTS, DEFAULT_MAX_PACKET_BYTES);
   }
 
   /**
    * A decoder reading payloads with {@code reader}, with {@code FAIL_ON_TRAILING_TOKENS} turned on. Servers make
    * one decoder per connection: give them all one reader that has it on already (see {@link #payloadReader}), and
    * no connection holds a reader of its own.
+   *
+   * @param maxAttachments the most binary attachments one packet may announce; more is refused as too large
+   * @param maxPacketBytes the most bytes of one packet, its text and attachments together; a packet whose
+   *     attachments would take it past this is refused as soon as the attachment that does arrives
    */
-  public SocketPacketDecoder(ObjectReader reader) {
+  public SocketPacketDecoder(ObjectReader reader, int maxAttachments, long maxPacketBytes) {
+    if (maxAttachments < 0) {
+      throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
+    }
+    if (maxPacketBytes <= 0) {
+      throw new IllegalArgumentException("maxPacketBytes must be > 0, was " + maxPacketBytes);
+    }
     this.reader = payloadReader(reader);
+    this.maxAttachments = maxAttachments;
+    this.maxPacketBytes = maxPacketBytes;
   }
 
   /** {@code reader} with {@code FAIL_ON_TRAILING_TOKENS}: the same instance when it has it on already. */
@@ -87,6 +109,10 @@ public final class SocketPacketDecoder {
         throw new ProtocolException("illegal attachments");
       }
       count = Integer.parseInt(text, pos, dash, 10);
+      if (count > maxAttachments) {
+        throw ProtocolException.tooLarge("packet announces " + count + " attachments, more than the "
+            + maxAttachments + " allowed");
+      }
       pos = dash + 1;
     }
     String namespace = "/";
@@ -121,6 +147,7 @@ public final class SocketPacketDecoder {
     pending = packet;
     expected = count;
     attachments = new ArrayList<>(count);
+    pendingBytes = text.length();
     return null;
   }
 
@@ -132,6 +159,14 @@ public final class SocketPacketDecoder {
   public SocketPacket decode(byte[] attachment) {
     if (pending == null) {
       throw new ProtocolException("unexpected binary data: no packet announced attachments");
+    }
+    pendingBytes += attachment.length;
+    if (pendingBytes > maxPacketBytes) {
+      String detail = "packet with its attachments exceeds " + maxPacketBytes + " bytes: " + pendingBytes
+          + " bytes at attachment " + (attachments.size() + 1) + " of " + expected;
+      pending = null;
+      attachments = null;
+      throw ProtocolException.tooLarge(detail);
     }
     attachments.add(attachment);
     if (attachments.size() < expected) {

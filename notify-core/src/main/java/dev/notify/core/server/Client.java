@@ -39,6 +39,8 @@ final class Client implements EngineSession.Listener {
   private final SocketPacketDecoder decoder;
   private volatile ServerSocket[] sockets = NONE;
   private volatile ScheduledFuture<?> connectTimer;
+  /** Bytes of the packet being decoded: its text and the attachments read so far; guarded by the decoder. */
+  private long packetBytes;
   /** Namespaces whose CONNECT is being handled; guarded by this. */
   private Set<String> connecting;
 
@@ -46,7 +48,8 @@ final class Client implements EngineSession.Listener {
     this.server = server;
     this.session = session;
     this.executor = new SerialExecutor(server.executor());
-    this.decoder = new SocketPacketDecoder(server.payloadReader());
+    this.decoder = new SocketPacketDecoder(server.payloadReader(), server.options().maxAttachments(),
+        server.options().engine().maxPayload());
     this.connectTimer = server.scheduler().schedule(this::onConnectTimeout,
         server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -67,27 +70,33 @@ final class Client implements EngineSession.Listener {
 
   @Override
   public void onMessage(EngineSession s, String text) {
-    decoded(() -> decoder.decode(text));
+    decoded(() -> decoder.decode(text), text.length());
   }
 
   @Override
   public void onMessage(EngineSession s, byte[] data) {
-    decoded(() -> decoder.decode(data));
+    decoded(() -> decoder.decode(data), data.length);
   }
 
   /** Runs one decoder step; a complete packet is routed, bad input closes the connection. */
-  private void decoded(Supplier<SocketPacket> step) {
+  private void decoded(Supplier<SocketPacket> step, int bytes) {
     SocketPacket packet;
+    long size;
     try {
       synchronized (decoder) {
+        packetBytes += bytes;
+        size = packetBytes;
         packet = step.get();
+        if (packet != null || !decoder.awaitsAttachments()) {
+          packetBytes = 0;
+        }
       }
     } catch (ProtocolException e) {
-      session.close(CloseReason.PARSE_ERROR, e.getMessage());
+      session.close(e.tooLarge() ? CloseReason.MESSAGE_TOO_LARGE : CloseReason.PARSE_ERROR, e.getMessage());
       return;
     }
     if (packet != null) {
-      route(packet);
+      route(packet, size);
     }
   }
 
@@ -102,14 +111,14 @@ final class Client implements EngineSession.Listener {
     }
   }
 
-  private void route(SocketPacket packet) {
+  private void route(SocketPacket packet, long bytes) {
     ServerSocket socket = find(packet.namespace());
     if (packet.type() == SocketPacketType.CONNECT) {
       if (socket != null || !beginConnect(packet.namespace())) {
         session.close(CloseReason.PARSE_ERROR, "second CONNECT to " + packet.namespace());
         return;
       }
-      executor.execute(() -> connect(packet.namespace(), packet.data()));
+      inbound(() -> connect(packet.namespace(), packet.data()), bytes);
       return;
     }
     if (socket == null || packet.type() == SocketPacketType.CONNECT_ERROR) {
@@ -118,7 +127,7 @@ final class Client implements EngineSession.Listener {
       return;
     }
     switch (packet.type()) {
-      case EVENT, BINARY_EVENT -> socket.onEvent(packet);
+      case EVENT, BINARY_EVENT -> inbound(() -> socket.onEvent(packet), bytes);
       case ACK, BINARY_ACK -> socket.onAck(packet);
       case DISCONNECT -> {
         if (socket.markDisconnected()) {
@@ -126,6 +135,16 @@ final class Client implements EngineSession.Listener {
         }
       }
       default -> throw new AssertionError(packet.type());
+    }
+  }
+
+  /** Queues the handling of a packet, or disconnects a client whose packets pile up faster than they are handled. */
+  private void inbound(Runnable task, long bytes) {
+    ServerOptions options = server.options();
+    if (!executor.executeInbound(task, bytes, options.maxInboundPackets(), options.maxInboundBytes())) {
+      session.close(CloseReason.POLICY_VIOLATION, "inbound queue full: " + executor.inboundPackets()
+          + " packets / " + executor.inboundBytes() + " bytes wait for handlers (limits "
+          + options.maxInboundPackets() + " / " + options.maxInboundBytes() + ")");
     }
   }
 

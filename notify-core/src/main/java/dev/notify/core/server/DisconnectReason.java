@@ -37,10 +37,10 @@ public enum DisconnectReason {
   static DisconnectReason of(CloseReason reason) {
     return switch (reason) {
       case TRANSPORT_CLOSE -> TRANSPORT_CLOSE;
-      case TRANSPORT_ERROR -> TRANSPORT_ERROR;
+      case TRANSPORT_ERROR, MESSAGE_TOO_LARGE -> TRANSPORT_ERROR;
       case PING_TIMEOUT -> PING_TIMEOUT;
       case PARSE_ERROR -> PARSE_ERROR;
-      case FORCED_CLOSE -> FORCED_CLOSE;
+      case FORCED_CLOSE, POLICY_VIOLATION -> FORCED_CLOSE;
       case SERVER_SHUTTING_DOWN -> SERVER_SHUTTING_DOWN;
     };
   }

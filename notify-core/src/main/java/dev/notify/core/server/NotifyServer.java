@@ -86,7 +86,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private NotifyServer(Builder b) {
     this.builder = b.copy();
     this.options = new ServerOptions(b.engine.build(), b.connectTimeout, b.maxDisconnectionDuration,
-        b.skipMiddlewaresOnRecovery);
+        b.skipMiddlewaresOnRecovery, b.maxAttachments, b.maxInboundPackets, b.maxInboundBytes);
     this.ownsExecutor = b.executor == null;
     this.executor = ownsExecutor ? defaultExecutor() : b.executor;
     this.ownsScheduler = b.scheduler == null;
@@ -389,6 +389,9 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     private Duration maxDisconnectionDuration;
     private boolean skipMiddlewaresOnRecovery = true;
     private RecoveryStore recoveryStore;
+    private int maxAttachments = ServerOptions.DEFAULT_MAX_ATTACHMENTS;
+    private int maxInboundPackets = ServerOptions.DEFAULT_MAX_INBOUND_PACKETS;
+    private long maxInboundBytes = ServerOptions.DEFAULT_MAX_INBOUND_BYTES;
 
     private Builder() {
     }
@@ -405,6 +408,9 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       b.maxDisconnectionDuration = maxDisconnectionDuration;
       b.skipMiddlewaresOnRecovery = skipMiddlewaresOnRecovery;
       b.recoveryStore = recoveryStore;
+      b.maxAttachments = maxAttachments;
+      b.maxInboundPackets = maxInboundPackets;
+      b.maxInboundBytes = maxInboundBytes;
       return b;
     }
 
@@ -444,6 +450,50 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return this;
     }
 
+    /** See {@link EngineOptions.Builder#maxBufferedBytes}. Defaults to 4 MiB. */
+    public Builder maxBufferedBytes(long maxBufferedBytes) {
+      engine.maxBufferedBytes(maxBufferedBytes);
+      return this;
+    }
+
+    /**
+     * The most binary attachments one packet from a client may announce; &gt;= 0. A packet's text and its
+     * attachments together are bounded by {@link #maxPayload}: a client that goes past either is disconnected
+     * (WebSocket close 1009). Defaults to {@value ServerOptions#DEFAULT_MAX_ATTACHMENTS}.
+     */
+    public Builder maxAttachments(int maxAttachments) {
+      if (maxAttachments < 0) {
+        throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
+      }
+      this.maxAttachments = maxAttachments;
+      return this;
+    }
+
+    /**
+     * The most packets from one client that may wait for its handlers (they run one at a time per connection);
+     * &gt; 0. A client that sends faster than its handlers run is disconnected past it (WebSocket close 1008).
+     * Defaults to {@value ServerOptions#DEFAULT_MAX_INBOUND_PACKETS}.
+     */
+    public Builder maxInboundPackets(int maxInboundPackets) {
+      if (maxInboundPackets <= 0) {
+        throw new IllegalArgumentException("maxInboundPackets must be > 0, was " + maxInboundPackets);
+      }
+      this.maxInboundPackets = maxInboundPackets;
+      return this;
+    }
+
+    /**
+     * The most bytes of packets from one client that may wait for its handlers; &gt; 0. As
+     * {@link #maxInboundPackets}, counted in bytes. Defaults to 4 MiB.
+     */
+    public Builder maxInboundBytes(long maxInboundBytes) {
+      if (maxInboundBytes <= 0) {
+        throw new IllegalArgumentException("maxInboundBytes must be > 0, was " + maxInboundBytes);
+      }
+      this.maxInboundBytes = maxInboundBytes;
+      return this;
+    }
+
     /** See {@link EngineOptions.Builder#transports}. Defaults to polling and websocket. */
     public Builder transports(String... transports) {
       engine.transports(transports);
@@ -453,6 +503,12 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     /** See {@link EngineOptions.Builder#allowedOrigins}. Defaults to the page's own origin only. */
     public Builder allowedOrigins(String... origins) {
       engine.allowedOrigins(origins);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#allowedHosts}. Defaults to none: IP addresses and localhost only. */
+    public Builder allowedHosts(String... hosts) {
+      engine.allowedHosts(hosts);
       return this;
     }
 

@@ -16,18 +16,30 @@ public final class ServerOptions {
 
   /** Defaults to 2 min: how long a disconnected client may take to come back with its state, when recovery is on. */
   public static final Duration DEFAULT_MAX_DISCONNECTION_DURATION = Duration.ofMinutes(2);
+  /** Defaults to {@value}: binary attachments one packet from a client may announce. */
+  public static final int DEFAULT_MAX_ATTACHMENTS = 100;
+  /** Defaults to {@value}: packets from one client waiting for its handlers. */
+  public static final int DEFAULT_MAX_INBOUND_PACKETS = 1000;
+  /** Defaults to 4 MiB: bytes of the packets from one client waiting for its handlers. */
+  public static final long DEFAULT_MAX_INBOUND_BYTES = 4L << 20;
 
   private final EngineOptions engine;
   private final Duration connectTimeout;
   private final Duration maxDisconnectionDuration;
   private final boolean skipMiddlewaresOnRecovery;
+  private final int maxAttachments;
+  private final int maxInboundPackets;
+  private final long maxInboundBytes;
 
   ServerOptions(EngineOptions engine, Duration connectTimeout, Duration maxDisconnectionDuration,
-      boolean skipMiddlewaresOnRecovery) {
+      boolean skipMiddlewaresOnRecovery, int maxAttachments, int maxInboundPackets, long maxInboundBytes) {
     this.engine = engine;
     this.connectTimeout = connectTimeout;
     this.maxDisconnectionDuration = maxDisconnectionDuration;
     this.skipMiddlewaresOnRecovery = skipMiddlewaresOnRecovery;
+    this.maxAttachments = maxAttachments;
+    this.maxInboundPackets = maxInboundPackets;
+    this.maxInboundBytes = maxInboundBytes;
   }
 
   /** The Engine.IO options: path, heartbeat, payload limit, buffering, origins. */
@@ -55,9 +67,29 @@ public final class ServerOptions {
     return skipMiddlewaresOnRecovery;
   }
 
+  /**
+   * The most binary attachments one packet from a client may announce. A packet's text and attachments together
+   * are bounded by {@link EngineOptions#maxPayload()}.
+   */
+  public int maxAttachments() {
+    return maxAttachments;
+  }
+
+  /** The most packets from one client that may wait for its handlers before the client is disconnected. */
+  public int maxInboundPackets() {
+    return maxInboundPackets;
+  }
+
+  /** The most bytes of packets from one client that may wait for its handlers before it is disconnected. */
+  public long maxInboundBytes() {
+    return maxInboundBytes;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{engine=" + engine + ", connectTimeout=" + connectTimeout
+        + ", maxAttachments=" + maxAttachments + ", maxInboundPackets=" + maxInboundPackets
+        + ", maxInboundBytes=" + maxInboundBytes
         + ", connectionStateRecovery=" + (maxDisconnectionDuration == null ? "off"
         : maxDisconnectionDuration + (skipMiddlewaresOnRecovery ? " (skips middlewares)" : "")) + '}';
   }

@@ -293,12 +293,8 @@ final class ServerSocket implements Socket, LocalSocket {
 
   // ---- inbound, called by the Client ----
 
-  /** An event from the client; runs its middlewares and handlers on the connection's executor. */
+  /** An event from the client: runs its middlewares and handlers. On the connection's executor. */
   void onEvent(SocketPacket packet) {
-    client.executor().execute(() -> dispatch(packet));
-  }
-
-  private void dispatch(SocketPacket packet) {
     if (!connected()) {
       return;
     }

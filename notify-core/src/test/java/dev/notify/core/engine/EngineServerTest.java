@@ -1,6 +1,7 @@
 package dev.notify.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,10 +107,19 @@ class EngineServerTest {
         Arguments.of("explicit list", null, "localhost:3000", null),
         // default: the page's own origin only
         Arguments.of("default", "http://localhost:3000", "localhost:3000", null),
-        Arguments.of("default", "https://example.com", "example.com", null),
-        Arguments.of("default", "https://example.com", "example.com:443", null),
-        Arguments.of("default", "http://example.com", "example.com:80", null),
-        Arguments.of("default", "HTTP://Example.COM:8080", "example.com:8080", null),
+        Arguments.of("default", "http://127.0.0.1:3000", "127.0.0.1:3000", null),
+        Arguments.of("default", "http://[::1]:3000", "[::1]:3000", null),
+        Arguments.of("default", "http://app.localhost:3000", "app.localhost:3000", null),
+        // default: a page under a name the server was not told of may be DNS rebinding
+        Arguments.of("default", "https://example.com", "example.com", RequestError.FORBIDDEN),
+        Arguments.of("default", "http://evil.example:4310", "evil.example:4310", RequestError.FORBIDDEN),
+        // with allowedHosts: the page's own origin under those names
+        Arguments.of("hosts", "https://example.com", "example.com", null),
+        Arguments.of("hosts", "https://example.com", "example.com:443", null),
+        Arguments.of("hosts", "http://example.com", "example.com:80", null),
+        Arguments.of("hosts", "HTTP://Example.COM:8080", "example.com:8080", null),
+        Arguments.of("hosts", "http://evil.example:4310", "evil.example:4310", RequestError.FORBIDDEN),
+        Arguments.of("hosts", "https://example.com", "other.example.com", RequestError.FORBIDDEN),
         Arguments.of("default", "http://evil.example", "localhost:3000", RequestError.FORBIDDEN),
         Arguments.of("default", "http://localhost:3001", "localhost:3000", RequestError.FORBIDDEN),
         Arguments.of("default", "https://example.com", "example.com:80", RequestError.FORBIDDEN),
@@ -136,6 +146,7 @@ class EngineServerTest {
     switch (policy) {
       case "explicit list" -> options.allowedOrigins("https://app.example.com", "http://localhost:5173");
       case "any" -> options.allowedOrigins("*");
+      case "hosts" -> options.allowedHosts("example.com");
       default -> { }
     }
     server = server(options.build());
@@ -147,6 +158,23 @@ class EngineServerTest {
 
     assertThat(server.check(request, "GET", true)).isEqualTo(expected);
     assertThat(server.options().isOriginAllowed(origin, host)).isEqualTo(expected == null);
+  }
+
+  @Test
+  void anyOriginWithCredentialsIsRefusedAtBuildTime() {
+    EngineOptions.Builder options = EngineOptions.builder().allowedOrigins("*").allowCredentials(true);
+
+    assertThatThrownBy(options::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("allowCredentials(true) cannot be combined with allowedOrigins(\"*\")");
+  }
+
+  @Test
+  void allowedHostsAreHostNamesOnly() {
+    assertThatThrownBy(() -> EngineOptions.builder().allowedHosts("https://example.com"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("allowedHosts entries must be host names without scheme or port, was https://example.com");
+    assertThatThrownBy(() -> EngineOptions.builder().allowedHosts("example.com:443"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -123,6 +123,46 @@ class EngineSessionHeartbeatTest {
     assertThat(busyListener.closes()).containsExactly(CloseReason.PING_TIMEOUT);
   }
 
+  /** Under load a ping can wait behind a long write: the client's pingTimeout starts when the ping goes out. */
+  @Test
+  void thePongTimeStartsWhenThePingIsHandedToTheTransportNotWhenItIsQueued() {
+    TestTransport busy = TestTransport.websocket();
+    RecordingListener busyListener = new RecordingListener();
+    EngineServer other = new EngineServer(EngineOptions.builder().pingInterval(INTERVAL).pingTimeout(TIMEOUT).build(),
+        scheduler, s -> busyListener);
+    EngineSession slow = busy.open(other, TestRequests.handshake("websocket"));
+    busy.drain(); // writes the open packet; the transport stays busy with it until the next drain
+    scheduler.advance(INTERVAL); // the ping is queued behind it
+
+    scheduler.advance(TIMEOUT.minus(MS));
+    busy.drain(); // the write completes and the queued ping goes out, 49 ms late
+    assertThat(busy.texts()).last().isEqualTo("2");
+    scheduler.advance(TIMEOUT.minus(MS));
+    busy.receive("3");
+
+    assertThat(slow.isOpen()).isTrue();
+    assertThat(busyListener.closes()).isEmpty();
+  }
+
+  @Test
+  void aPingHandedOverLateStillGetsOnlyPingTimeoutForItsPong() {
+    TestTransport busy = TestTransport.websocket();
+    RecordingListener busyListener = new RecordingListener();
+    EngineServer other = new EngineServer(EngineOptions.builder().pingInterval(INTERVAL).pingTimeout(TIMEOUT).build(),
+        scheduler, s -> busyListener);
+    busy.open(other, TestRequests.handshake("websocket"));
+    busy.drain();
+    scheduler.advance(INTERVAL);
+    scheduler.advance(Duration.ofMillis(20));
+    busy.drain();
+
+    scheduler.advance(TIMEOUT.minus(MS));
+    assertThat(busyListener.closes()).isEmpty();
+    scheduler.advance(MS);
+
+    assertThat(busyListener.closes()).containsExactly(CloseReason.PING_TIMEOUT);
+  }
+
   @Test
   void withARealSchedulerASilentClientIsClosedAfterPingTimeout() {
     ScheduledThreadPoolExecutor real = new ScheduledThreadPoolExecutor(1);

@@ -140,6 +140,71 @@ class EngineSessionSendTest {
   }
 
   @Test
+  void bufferingPastMaxBufferedBytesClosesTheSlowClient() {
+    EngineServer small = new EngineServer(EngineOptions.builder().maxBufferedBytes(1000).build(), scheduler,
+        s -> listener);
+    TestTransport slow = TestTransport.polling();
+    EngineSession client = slow.open(small, TestRequests.handshake("polling"));
+    slow.drain();
+    Frame big = Frame.text("4" + "x".repeat(399));
+
+    assertThat(client.send(List.of(big, big), false)).as("800 bytes fit").isTrue();
+    assertThat(client.send(List.of(Frame.text("4" + "y".repeat(199))), false)).as("1000 bytes fit").isTrue();
+    assertThat(client.send(List.of(big), false)).as("1400 bytes do not").isFalse();
+
+    assertThat(client.isOpen()).isFalse();
+    assertThat(listener.closes()).containsExactly(CloseReason.TRANSPORT_ERROR);
+    assertThat(slow.frames()).doesNotContain(big);
+  }
+
+  @Test
+  void aDrainFreesTheBytesItTook() {
+    EngineServer small = new EngineServer(EngineOptions.builder().maxBufferedBytes(1000).build(), scheduler,
+        s -> listener);
+    TestTransport client = TestTransport.polling();
+    EngineSession session = client.open(small, TestRequests.handshake("polling"));
+    client.drain();
+    Frame big = Frame.text("4" + "x".repeat(899));
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(session.send(List.of(big), false)).isTrue();
+      client.drain();
+    }
+
+    assertThat(session.isOpen()).isTrue();
+    assertThat(client.frames()).filteredOn(big::equals).hasSize(5);
+  }
+
+  @Test
+  void aVolatileFrameOverTheByteBoundIsDroppedWithoutClosing() {
+    EngineServer small = new EngineServer(EngineOptions.builder().maxBufferedBytes(1000).build(), scheduler,
+        s -> listener);
+    TestTransport client = TestTransport.polling();
+    EngineSession session = client.open(small, TestRequests.handshake("polling"));
+    client.drain();
+    session.send(Frame.text("4" + "x".repeat(899)));
+
+    assertThat(session.send(List.of(Frame.text("4" + "x".repeat(500))), true)).isFalse();
+
+    assertThat(session.isOpen()).isTrue();
+  }
+
+  @Test
+  void oneBatchLargerThanTheBoundIsTakenWhenNothingWaits() {
+    EngineServer small = new EngineServer(EngineOptions.builder().maxBufferedBytes(1000).build(), scheduler,
+        s -> listener);
+    TestTransport client = TestTransport.polling();
+    EngineSession session = client.open(small, TestRequests.handshake("polling"));
+    client.drain();
+    Frame huge = Frame.text("4" + "x".repeat(4999));
+
+    assertThat(session.send(huge)).isTrue();
+    assertThat(session.send(Frame.text("4more"))).as("then the client is behind").isFalse();
+
+    assertThat(listener.closes()).containsExactly(CloseReason.TRANSPORT_ERROR);
+  }
+
+  @Test
   void sendAfterCloseWritesNothing() {
     session.close(CloseReason.FORCED_CLOSE, null);
 

@@ -298,4 +298,47 @@ class SocketPacketDecoderTest {
         .isExactlyInstanceOf(ProtocolException.class)
         .hasMessageContaining("expected binary attachment 0 of 1");
   }
+
+  @Test
+  void refusesAPacketAnnouncingMoreAttachmentsThanAllowedAsTooLarge() {
+    SocketPacketDecoder limited = new SocketPacketDecoder(MAPPER.reader(), 2, 1_000);
+
+    assertThatThrownBy(() -> limited.decode("53-[\"a\"," + PH0 + "," + PH1 + ",{\"_placeholder\":true,\"num\":2}]"))
+        .isExactlyInstanceOf(ProtocolException.class)
+        .hasMessage("packet announces 3 attachments, more than the 2 allowed")
+        .matches(e -> ((ProtocolException) e).tooLarge(), "too large");
+    assertThat(limited.awaitsAttachments()).isFalse();
+  }
+
+  @Test
+  void refusesAttachmentsThatTakeThePacketPastItsByteLimitWhenTheyArrive() {
+    SocketPacketDecoder limited = new SocketPacketDecoder(MAPPER.reader(), 10, 1_000);
+    String text = "52-[\"a\"," + PH0 + "," + PH1 + "]";
+    assertThat(limited.decode(text)).isNull();
+    assertThat(limited.decode(new byte[500])).isNull();
+
+    assertThatThrownBy(() -> limited.decode(new byte[501 - text.length()]))
+        .isExactlyInstanceOf(ProtocolException.class)
+        .hasMessage("packet with its attachments exceeds 1000 bytes: 1001 bytes at attachment 2 of 2")
+        .matches(e -> ((ProtocolException) e).tooLarge(), "too large");
+    assertThat(limited.awaitsAttachments()).as("nothing of the refused packet is kept").isFalse();
+  }
+
+  @Test
+  void acceptsAPacketOfExactlyItsByteLimit() throws Exception {
+    SocketPacketDecoder limited = new SocketPacketDecoder(MAPPER.reader(), 10, 1_000);
+    String text = "51-[\"a\"," + PH0 + "]";
+    limited.decode(text);
+
+    SocketPacket packet = limited.decode(new byte[1_000 - text.length()]);
+
+    assertThat(packet.data().get(1).binaryValue()).hasSize(1_000 - text.length());
+  }
+
+  @Test
+  void aSyntaxErrorIsNotTooLarge() {
+    assertThatThrownBy(() -> decoder.decode("9"))
+        .isExactlyInstanceOf(ProtocolException.class)
+        .matches(e -> !((ProtocolException) e).tooLarge(), "not too large");
+  }
 }
