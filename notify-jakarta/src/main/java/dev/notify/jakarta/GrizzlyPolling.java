@@ -1,15 +1,22 @@
 package dev.notify.jakarta;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
+import org.glassfish.grizzly.ReadHandler;
+import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** The long-polling transport on the standalone Grizzly server: a suspended response is a waiting poll. */
+/**
+ * The long-polling transport on the standalone Grizzly server: a suspended response is a waiting poll, and a
+ * {@code POST} body is read as its bytes arrive, so no worker thread waits for a slow client.
+ */
 final class GrizzlyPolling extends HttpHandler {
 
   private final PollingHandler handler;
@@ -81,6 +88,60 @@ final class GrizzlyPolling extends HttpHandler {
     @Override
     InputStream body() {
       return request.getInputStream();
+    }
+
+    @Override
+    void readBody(int limit, BodyReader reader) {
+      NIOInputStream in = request.getNIOInputStream();
+      if (in.isFinished()) {
+        super.readBody(limit, reader);
+        return;
+      }
+      response.suspend();
+      suspended = true;
+      in.notifyAvailable(new ReadHandler() {
+        private ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private long total;
+
+        @Override
+        public void onDataAvailable() {
+          take();
+          in.notifyAvailable(this);
+        }
+
+        @Override
+        public void onAllDataRead() {
+          take();
+          if (body == null) {
+            reader.onTooLarge(new BodyTooLargeException(total, limit));
+          } else {
+            reader.onBody(body.toByteArray());
+          }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          reader.onFailed(error instanceof IOException io ? io : new IOException(error));
+        }
+
+        /** Takes what arrived; past the limit, reads on and drops it, so the client gets the 413 and no reset. */
+        private void take() {
+          Buffer chunk = in.readBuffer();
+          int n = chunk.remaining();
+          total += n;
+          if (body != null && total <= limit) {
+            byte[] bytes = new byte[n];
+            chunk.get(bytes);
+            body.writeBytes(bytes);
+          } else {
+            body = null;
+          }
+          chunk.tryDispose();
+          if (body == null && total > MAX_DISCARDED) {
+            response.getRequest().getContext().getConnection().closeSilently();
+          }
+        }
+      });
     }
 
     @Override

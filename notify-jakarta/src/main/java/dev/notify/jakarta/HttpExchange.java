@@ -107,6 +107,35 @@ abstract class HttpExchange {
     return out.toByteArray();
   }
 
+  /** Receives a request body read by {@link #readBody(int, BodyReader)}. */
+  interface BodyReader {
+    void onBody(byte[] body);
+
+    /** The body is over the limit; it was read (up to {@link #MAX_DISCARDED} bytes) and dropped. */
+    void onTooLarge(BodyTooLargeException e);
+
+    /** The body could not be read: the client went away, or took too long. */
+    void onFailed(IOException e);
+  }
+
+  /**
+   * Reads the whole body, then hands it to {@code reader}. This reads blocking on the calling thread; a server
+   * that can read bytes as they arrive overrides it, so that no thread waits for a slow client.
+   */
+  void readBody(int limit, BodyReader reader) {
+    byte[] body;
+    try {
+      body = readBody(limit);
+    } catch (BodyTooLargeException e) {
+      reader.onTooLarge(e);
+      return;
+    } catch (IOException e) {
+      reader.onFailed(e);
+      return;
+    }
+    reader.onBody(body);
+  }
+
   /**
    * Reads and drops the request body, up to {@link #MAX_DISCARDED} bytes, before a refusal: a server that closes
    * the connection with request bytes still unread makes the kernel reset it, and the client may never read the

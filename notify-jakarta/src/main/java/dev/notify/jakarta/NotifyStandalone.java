@@ -6,9 +6,13 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -26,29 +30,48 @@ import org.slf4j.LoggerFactory;
  * {@code tyrus-container-grizzly-server} to your dependencies):
  *
  * <pre>{@code
- * NotifyStandalone http = NotifyStandalone.start(io, 3000);   // all interfaces
+ * NotifyStandalone http = NotifyStandalone.start(io, 3000);                          // loopback only
+ * NotifyStandalone http = NotifyStandalone.builder().host("0.0.0.0").port(3000).add(io).start();   // every interface
  * ...
  * io.close();
  * http.close();
  * }</pre>
  *
- * Binds exactly the host it is given (Tyrus's own {@code Server} always binds every interface). Thread-safe.
+ * Binds exactly the host it is given (Tyrus's own {@code Server} always binds every interface). An HTTP request
+ * must arrive within {@link Builder#requestHeadTimeout} and its body within {@link Builder#requestBodyTimeout}, a
+ * WebSocket frame over the largest {@code maxPayload} closes its connection (1009) before it is buffered, and
+ * HTTP requests run on a bounded pool ({@link Builder#httpWorkerThreads}) that never waits for a client's bytes.
+ * Thread-safe.
  */
 public final class NotifyStandalone implements AutoCloseable {
 
+  /** Defaults to 30 s: how long a connection may take to send a request's head (line and headers). */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(30);
+  /** Defaults to 10 s: how long a request's body may take once its head arrived. */
+  public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(10);
+  /** Defaults to max(8, 4 × cores): threads serving HTTP requests. */
+  public static final int DEFAULT_HTTP_WORKER_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+
   private static final Logger log = LoggerFactory.getLogger(NotifyStandalone.class);
+  /** The most bytes Grizzly reads from a connection at once: the WebSocket engine's buffer is sized with it. */
+  private static final int READ_BUFFER_SIZE = 64 * 1024;
+  /** HTTP requests waiting for a worker thread; past it Grizzly refuses them. */
+  private static final int HTTP_QUEUE_LIMIT = 10_000;
 
   private final HttpServer http;
   private final TyrusServerContainer container;
   private final NetworkListener listener;
+  private final ScheduledExecutorService sweeper;
 
-  private NotifyStandalone(HttpServer http, TyrusServerContainer container, NetworkListener listener) {
+  private NotifyStandalone(HttpServer http, TyrusServerContainer container, NetworkListener listener,
+      ScheduledExecutorService sweeper) {
     this.http = http;
     this.container = container;
     this.listener = listener;
+    this.sweeper = sweeper;
   }
 
-  /** Serves {@code io} on every interface at {@code port}. */
+  /** Serves {@code io} at {@code port} on the loopback interface (127.0.0.1); see {@link Builder#host}. */
   public static NotifyStandalone start(NotifyServer io, int port) {
     return builder().add(io).port(port).start();
   }
@@ -65,23 +88,67 @@ public final class NotifyStandalone implements AutoCloseable {
   /** Stops listening and drops every connection. Close the {@link NotifyServer} first for a clean goodbye. */
   @Override
   public void close() {
+    sweeper.shutdownNow();
     container.stop();
     http.shutdownNow();
   }
 
-  /** Chooses the address and what to serve. Not thread-safe. */
+  /** Chooses the address, what to serve and the HTTP limits. Not thread-safe. */
   public static final class Builder {
-    private String host = "0.0.0.0";
+    private String host = "127.0.0.1";
     private int port = 3000;
     private final List<EngineServer> engines = new ArrayList<>();
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration requestBodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
+    private int httpWorkerThreads = DEFAULT_HTTP_WORKER_THREADS;
 
     private Builder() {
     }
 
-    /** The address to bind. Defaults to {@code 0.0.0.0}: every interface. */
+    /**
+     * The address to bind. Defaults to {@code 127.0.0.1}: only this machine can connect, as when a reverse proxy
+     * on the same host faces the clients. {@code "0.0.0.0"} (or {@code "::"}) accepts every interface.
+     */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
+    }
+
+    /**
+     * How long a connection may take to send a request's head, from its opening or from the previous response
+     * (so an idle keep-alive connection is closed after it too); &gt; 0. Slow clients that trickle headers
+     * ("slowloris") are closed after it. Defaults to {@link #DEFAULT_REQUEST_HEAD_TIMEOUT}.
+     */
+    public Builder requestHeadTimeout(Duration timeout) {
+      this.requestHeadTimeout = positive("requestHeadTimeout", timeout);
+      return this;
+    }
+
+    /** How long a request's body may take once its head arrived; &gt; 0. Defaults to {@link #DEFAULT_REQUEST_BODY_TIMEOUT}. */
+    public Builder requestBodyTimeout(Duration timeout) {
+      this.requestBodyTimeout = positive("requestBodyTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The threads serving HTTP requests (long-polling); &gt; 0. They never wait for a client's bytes (bodies are
+     * read as they arrive), only for a slow client's writes, up to the write timeout. Defaults to
+     * {@link #DEFAULT_HTTP_WORKER_THREADS}.
+     */
+    public Builder httpWorkerThreads(int threads) {
+      if (threads <= 0) {
+        throw new IllegalArgumentException("httpWorkerThreads must be > 0, was " + threads);
+      }
+      this.httpWorkerThreads = threads;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
     }
 
     /** The port; 0 lets the system pick. Defaults to 3000. */
@@ -114,8 +181,8 @@ public final class NotifyStandalone implements AutoCloseable {
       if (engines.isEmpty()) {
         throw new IllegalStateException("nothing to serve: add a NotifyServer or an EngineServer");
       }
-      Container container = new Container(engines.stream().mapToInt(e -> e.options().maxPayload()).max()
-          .getAsInt());
+      int maxPayload = engines.stream().mapToInt(e -> e.options().maxPayload()).max().getAsInt();
+      Container container = new Container(maxPayload);
       try {
         for (EngineServer engine : engines) {
           container.register(NotifyEndpoint.config(engine));
@@ -133,24 +200,38 @@ public final class NotifyStandalone implements AutoCloseable {
       // worker thread per frame would cost a context switch for nothing. HTTP requests (polling, whose POST bodies
       // are read blocking) still run on the worker pool: Grizzly's HttpHandler moves them off selector threads.
       listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+      listener.getTransport().setReadBufferSize(READ_BUFFER_SIZE);
       listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
-          .setPoolName("notify-http"));
+          .setPoolName("notify-http").setCorePoolSize(Math.min(4, httpWorkerThreads))
+          .setMaxPoolSize(httpWorkerThreads).setQueueLimit(HTTP_QUEUE_LIMIT));
+      // the guard closes idle and slow connections itself, and only HTTP ones (see dropIdleTimeoutFilter)
       listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
       listener.registerAddOn(new WebSocketAddOn(container, ""));
+      ConnectionGuard guard = new ConnectionGuard(requestHeadTimeout, requestBodyTimeout, maxPayload);
+      listener.registerAddOn(guard.addOn());
       http.addListener(listener);
+      ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "notify-http-deadlines");
+        thread.setDaemon(true);
+        return thread;
+      });
       try {
         http.start();
         dropIdleTimeoutFilter(listener);
         container.start("", listener.getPort());
       } catch (IOException e) {
+        sweeper.shutdownNow();
         http.shutdownNow();
         throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       } catch (DeploymentException e) {
+        sweeper.shutdownNow();
         http.shutdownNow();
         throw new IllegalStateException("cannot start the WebSocket container: " + e.getMessage(), e);
       }
-      log.info("listening on {}:{}", host, listener.getPort());
-      return new NotifyStandalone(http, container, listener);
+      sweeper.scheduleWithFixedDelay(guard::sweep, 1, 1, TimeUnit.SECONDS);
+      log.info("listening on {}:{}{}", host, listener.getPort(), isLoopback(host)
+          ? " (loopback only: builder().host(\"0.0.0.0\") accepts other machines)" : "");
+      return new NotifyStandalone(http, container, listener, sweeper);
     }
   }
 
@@ -169,14 +250,21 @@ public final class NotifyStandalone implements AutoCloseable {
     }
   }
 
+  private static boolean isLoopback(String host) {
+    return host.startsWith("127.") || host.equals("::1") || host.equals("localhost");
+  }
+
   /** A Tyrus container whose engine Grizzly's WebSocket add-on feeds. */
   private static final class Container extends TyrusServerContainer {
     private final WebSocketEngine engine;
 
     Container(int maxPayload) {
       super((java.util.Set<Class<?>>) null);
-      // Tyrus refuses frames larger than its incoming buffer: leave room for the largest allowed payload
-      this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(maxPayload + 1024).build();
+      // Tyrus keeps the unparsed rest of what it read (less than one frame, and the guard lets no frame over
+      // maxPayload through) and appends the next read to it: its buffer must hold both, or a client whose messages
+      // arrive back to back is closed with "Buffer overflow"
+      this.engine = TyrusWebSocketEngine.builder(this)
+          .incomingBufferSize(maxPayload + 4 * READ_BUFFER_SIZE).build();
     }
 
     @Override

@@ -137,26 +137,42 @@ final class PollingHandler {
       respondError(ex, RequestError.BAD_REQUEST);
       return;
     }
-    byte[] body;
-    try {
-      if (ex.contentLength() > limit) {
-        if (ex.contentLength() <= HttpExchange.MAX_DISCARDED) {
-          ex.discardBody();
-        }
-        throw new HttpExchange.BodyTooLargeException(ex.contentLength(), limit);
+    if (ex.contentLength() > limit) {
+      if (ex.contentLength() <= HttpExchange.MAX_DISCARDED) {
+        ex.discardBody();
       }
-      body = ex.readBody(limit);
-    } catch (HttpExchange.BodyTooLargeException e) {
-      session.close(CloseReason.TRANSPORT_ERROR, e.getMessage());
-      ex.respond(413, "text/plain", "payload too large".getBytes(StandardCharsets.US_ASCII));
-      return;
-    } catch (IOException e) {
-      session.close(CloseReason.TRANSPORT_ERROR, "POST body unreadable: " + e.getMessage());
-      respondError(ex, RequestError.BAD_REQUEST);
-      return;
-    } finally {
       polling.endPost();
+      refuseTooLarge(ex, session, new HttpExchange.BodyTooLargeException(ex.contentLength(), limit));
+      return;
     }
+    ex.readBody(limit, new HttpExchange.BodyReader() {
+      @Override
+      public void onBody(byte[] body) {
+        polling.endPost();
+        received(ex, session, polling, body);
+      }
+
+      @Override
+      public void onTooLarge(HttpExchange.BodyTooLargeException e) {
+        polling.endPost();
+        refuseTooLarge(ex, session, e);
+      }
+
+      @Override
+      public void onFailed(IOException e) {
+        polling.endPost();
+        session.close(CloseReason.TRANSPORT_ERROR, "POST body unreadable: " + e.getMessage());
+        respondError(ex, RequestError.BAD_REQUEST);
+      }
+    });
+  }
+
+  private static void refuseTooLarge(HttpExchange ex, EngineSession session, HttpExchange.BodyTooLargeException e) {
+    session.close(CloseReason.MESSAGE_TOO_LARGE, e.getMessage());
+    ex.respond(413, "text/plain", "payload too large".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void received(HttpExchange ex, EngineSession session, PollingTransport polling, byte[] body) {
     List<EnginePacket> packets;
     try {
       packets = EngineDecoder.decodePayload(new String(body, StandardCharsets.UTF_8));

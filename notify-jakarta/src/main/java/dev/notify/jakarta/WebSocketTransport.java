@@ -177,7 +177,7 @@ final class WebSocketTransport implements Transport, SendHandler {
     binaryParts = null;
     EngineSession s = session;
     if (s != null) {
-      s.close(CloseReason.TRANSPORT_ERROR, "message of " + size + " exceeds maxPayload " + maxPayload);
+      s.close(CloseReason.MESSAGE_TOO_LARGE, "message of " + size + " exceeds maxPayload " + maxPayload);
     }
   }
 
@@ -189,7 +189,7 @@ final class WebSocketTransport implements Transport, SendHandler {
     // maxPayload counts bytes, as in Engine.IO: a char is up to 3 bytes of UTF-8, so count them when it matters
     long bytes = text.length() * 3L <= maxPayload ? text.length() : utf8Length(text);
     if (bytes > maxPayload) {
-      s.close(CloseReason.TRANSPORT_ERROR, "message of " + bytes + " bytes exceeds maxPayload " + maxPayload);
+      s.close(CloseReason.MESSAGE_TOO_LARGE, "message of " + bytes + " bytes exceeds maxPayload " + maxPayload);
       return;
     }
     EnginePacket packet;
@@ -223,10 +223,11 @@ final class WebSocketTransport implements Transport, SendHandler {
     if (closed.compareAndSet(false, true)) {
       EngineSession s = session;
       if (s != null) {
-        // 1009 and 1011 are failures, not a goodbye: the container closes with them when a frame is too large
-        // (Tyrus: 1011 "Buffer overflow." for a frame over its incoming buffer, maxPayload + 1 KiB)
+        // 1009 and 1011 are failures, not a goodbye: the standalone server's guard closes with 1009 in the
+        // client's name when a frame is over maxPayload; containers close with them when a frame is too large
         CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
-            || code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
+            ? CloseReason.MESSAGE_TOO_LARGE
+            : code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
             ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
         s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
             : " " + reason));
@@ -248,6 +249,8 @@ final class WebSocketTransport implements Transport, SendHandler {
     close(switch (reason) {
       case SERVER_SHUTTING_DOWN -> jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY;
       case PARSE_ERROR -> jakarta.websocket.CloseReason.CloseCodes.PROTOCOL_ERROR;
+      case MESSAGE_TOO_LARGE -> jakarta.websocket.CloseReason.CloseCodes.TOO_BIG;
+      case POLICY_VIOLATION -> jakarta.websocket.CloseReason.CloseCodes.VIOLATED_POLICY;
       case TRANSPORT_ERROR -> jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION;
       default -> jakarta.websocket.CloseReason.CloseCodes.NORMAL_CLOSURE;
     }, reason.text());

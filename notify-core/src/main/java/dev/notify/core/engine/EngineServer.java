@@ -1,5 +1,6 @@
 package dev.notify.core.engine;
 
+import dev.notify.core.internal.WarnLimiter;
 import dev.notify.core.protocol.EngineEncoder;
 import java.util.ArrayList;
 import java.util.List;

@@ -209,7 +209,7 @@ public final class EngineSession {
         || reason == CloseReason.SERVER_SHUTTING_DOWN) {
       log.debug("sid={} closed: {}{}", id, reason, why);
     } else if (offender) {
-      server.warnings().warn("sid={} from {} closed: {}{}", id, request.remoteAddress(), reason.name(), why);
+      server.warnings().warn("sid={} from {} closed: {}{}", id, request.remoteAddress(), reason, why);
     } else {
       log.info("sid={} closed: {}{}", id, reason, why);
     }
@@ -310,7 +310,7 @@ public final class EngineSession {
       case MESSAGE -> {
         if (packet.isBinary()) {
           if (packet.binary().length > server.options().maxPayload()) {
-            close(CloseReason.TRANSPORT_ERROR, "binary message of " + packet.binary().length
+            close(CloseReason.MESSAGE_TOO_LARGE, "binary message of " + packet.binary().length
                 + " bytes exceeds maxPayload " + server.options().maxPayload());
             return;
           }

@@ -36,24 +36,24 @@ public final class SocketPacketDecoder {
 
   /** Defaults to {@value}: binary attachments one packet may announce. */
   public static final int DEFAULT_MAX_ATTACHMENTS = 100;
-  /** Defaults to {@value} bytes: a packet's text and attachments together. */
-  public static final long DEFAULT_MAX_PACKET_BYTES = 1_000_000;
+  /** Defaults to {@value} bytes: the attachments of one packet together. */
+  public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 1_000_000;
 
   private static final int MAX_ACK_ID_DIGITS = 15;
   private static final int MAX_ATTACHMENT_DIGITS = 6;
 
   private final ObjectReader reader;
   private final int maxAttachments;
-  private final long maxPacketBytes;
+  private final long maxAttachmentBytes;
   private SocketPacket pending;
   private List<byte[]> attachments;
   private int expected;
-  /** Bytes of the packet under reconstruction so far: its text and the attachments received. */
+  /** Bytes of the attachments received so far for the packet under reconstruction. */
   private long pendingBytes;
 
-  /** A decoder with the default limits, {@value #DEFAULT_MAX_ATTACHMENTS} attachments and 1,000,000 bytes. */
+  /** A decoder with the default limits: {@value #DEFAULT_MAX_ATTACHMENTS} attachments of 1,000,000 bytes in all. */
   public SocketPacketDecoder(ObjectMapper mapper) {
-    this(mapper.reader(), DEFAULT_MAX_ATTACHMENTS, DEFAULT_MAX_PACKET_BYTES);
+    this(mapper.reader(), DEFAULT_MAX_ATTACHMENTS, DEFAULT_MAX_ATTACHMENT_BYTES);
   }
 
   /**
@@ -62,19 +62,20 @@ public final class SocketPacketDecoder {
    * no connection holds a reader of its own.
    *
    * @param maxAttachments the most binary attachments one packet may announce; more is refused as too large
-   * @param maxPacketBytes the most bytes of one packet, its text and attachments together; a packet whose
-   *     attachments would take it past this is refused as soon as the attachment that does arrives
+   * @param maxAttachmentBytes the most bytes of one packet's attachments together (its text is one Engine.IO
+   *     message, bounded by the transport); a packet past it is refused as soon as the attachment that takes it
+   *     there arrives
    */
-  public SocketPacketDecoder(ObjectReader reader, int maxAttachments, long maxPacketBytes) {
+  public SocketPacketDecoder(ObjectReader reader, int maxAttachments, long maxAttachmentBytes) {
     if (maxAttachments < 0) {
       throw new IllegalArgumentException("maxAttachments must be >= 0, was " + maxAttachments);
     }
-    if (maxPacketBytes <= 0) {
-      throw new IllegalArgumentException("maxPacketBytes must be > 0, was " + maxPacketBytes);
+    if (maxAttachmentBytes <= 0) {
+      throw new IllegalArgumentException("maxAttachmentBytes must be > 0, was " + maxAttachmentBytes);
     }
     this.reader = payloadReader(reader);
     this.maxAttachments = maxAttachments;
-    this.maxPacketBytes = maxPacketBytes;
+    this.maxAttachmentBytes = maxAttachmentBytes;
   }
 
   /** {@code reader} with {@code FAIL_ON_TRAILING_TOKENS}: the same instance when it has it on already. */
@@ -147,7 +148,7 @@ public final class SocketPacketDecoder {
     pending = packet;
     expected = count;
     attachments = new ArrayList<>(count);
-    pendingBytes = text.length();
+    pendingBytes = 0;
     return null;
   }
 
@@ -161,8 +162,8 @@ public final class SocketPacketDecoder {
       throw new ProtocolException("unexpected binary data: no packet announced attachments");
     }
     pendingBytes += attachment.length;
-    if (pendingBytes > maxPacketBytes) {
-      String detail = "packet with its attachments exceeds " + maxPacketBytes + " bytes: " + pendingBytes
+    if (pendingBytes > maxAttachmentBytes) {
+      String detail = "attachments of one packet exceed " + maxAttachmentBytes + " bytes: " + pendingBytes
           + " bytes at attachment " + (attachments.size() + 1) + " of " + expected;
       pending = null;
       attachments = null;

@@ -457,8 +457,8 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     }
 
     /**
-     * The most binary attachments one packet from a client may announce; &gt;= 0. A packet's text and its
-     * attachments together are bounded by {@link #maxPayload}: a client that goes past either is disconnected
+     * The most binary attachments one packet from a client may announce; &gt;= 0. The attachments of one
+     * packet together are bounded by {@link #maxPayload}: a client that goes past either is disconnected
      * (WebSocket close 1009). Defaults to {@value ServerOptions#DEFAULT_MAX_ATTACHMENTS}.
      */
     public Builder maxAttachments(int maxAttachments) {

@@ -68,7 +68,7 @@ public final class ServerOptions {
   }
 
   /**
-   * The most binary attachments one packet from a client may announce. A packet's text and attachments together
+   * The most binary attachments one packet from a client may announce. The attachments of one packet together
    * are bounded by {@link EngineOptions#maxPayload()}.
    */
   public int maxAttachments() {

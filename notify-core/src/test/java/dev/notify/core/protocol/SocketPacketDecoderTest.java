@@ -313,26 +313,25 @@ class SocketPacketDecoderTest {
   @Test
   void refusesAttachmentsThatTakeThePacketPastItsByteLimitWhenTheyArrive() {
     SocketPacketDecoder limited = new SocketPacketDecoder(MAPPER.reader(), 10, 1_000);
-    String text = "52-[\"a\"," + PH0 + "," + PH1 + "]";
-    assertThat(limited.decode(text)).isNull();
+    assertThat(limited.decode("52-[\"a\"," + PH0 + "," + PH1 + "]")).isNull();
     assertThat(limited.decode(new byte[500])).isNull();
 
-    assertThatThrownBy(() -> limited.decode(new byte[501 - text.length()]))
+    assertThatThrownBy(() -> limited.decode(new byte[501]))
         .isExactlyInstanceOf(ProtocolException.class)
-        .hasMessage("packet with its attachments exceeds 1000 bytes: 1001 bytes at attachment 2 of 2")
+        .hasMessage("attachments of one packet exceed 1000 bytes: 1001 bytes at attachment 2 of 2")
         .matches(e -> ((ProtocolException) e).tooLarge(), "too large");
     assertThat(limited.awaitsAttachments()).as("nothing of the refused packet is kept").isFalse();
   }
 
   @Test
-  void acceptsAPacketOfExactlyItsByteLimit() throws Exception {
+  void acceptsAttachmentsOfExactlyTheByteLimit() throws Exception {
     SocketPacketDecoder limited = new SocketPacketDecoder(MAPPER.reader(), 10, 1_000);
-    String text = "51-[\"a\"," + PH0 + "]";
-    limited.decode(text);
+    limited.decode("52-[\"a\"," + PH0 + "," + PH1 + "]");
+    limited.decode(new byte[400]);
 
-    SocketPacket packet = limited.decode(new byte[1_000 - text.length()]);
+    SocketPacket packet = limited.decode(new byte[600]);
 
-    assertThat(packet.data().get(1).binaryValue()).hasSize(1_000 - text.length());
+    assertThat(packet.data().get(2).binaryValue()).hasSize(600);
   }
 
   @Test

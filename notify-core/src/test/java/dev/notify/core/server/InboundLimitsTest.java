@@ -86,7 +86,7 @@ class InboundLimitsTest {
   }
 
   @Test
-  void attachmentsTakingAPacketPastMaxPayloadCloseTheConnectionAsTooLarge() {
+  void attachmentsTogetherPastMaxPayloadCloseTheConnectionAsTooLarge() {
     TestTransport client = connect(NotifyServer.builder().maxPayload(10_000));
     client.receive("451-[\"e\",{\"_placeholder\":true,\"num\":0}]");
     client.receive(new byte[9_000]);

@@ -42,8 +42,8 @@ class MaxPayloadIT {
   }
 
   /**
-   * Just over the limit (the frame adds the 12 characters of {@code 42["big",""]}), and twice the limit (which
-   * also overflows Tyrus's read buffer).
+   * Just over the limit (the frame adds the 12 characters of {@code 42["big",""]}), and twice the limit: the
+   * standalone server refuses both from the frame's header, before buffering it.
    */
   @ParameterizedTest(name = "{0} characters")
   @ValueSource(ints = {MAX_PAYLOAD, 2 * MAX_PAYLOAD})
@@ -51,7 +51,8 @@ class MaxPayloadIT {
     big.emit("big", "x".repeat(length));
 
     assertThat(bigReasons.next()).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
-    assertThat(big.awaitDisconnect()).isEqualTo("transport close");
+    // the server closes with 1009 and ends the connection: the client may or may not answer the close in time
+    assertThat(big.awaitDisconnect()).isIn("transport close", "transport error");
     assertThat(bigArrived).isNotDone();
     // the other client, connected all along, keeps exchanging events both ways
     assertThat(small.request("echo", "still here")).containsExactly("still here");
@@ -66,7 +67,7 @@ class MaxPayloadIT {
     big.emit("big", (Object) new byte[length]);
 
     assertThat(bigReasons.next()).isEqualTo(DisconnectReason.TRANSPORT_ERROR);
-    assertThat(big.awaitDisconnect()).isEqualTo("transport close");
+    assertThat(big.awaitDisconnect()).isIn("transport close", "transport error");
     assertThat(bigArrived).isNotDone();
     assertThat(small.request("echo", "still here")).containsExactly("still here");
     assertThat(fixture.io().of("/").sockets()).containsOnlyKeys(small.id());

@@ -1,4 +1,4 @@
-package dev.notify.core.engine;
+package dev.notify.core.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -6,9 +6,9 @@ import org.slf4j.Logger;
 /**
  * Lets through at most {@code burst} WARN lines per {@code windowNanos}, so that a flood of bad clients, each
  * worth a line, cannot flood the log. The first line after a window that suppressed some says how many.
- * Thread-safe.
+ * Thread-safe. Not API: shared by notify's own modules.
  */
-final class WarnLimiter {
+public final class WarnLimiter {
 
   private final Logger log;
   private final int burst;
@@ -18,14 +18,14 @@ final class WarnLimiter {
   private long windowStart;
   private int inWindow;
 
-  WarnLimiter(Logger log, int burst, long windowNanos) {
+  public WarnLimiter(Logger log, int burst, long windowNanos) {
     this.log = log;
     this.burst = burst;
     this.windowNanos = windowNanos;
     this.windowStart = System.nanoTime() - windowNanos;
   }
 
-  void warn(String format, Object... args) {
+  public void warn(String format, Object... args) {
     if (!log.isWarnEnabled()) {
       return;
     }
