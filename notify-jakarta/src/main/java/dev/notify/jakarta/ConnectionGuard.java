@@ -42,6 +42,10 @@ final class ConnectionGuard extends BaseFilter {
       .createAttribute(ConnectionGuard.class.getName() + ".websocket");
   /** A close frame with status 1009, "message too big", as a server sends it (unmasked). */
   private static final byte[] CLOSE_TOO_BIG = {(byte) 0x88, 0x02, 0x03, (byte) 0xF1};
+  /** The answer to a request whose path climbs above the root: the polling transport's "Bad request". */
+  private static final byte[] BAD_PATH = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+      + "Content-Length: 34\r\nConnection: close\r\n\r\n{\"code\":3,\"message\":\"Bad request\"}")
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final long headNanos;
   private final long bodyNanos;
@@ -86,6 +90,12 @@ final class ConnectionGuard extends BaseFilter {
       HttpHeader header = content.getHttpHeader();
       if (!header.isRequest()) {
         return ctx.getInvokeAction();
+      }
+      if (escapesRoot(((org.glassfish.grizzly.http.HttpRequestPacket) header).getRequestURI())) {
+        // Grizzly's mapper fails on these with an empty 500: answer as the polling transport answers bad requests
+        deadlines.remove(connection);
+        closeAfter(connection, Buffers.wrap(ctx.getMemoryManager(), BAD_PATH));
+        return ctx.getStopAction();
       }
       if (!"websocket".equalsIgnoreCase(header.getUpgrade())) {
         onRequestContent(connection, content);
@@ -146,6 +156,24 @@ final class ConnectionGuard extends BaseFilter {
         connection.closeSilently();
       }
     });
+  }
+
+  /** Whether a request path climbs above the root with {@code ..} segments. */
+  static boolean escapesRoot(String path) {
+    if (path == null || !path.contains("..")) {
+      return false;
+    }
+    int depth = 0;
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals("..") || segment.equalsIgnoreCase("%2e%2e")) {
+        if (--depth < 0) {
+          return true;
+        }
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        depth++;
+      }
+    }
+    return false;
   }
 
   private void onRequestContent(Connection<?> connection, HttpContent content) {

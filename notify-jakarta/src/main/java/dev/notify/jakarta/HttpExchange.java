@@ -38,6 +38,11 @@ abstract class HttpExchange {
   /** The request path. */
   abstract String requestUri();
 
+  /** The request path within the application: without the context path of a Servlet container. */
+  String pathInApplication() {
+    return requestUri();
+  }
+
   /** The peer's IP address, or {@code null}. */
   abstract String peerAddress();
 

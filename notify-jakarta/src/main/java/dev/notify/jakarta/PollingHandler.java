@@ -48,6 +48,13 @@ final class PollingHandler {
   }
 
   void handle(HttpExchange ex) {
+    String path = engine.options().path();
+    String uri = ex.pathInApplication();
+    if (!uri.equals(path) && !uri.equals(path.substring(0, path.length() - 1))) {
+      // the container maps everything under the path here; only the path itself is Engine.IO's
+      ex.respond(404, "text/plain", "not found".getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
     String origin = ex.header("origin");
     boolean originAllowed = engine.options().isOriginAllowed(origin, ex.header("host"));
     if (origin != null && originAllowed) {

@@ -63,6 +63,12 @@ final class ServletExchange extends HttpExchange {
   }
 
   @Override
+  String pathInApplication() {
+    String info = request.getPathInfo();
+    return info == null ? request.getServletPath() : request.getServletPath() + info;
+  }
+
+  @Override
   String peerAddress() {
     return request.getRemoteAddr();
   }

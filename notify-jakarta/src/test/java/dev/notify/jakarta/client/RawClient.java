@@ -27,6 +27,7 @@ final class RawClient implements AutoCloseable {
   /** guarded by sending: the last send, so that sends never overlap (the JDK refuses that) */
   private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
   private volatile boolean answerPings;
+  private volatile boolean reading = true;
 
   private RawClient(URI uri) {
     this.ws = Await.result(HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new Listener()));
@@ -52,11 +53,33 @@ final class RawClient implements AutoCloseable {
     Await.result(enqueue(text));
   }
 
-  private CompletableFuture<?> enqueue(String text) {
+  /** Sends a binary frame, waiting until it is written. */
+  void send(byte[] data) {
+    Await.result(enqueue(data));
+  }
+
+  /** Queues a text frame behind those queued before and returns at once; the future completes once written. */
+  CompletableFuture<?> enqueue(String text) {
     synchronized (sending) {
       tail = tail.thenCompose(v -> ws.sendText(text, true));
       return tail;
     }
+  }
+
+  /** Queues a binary frame; see {@link #enqueue(String)}. */
+  CompletableFuture<?> enqueue(byte[] data) {
+    synchronized (sending) {
+      tail = tail.thenCompose(v -> ws.sendBinary(ByteBuffer.wrap(data), true));
+      return tail;
+    }
+  }
+
+  /**
+   * Stops reading: what the server sends stays in the socket buffers, then in the server, as with a client that
+   * is stuck or malicious. The client can still send.
+   */
+  void stopReading() {
+    reading = false;
   }
 
   /** Whether to answer Engine.IO pings ({@code 2}) with pongs ({@code 3}) from now on; off at first. */
@@ -88,7 +111,9 @@ final class RawClient implements AutoCloseable {
           enqueue("3");
         }
       }
-      webSocket.request(1);
+      if (reading) {
+        webSocket.request(1);
+      }
       return null;
     }
 
