@@ -127,7 +127,11 @@ final class Client implements EngineSession.Listener {
       return;
     }
     switch (packet.type()) {
-      case EVENT, BINARY_EVENT -> inbound(() -> socket.onEvent(packet), bytes);
+      case EVENT, BINARY_EVENT -> {
+        if (socket.admit(packet)) {
+          inbound(() -> socket.onEvent(packet), bytes);
+        }
+      }
       case ACK, BINARY_ACK -> socket.onAck(packet);
       case DISCONNECT -> {
         if (socket.markDisconnected()) {

@@ -86,7 +86,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private NotifyServer(Builder b) {
     this.builder = b.copy();
     this.options = new ServerOptions(b.engine.build(), b.connectTimeout, b.maxDisconnectionDuration,
-        b.skipMiddlewaresOnRecovery, b.maxAttachments, b.maxInboundPackets, b.maxInboundBytes);
+        b.skipMiddlewaresOnRecovery, b.maxAttachments, b.maxInboundPackets, b.maxInboundBytes, b.rateLimits);
     this.ownsExecutor = b.executor == null;
     this.executor = ownsExecutor ? defaultExecutor() : b.executor;
     this.ownsScheduler = b.scheduler == null;
@@ -392,6 +392,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     private int maxAttachments = ServerOptions.DEFAULT_MAX_ATTACHMENTS;
     private int maxInboundPackets = ServerOptions.DEFAULT_MAX_INBOUND_PACKETS;
     private long maxInboundBytes = ServerOptions.DEFAULT_MAX_INBOUND_BYTES;
+    private RateLimits rateLimits;
 
     private Builder() {
     }
@@ -411,6 +412,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       b.maxAttachments = maxAttachments;
       b.maxInboundPackets = maxInboundPackets;
       b.maxInboundBytes = maxInboundBytes;
+      b.rateLimits = rateLimits;
       return b;
     }
 
@@ -491,6 +493,15 @@ public final class NotifyServer implements Emitter, AutoCloseable {
         throw new IllegalArgumentException("maxInboundBytes must be > 0, was " + maxInboundBytes);
       }
       this.maxInboundBytes = maxInboundBytes;
+      return this;
+    }
+
+    /**
+     * Limits the events each socket may send (token buckets, see {@link RateLimits}). Defaults to none, as
+     * Socket.IO.
+     */
+    public Builder rateLimits(RateLimits rateLimits) {
+      this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
       return this;
     }
 

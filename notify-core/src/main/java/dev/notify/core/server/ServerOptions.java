@@ -30,9 +30,11 @@ public final class ServerOptions {
   private final int maxAttachments;
   private final int maxInboundPackets;
   private final long maxInboundBytes;
+  private final RateLimits rateLimits;
 
   ServerOptions(EngineOptions engine, Duration connectTimeout, Duration maxDisconnectionDuration,
-      boolean skipMiddlewaresOnRecovery, int maxAttachments, int maxInboundPackets, long maxInboundBytes) {
+      boolean skipMiddlewaresOnRecovery, int maxAttachments, int maxInboundPackets, long maxInboundBytes,
+      RateLimits rateLimits) {
     this.engine = engine;
     this.connectTimeout = connectTimeout;
     this.maxDisconnectionDuration = maxDisconnectionDuration;
@@ -40,6 +42,7 @@ public final class ServerOptions {
     this.maxAttachments = maxAttachments;
     this.maxInboundPackets = maxInboundPackets;
     this.maxInboundBytes = maxInboundBytes;
+    this.rateLimits = rateLimits;
   }
 
   /** The Engine.IO options: path, heartbeat, payload limit, buffering, origins. */
@@ -85,11 +88,16 @@ public final class ServerOptions {
     return maxInboundBytes;
   }
 
+  /** The events each socket may send, or {@code null} when unlimited. */
+  public RateLimits rateLimits() {
+    return rateLimits;
+  }
+
   @Override
   public String toString() {
     return "ServerOptions{engine=" + engine + ", connectTimeout=" + connectTimeout
         + ", maxAttachments=" + maxAttachments + ", maxInboundPackets=" + maxInboundPackets
-        + ", maxInboundBytes=" + maxInboundBytes
+        + ", maxInboundBytes=" + maxInboundBytes + ", rateLimits=" + (rateLimits == null ? "none" : rateLimits)
         + ", connectionStateRecovery=" + (maxDisconnectionDuration == null ? "off"
         : maxDisconnectionDuration + (skipMiddlewaresOnRecovery ? " (skips middlewares)" : "")) + '}';
   }

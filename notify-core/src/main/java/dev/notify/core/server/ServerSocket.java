@@ -6,6 +6,7 @@ import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
+import dev.notify.core.engine.CloseReason;
 import dev.notify.core.protocol.Frame;
 import dev.notify.core.protocol.SocketPacket;
 import dev.notify.core.protocol.SocketPacketType;
@@ -39,6 +40,8 @@ final class ServerSocket implements Socket, LocalSocket {
   private final String pid;
   private final boolean recovered;
   private final AtomicBoolean connected = new AtomicBoolean();
+  /** The socket's rate limits, or {@code null} when the server has none. */
+  private final EventLimiter limiter;
   private volatile Map<String, Object> data;
   private volatile Handlers handlers = Handlers.EMPTY;
   /** guarded by this */
@@ -60,6 +63,8 @@ final class ServerSocket implements Socket, LocalSocket {
     this.handshake = handshake;
     this.pid = pid;
     this.recovered = recovered;
+    RateLimits limits = namespace.server().options().rateLimits();
+    this.limiter = limits == null ? null : new EventLimiter(limits, System.nanoTime());
   }
 
   /** The private session id of connection state recovery, or {@code null}. */
@@ -292,6 +297,31 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   // ---- inbound, called by the Client ----
+
+  /**
+   * Whether an event from the client is within the socket's rate limits; one that is not is answered (when it
+   * asks for an ack) and dropped, and a client past {@link RateLimits#disconnectAfter()} is disconnected. On the
+   * transport's thread, before the event is queued.
+   */
+  boolean admit(SocketPacket packet) {
+    if (limiter == null) {
+      return true;
+    }
+    long retryAfterMs = limiter.acquire(packet.event(), System.nanoTime());
+    if (retryAfterMs == 0) {
+      return true;
+    }
+    if (packet.hasAck()) {
+      client.send(namespace.encoder().encodeAck(namespace.name(), packet.ackId(),
+          new Object[] {Map.of("error", "rate_limited", "retryAfterMs", retryAfterMs)}), false);
+    }
+    if (limiter.exhausted()) {
+      client.session().close(CloseReason.POLICY_VIOLATION, limiter.violations() + " events over their rate limits");
+    } else if (limiter.violations() == 1) {
+      log.debug("socket={} nsp={}: event {} over its rate limit, dropped", id, namespace.name(), packet.event());
+    }
+    return false;
+  }
 
   /** An event from the client: runs its middlewares and handlers. On the connection's executor. */
   void onEvent(SocketPacket packet) {
