@@ -101,6 +101,12 @@ public final class NotifyEndpoint extends Endpoint {
     }
     String sid = request.query("sid");
     if (sid == null) {
+      EngineServer.Busy busy = engine.admit(request);
+      if (busy != null) {
+        transport.close(CloseReason.CloseCodes.TRY_AGAIN_LATER, "server busy, retry after "
+            + busy.retryAfterSeconds() + " s");
+        return;
+      }
       EngineSession session = engine.open(transport, request);
       if (session == null) {
         transport.close(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");

@@ -118,6 +118,12 @@ final class PollingHandler {
   }
 
   private void handshake(HttpExchange ex, EngineRequest request) {
+    EngineServer.Busy busy = engine.admit(request);
+    if (busy != null) {
+      ex.setHeader("Retry-After", Long.toString(busy.retryAfterSeconds()));
+      ex.respond(503, "text/plain", ("server busy: " + busy.reason()).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
     PollingTransport transport = new PollingTransport();
     EngineSession session = engine.open(transport, request);
     if (session == null) {

@@ -31,6 +31,13 @@ public final class EngineOptions {
   /** Defaults to both transports. */
   public static final Set<String> DEFAULT_TRANSPORTS = Set.of("polling", "websocket");
 
+  /** Defaults to no limit: sessions one node holds. */
+  public static final int DEFAULT_MAX_CONNECTIONS = Integer.MAX_VALUE;
+  /** Defaults to no limit: sessions from one client address. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = Integer.MAX_VALUE;
+  /** Defaults to 0, no limit: new sessions a node opens per second. */
+  public static final int DEFAULT_HANDSHAKES_PER_SECOND = 0;
+
   /** Allows any origin in {@link Builder#allowedOrigins(String...)}. */
   public static final String ANY_ORIGIN = "*";
 
@@ -48,6 +55,10 @@ public final class EngineOptions {
   private final List<String> allowedOrigins;
   private final List<String> allowedHosts;
   private final boolean allowCredentials;
+  private final int maxConnections;
+  private final int maxConnectionsPerAddress;
+  private final int handshakesPerSecond;
+  private final Set<String> trustedProxies;
 
   private EngineOptions(Builder b) {
     this.path = b.path;
@@ -62,6 +73,10 @@ public final class EngineOptions {
     this.allowedOrigins = b.allowedOrigins;
     this.allowedHosts = b.allowedHosts;
     this.allowCredentials = b.allowCredentials;
+    this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.handshakesPerSecond = b.handshakesPerSecond;
+    this.trustedProxies = b.trustedProxies;
   }
 
   public static Builder builder() {
@@ -120,6 +135,46 @@ public final class EngineOptions {
     return allowCredentials;
   }
 
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
+  public int handshakesPerSecond() {
+    return handshakesPerSecond;
+  }
+
+  public Set<String> trustedProxies() {
+    return trustedProxies;
+  }
+
+  /**
+   * The address of the client behind a request: the peer's, or, when the peer is one of the {@link
+   * #trustedProxies()}, the last address of {@code X-Forwarded-For} that is not a trusted proxy. Only trusted
+   * proxies may say who the client is: anyone else could claim any address.
+   */
+  public String clientAddress(EngineRequest request) {
+    String peer = request.remoteAddress();
+    if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+      return peer;
+    }
+    String forwarded = request.header("x-forwarded-for");
+    if (forwarded == null) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].strip();
+      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+        return hop;
+      }
+    }
+    return peer;
+  }
+
   /** The transports a client that opened on {@code transport} may upgrade to. */
   public List<String> upgradesFrom(String transport) {
     return allowUpgrades && "polling".equals(transport) && transports.contains("websocket")
@@ -172,7 +227,14 @@ public final class EngineOptions {
         + maxBufferedPackets + ", maxBufferedBytes=" + maxBufferedBytes + ", transports=" + transports + ", allowUpgrades=" + allowUpgrades
         + ", allowedOrigins=" + (allowedOrigins.isEmpty() ? "same origin" : allowedOrigins)
         + ", allowedHosts=" + allowedHosts
-        + ", allowCredentials=" + allowCredentials + '}';
+        + ", allowCredentials=" + allowCredentials
+        + ", maxConnections=" + limit(maxConnections) + ", maxConnectionsPerAddress=" + limit(maxConnectionsPerAddress)
+        + ", handshakesPerSecond=" + (handshakesPerSecond == 0 ? "unlimited" : handshakesPerSecond)
+        + ", trustedProxies=" + trustedProxies + '}';
+  }
+
+  private static String limit(int value) {
+    return value == Integer.MAX_VALUE ? "unlimited" : String.valueOf(value);
   }
 
   /** Builds {@link EngineOptions}; each setter checks its value and names the option when it refuses one. */
@@ -189,6 +251,10 @@ public final class EngineOptions {
     private List<String> allowedOrigins = List.of();
     private List<String> allowedHosts = List.of();
     private boolean allowCredentials;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private int handshakesPerSecond = DEFAULT_HANDSHAKES_PER_SECOND;
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {
     }
@@ -206,6 +272,10 @@ public final class EngineOptions {
       allowedOrigins = o.allowedOrigins;
       allowedHosts = o.allowedHosts;
       allowCredentials = o.allowCredentials;
+      maxConnections = o.maxConnections;
+      maxConnectionsPerAddress = o.maxConnectionsPerAddress;
+      handshakesPerSecond = o.handshakesPerSecond;
+      trustedProxies = o.trustedProxies;
     }
 
     /** The HTTP path the transports answer on; must start and end with {@code /}. Defaults to {@value #DEFAULT_PATH}. */
@@ -331,6 +401,59 @@ public final class EngineOptions {
      */
     public Builder allowCredentials(boolean allowCredentials) {
       this.allowCredentials = allowCredentials;
+      return this;
+    }
+
+    /**
+     * The most sessions this node holds; &gt; 0. A handshake past it is refused as the server being busy: HTTP
+     * 503 with {@code Retry-After} for polling, WebSocket close 1013 ("try again later"); clients retry with
+     * their reconnection backoff. Defaults to no limit.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The most sessions from one client address ({@link EngineOptions#clientAddress}); &gt; 0. Refused as
+     * {@link #maxConnections}. Mind clients behind one NAT or proxy: they share an address. Defaults to no limit.
+     */
+    public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      if (maxConnectionsPerAddress <= 0) {
+        throw new IllegalArgumentException("maxConnectionsPerAddress must be > 0, was " + maxConnectionsPerAddress);
+      }
+      this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+      return this;
+    }
+
+    /**
+     * The most new sessions per second, in bursts of as many; &gt;= 0, 0 for no limit. Past it a handshake is
+     * refused as {@link #maxConnections}, with the seconds until there is room in {@code Retry-After}: after a
+     * restart, every client of the node reconnects at once, and this spreads them. Defaults to no limit.
+     */
+    public Builder handshakesPerSecond(int handshakesPerSecond) {
+      if (handshakesPerSecond < 0) {
+        throw new IllegalArgumentException("handshakesPerSecond must be >= 0, was " + handshakesPerSecond);
+      }
+      this.handshakesPerSecond = handshakesPerSecond;
+      return this;
+    }
+
+    /**
+     * The IP addresses of the reverse proxies in front of the server, whose {@code X-Forwarded-For} header names
+     * the client for {@link #maxConnectionsPerAddress}. Defaults to none: the peer's address counts.
+     */
+    public Builder trustedProxies(String... addresses) {
+      for (String address : addresses) {
+        Objects.requireNonNull(address, "trustedProxies element");
+        if (address.isBlank() || address.contains("/")) {
+          throw new IllegalArgumentException("trustedProxies entries must be IP addresses, was " + address);
+        }
+      }
+      this.trustedProxies = Set.of(addresses);
       return this;
     }
 

@@ -26,7 +26,16 @@ public final class EngineServer {
     EngineSession.Listener onConnection(EngineSession session);
   }
 
+  /**
+   * A handshake refused for the load it would add, not for anything wrong with it: transports answer HTTP 503
+   * with {@code Retry-After: retryAfterSeconds}, or close a WebSocket with 1013 ("try again later").
+   */
+  public record Busy(String reason, long retryAfterSeconds) {
+  }
+
   private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+  /** When a node is full, how long clients are told to wait: it cannot know when a session will end. */
+  private static final long FULL_RETRY_AFTER_SECONDS = 5;
 
   private final EngineOptions options;
   private final ScheduledExecutorService scheduler;
@@ -36,6 +45,10 @@ public final class EngineServer {
   private final WarnLimiter warnings = new WarnLimiter(LoggerFactory.getLogger(EngineSession.class), 20,
       TimeUnit.SECONDS.toNanos(10));
   private volatile boolean closed;
+  /** Sessions per client address, kept only with maxConnectionsPerAddress. */
+  private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+  /** The handshake bucket, in nanoseconds of refill; guarded by itself. */
+  private final long[] handshakeCredit = new long[2];
 
   /**
    * @param scheduler runs heartbeats and upgrade timeouts; owned by the caller
@@ -45,6 +58,10 @@ public final class EngineServer {
     this.options = Objects.requireNonNull(options, "options");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.handler = Objects.requireNonNull(handler, "handler");
+    if (options.handshakesPerSecond() > 0) {
+      handshakeCredit[0] = TimeUnit.SECONDS.toNanos(1);
+      handshakeCredit[1] = System.nanoTime();
+    }
   }
 
   public EngineOptions options() {
@@ -98,6 +115,61 @@ public final class EngineServer {
   }
 
   /**
+   * Whether a handshake that passed {@link #check} may open a session now, given {@link
+   * EngineOptions#maxConnections()}, {@link EngineOptions#maxConnectionsPerAddress()} and {@link
+   * EngineOptions#handshakesPerSecond()}. Takes a handshake token when admitted: call {@link #open} next.
+   *
+   * @return {@code null} when admitted, else why not and when to retry
+   */
+  public Busy admit(EngineRequest request) {
+    Busy busy = null;
+    if (sessions.size() >= options.maxConnections()) {
+      busy = new Busy("server full: " + options.maxConnections() + " connections", FULL_RETRY_AFTER_SECONDS);
+    } else if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
+      String address = options.clientAddress(request);
+      if (perAddress.getOrDefault(address, 0) >= options.maxConnectionsPerAddress()) {
+        busy = new Busy("too many connections from " + address + ": " + options.maxConnectionsPerAddress(),
+            FULL_RETRY_AFTER_SECONDS);
+      }
+    }
+    if (busy == null && options.handshakesPerSecond() > 0) {
+      long waitNanos = takeHandshakeToken();
+      if (waitNanos > 0) {
+        busy = new Busy("more than " + options.handshakesPerSecond() + " handshakes per second",
+            Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1)));
+      }
+    }
+    if (busy != null) {
+      log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
+      warnings.warn("handshake from {} refused: {} (retry after {} s)", request.remoteAddress(), busy.reason(),
+          busy.retryAfterSeconds());
+    }
+    return busy;
+  }
+
+  /** @return 0 when a token was taken, else the nanoseconds until one is back */
+  private long takeHandshakeToken() {
+    long cost = TimeUnit.SECONDS.toNanos(1) / options.handshakesPerSecond();
+    long full = TimeUnit.SECONDS.toNanos(1);
+    synchronized (handshakeCredit) {
+      long now = System.nanoTime();
+      long credit = Math.min(full, handshakeCredit[0] + (now - handshakeCredit[1]));
+      handshakeCredit[1] = now;
+      if (credit >= cost) {
+        handshakeCredit[0] = credit - cost;
+        return 0;
+      }
+      handshakeCredit[0] = credit;
+      return cost - credit;
+    }
+  }
+
+  /** How many sessions are open from the client address of {@code request}; kept with maxConnectionsPerAddress. */
+  int sessionsFrom(String address) {
+    return perAddress.getOrDefault(address, 0);
+  }
+
+  /**
    * Opens a session on {@code transport}, whose request passed {@link #check}, and sends the {@code open} packet
    * through it. The transport calls {@link EngineSession#onDrain} when it can write.
    *
@@ -109,6 +181,9 @@ public final class EngineServer {
     }
     EngineSession session = new EngineSession(this, SessionIds.next(), transport, request);
     sessions.put(session.id(), session);
+    if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
+      perAddress.merge(options.clientAddress(request), 1, Integer::sum);
+    }
     log.debug("sid={} opened over {} from {}", session.id(), transport.name(), request.remoteAddress());
     session.send(EngineEncoder.open(session.id(), options.upgradesFrom(transport.name()),
         options.pingInterval().toMillis(), options.pingTimeout().toMillis(), options.maxPayload()));
@@ -131,7 +206,9 @@ public final class EngineServer {
   }
 
   void remove(EngineSession session) {
-    sessions.remove(session.id(), session);
+    if (sessions.remove(session.id(), session) && options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
+      perAddress.computeIfPresent(options.clientAddress(session.request()), (address, n) -> n == 1 ? null : n - 1);
+    }
   }
 
   /**

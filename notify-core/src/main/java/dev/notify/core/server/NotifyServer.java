@@ -523,6 +523,30 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return this;
     }
 
+    /** See {@link EngineOptions.Builder#maxConnections}. Defaults to no limit. */
+    public Builder maxConnections(int maxConnections) {
+      engine.maxConnections(maxConnections);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#maxConnectionsPerAddress}. Defaults to no limit. */
+    public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      engine.maxConnectionsPerAddress(maxConnectionsPerAddress);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#handshakesPerSecond}. Defaults to no limit. */
+    public Builder handshakesPerSecond(int handshakesPerSecond) {
+      engine.handshakesPerSecond(handshakesPerSecond);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#trustedProxies}. Defaults to none. */
+    public Builder trustedProxies(String... addresses) {
+      engine.trustedProxies(addresses);
+      return this;
+    }
+
     /** See {@link EngineOptions.Builder#allowCredentials}. Defaults to {@code false}. */
     public Builder allowCredentials(boolean allowCredentials) {
       engine.allowCredentials(allowCredentials);
