@@ -23,6 +23,7 @@ import dev.notify.redis.internal.ClusterMessage.SocketsLeave;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Function;
+import org.msgpack.core.MessagePackException;
 
 /**
  * The wire format of Node's {@code @socket.io/redis-adapter} 8.x classic mode and {@code @socket.io/redis-emitter}
@@ -301,6 +302,9 @@ public final class ClassicCodec {
       return node;
     } catch (IOException e) {
       throw new MalformedMessageException("undecodable", "neither JSON nor msgpack: " + e.getMessage(), e);
+    } catch (MessagePackException e) {
+      // msgpack-core's own unchecked exceptions: truncated input, a reserved format byte, a length past the end
+      throw new MalformedMessageException("undecodable", "bad msgpack: " + e, e);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.msgpack.core.MessagePackException;
 
 /**
  * The Redis shapes of the recovery store: an event as the fields of a stream entry, a session as JSON.
@@ -101,6 +102,9 @@ public final class RecoveryCodec {
       }
     } catch (IOException | IllegalArgumentException e) {
       throw new MalformedMessageException("recovery-entry", "unreadable args: " + e.getMessage(), e);
+    } catch (MessagePackException e) {
+      // msgpack-core's own unchecked exceptions: truncated input, a reserved format byte, a length past the end
+      throw new MalformedMessageException("recovery-entry", "unreadable args: " + e, e);
     }
     if (array == null || !array.isArray()) {
       throw new MalformedMessageException("recovery-entry", "args is not an array");
