@@ -14,8 +14,10 @@ import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.FilterChainEvent;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -186,6 +188,23 @@ final class ConnectionGuard extends BaseFilter {
     if (current == null || !current.body()) {
       deadlines.put(connection, new Deadline(System.nanoTime() + bodyNanos, true, "request body"));
     }
+  }
+
+  /**
+   * Drops an upgrade we do not speak (h2c, which Java's HttpClient asks for on its first request) as the codec
+   * reports it: Grizzly would otherwise take the rest of the connection for the upgraded protocol and never read
+   * the next request as one. The request is then served as plain HTTP/1.1.
+   */
+  @Override
+  public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
+    if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
+      HttpHeader header = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
+      if (header.isRequest() && !"websocket".equalsIgnoreCase(header.getUpgrade())) {
+        header.getUpgradeDC().recycle();
+        header.setIgnoreContentModifiers(false);
+      }
+    }
+    return ctx.getInvokeAction();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.notify.jakarta;
 
 import dev.notify.core.engine.EngineOptions;
 import jakarta.websocket.Endpoint;
+import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -20,6 +21,8 @@ final class HandshakeCapture extends ServerEndpointConfig.Configurator {
   static final String REMOTE_ADDRESS = "dev.notify.handshake.remoteAddress";
   /** The peer address of the upgrade request this thread serves, when {@link PeerAddressListener} runs. */
   static final ThreadLocal<String> UPGRADE_PEER = new ThreadLocal<>();
+
+  private static final String PERMESSAGE_DEFLATE = "permessage-deflate";
 
   private final Endpoint endpoint;
   private final EngineOptions options;
@@ -46,6 +49,19 @@ final class HandshakeCapture extends ServerEndpointConfig.Configurator {
     if (peer != null) {
       sec.getUserProperties().put(REMOTE_ADDRESS, peer);
     }
+  }
+
+  /**
+   * permessage-deflate when the server's options allow it and the client asked for it, nothing else: containers
+   * would otherwise agree to every installed extension the client offers.
+   */
+  @Override
+  public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
+    if (!options.perMessageDeflate()
+        || installed.stream().noneMatch(e -> PERMESSAGE_DEFLATE.equals(e.getName()))) {
+      return List.of();
+    }
+    return requested.stream().filter(e -> PERMESSAGE_DEFLATE.equals(e.getName())).limit(1).toList();
   }
 
   @Override

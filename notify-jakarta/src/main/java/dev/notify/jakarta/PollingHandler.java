@@ -1,6 +1,7 @@
 package dev.notify.jakarta;
 
 import dev.notify.core.engine.CloseReason;
+import dev.notify.core.engine.EngineOptions;
 import dev.notify.core.engine.EngineRequest;
 import dev.notify.core.engine.EngineServer;
 import dev.notify.core.engine.EngineSession;
@@ -124,7 +125,8 @@ final class PollingHandler {
       ex.respond(503, "text/plain", ("server busy: " + busy.reason()).getBytes(StandardCharsets.UTF_8));
       return;
     }
-    PollingTransport transport = new PollingTransport();
+    EngineOptions options = engine.options();
+    PollingTransport transport = new PollingTransport(options.httpCompression() ? options.compressionThreshold() : -1);
     EngineSession session = engine.open(transport, request);
     if (session == null) {
       ex.respond(503, "text/plain", "server shutting down".getBytes(StandardCharsets.US_ASCII));

@@ -6,8 +6,12 @@ import dev.notify.core.engine.RequestError;
 import dev.notify.core.engine.Transport;
 import dev.notify.core.protocol.EngineEncoder;
 import dev.notify.core.protocol.Frame;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Engine.IO over HTTP long-polling: each {@code GET} waits for frames and answers with them as one payload;
@@ -18,6 +22,8 @@ final class PollingTransport implements Transport {
 
   static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
 
+  /** Responses from this size on are gzipped for clients that accept it; -1 never. */
+  private final int gzipThreshold;
   private volatile EngineSession session;
   private HttpExchange pendingGet;
   private boolean posting;
@@ -26,6 +32,11 @@ final class PollingTransport implements Transport {
   private Frame closeAnswer = Frame.CLOSE;
   /** Whether the one poll that learns of the close has had its answer; every later poll is refused. */
   private boolean closeAnswered;
+
+  /** @param gzipThreshold responses from this size on are gzipped for clients that accept it; -1 never */
+  PollingTransport(int gzipThreshold) {
+    this.gzipThreshold = gzipThreshold;
+  }
 
   void attach(EngineSession session) {
     this.session = session;
@@ -175,8 +186,37 @@ final class PollingTransport implements Transport {
     return get;
   }
 
-  private static void write(HttpExchange get, String payload) {
-    get.respond(200, CONTENT_TYPE, payload.getBytes(StandardCharsets.UTF_8));
+  private void write(HttpExchange get, String payload) {
+    byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+    if (gzipThreshold >= 0 && body.length >= gzipThreshold && acceptsGzip(get.header("accept-encoding"))) {
+      get.setHeader("Content-Encoding", "gzip");
+      get.setHeader("Vary", "Accept-Encoding");
+      body = gzip(body);
+    }
+    get.respond(200, CONTENT_TYPE, body);
+  }
+
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String coding : acceptEncoding.split(",")) {
+      String[] parts = coding.strip().split(";");
+      if (parts[0].strip().equalsIgnoreCase("gzip")) {
+        return parts.length < 2 || !parts[1].replace(" ", "").equalsIgnoreCase("q=0");
+      }
+    }
+    return false;
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 2 + 32);
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("gzip in memory failed", e);
+    }
+    return out.toByteArray();
   }
 
   static void respondError(HttpExchange ex, RequestError error) {

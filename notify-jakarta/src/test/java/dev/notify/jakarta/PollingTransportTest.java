@@ -40,7 +40,7 @@ class PollingTransportTest {
 
   @BeforeEach
   void open() {
-    polling = new PollingTransport();
+    polling = new PollingTransport(-1);
     EngineSession session = engine.open(polling, new EngineRequest(Map.of(),
         Map.of("EIO", "4", "transport", "polling"), "127.0.0.1", "/socket.io/?EIO=4&transport=polling", false));
     polling.attach(session);

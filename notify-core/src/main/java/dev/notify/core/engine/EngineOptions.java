@@ -38,6 +38,9 @@ public final class EngineOptions {
   /** Defaults to 0, no limit: new sessions a node opens per second. */
   public static final int DEFAULT_HANDSHAKES_PER_SECOND = 0;
 
+  /** Defaults to 1024 bytes: smaller messages and polling responses are sent uncompressed. */
+  public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+
   /** Allows any origin in {@link Builder#allowedOrigins(String...)}. */
   public static final String ANY_ORIGIN = "*";
 
@@ -59,6 +62,9 @@ public final class EngineOptions {
   private final int maxConnectionsPerAddress;
   private final int handshakesPerSecond;
   private final Set<String> trustedProxies;
+  private final boolean perMessageDeflate;
+  private final boolean httpCompression;
+  private final int compressionThreshold;
 
   private EngineOptions(Builder b) {
     this.path = b.path;
@@ -77,6 +83,9 @@ public final class EngineOptions {
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     this.handshakesPerSecond = b.handshakesPerSecond;
     this.trustedProxies = b.trustedProxies;
+    this.perMessageDeflate = b.perMessageDeflate;
+    this.httpCompression = b.httpCompression;
+    this.compressionThreshold = b.compressionThreshold;
   }
 
   public static Builder builder() {
@@ -149,6 +158,18 @@ public final class EngineOptions {
 
   public Set<String> trustedProxies() {
     return trustedProxies;
+  }
+
+  public boolean perMessageDeflate() {
+    return perMessageDeflate;
+  }
+
+  public boolean httpCompression() {
+    return httpCompression;
+  }
+
+  public int compressionThreshold() {
+    return compressionThreshold;
   }
 
   /**
@@ -230,7 +251,8 @@ public final class EngineOptions {
         + ", allowCredentials=" + allowCredentials
         + ", maxConnections=" + limit(maxConnections) + ", maxConnectionsPerAddress=" + limit(maxConnectionsPerAddress)
         + ", handshakesPerSecond=" + (handshakesPerSecond == 0 ? "unlimited" : handshakesPerSecond)
-        + ", trustedProxies=" + trustedProxies + '}';
+        + ", trustedProxies=" + trustedProxies + ", perMessageDeflate=" + perMessageDeflate + ", httpCompression="
+        + httpCompression + ", compressionThreshold=" + compressionThreshold + '}';
   }
 
   private static String limit(int value) {
@@ -255,6 +277,9 @@ public final class EngineOptions {
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private int handshakesPerSecond = DEFAULT_HANDSHAKES_PER_SECOND;
     private Set<String> trustedProxies = Set.of();
+    private boolean perMessageDeflate;
+    private boolean httpCompression = true;
+    private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
 
     private Builder() {
     }
@@ -276,6 +301,9 @@ public final class EngineOptions {
       maxConnectionsPerAddress = o.maxConnectionsPerAddress;
       handshakesPerSecond = o.handshakesPerSecond;
       trustedProxies = o.trustedProxies;
+      perMessageDeflate = o.perMessageDeflate;
+      httpCompression = o.httpCompression;
+      compressionThreshold = o.compressionThreshold;
     }
 
     /** The HTTP path the transports answer on; must start and end with {@code /}. Defaults to {@value #DEFAULT_PATH}. */
@@ -454,6 +482,40 @@ public final class EngineOptions {
         }
       }
       this.trustedProxies = Set.of(addresses);
+      return this;
+    }
+
+    /**
+     * Whether WebSocket messages may be compressed (the permessage-deflate extension, when the client offers it
+     * and the transport has it). Off by default, as in Socket.IO since 2021: each compressed connection keeps a
+     * zlib context (up to about 300 KB of native memory with the default window), which costs more than it saves
+     * for the small messages of most applications. The Jakarta endpoint refuses the extension explicitly when
+     * off: Tomcat and Jetty would otherwise agree to it whenever a browser offers it.
+     */
+    public Builder perMessageDeflate(boolean perMessageDeflate) {
+      this.perMessageDeflate = perMessageDeflate;
+      return this;
+    }
+
+    /**
+     * Whether long-polling responses of at least {@link #compressionThreshold} bytes are gzipped for clients that
+     * accept it. Defaults to {@code true}, as Socket.IO.
+     */
+    public Builder httpCompression(boolean httpCompression) {
+      this.httpCompression = httpCompression;
+      return this;
+    }
+
+    /**
+     * The smallest message or polling response that is compressed, in bytes; &gt;= 0. Transports that decide
+     * per message (long-polling) honour it; a Jakarta container compresses every message once permessage-deflate
+     * is agreed. Defaults to {@value #DEFAULT_COMPRESSION_THRESHOLD}.
+     */
+    public Builder compressionThreshold(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("compressionThreshold must be >= 0, was " + bytes);
+      }
+      this.compressionThreshold = bytes;
       return this;
     }
 

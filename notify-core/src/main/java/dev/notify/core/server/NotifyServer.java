@@ -547,6 +547,24 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return this;
     }
 
+    /** See {@link EngineOptions.Builder#perMessageDeflate}. Defaults to {@code false}. */
+    public Builder perMessageDeflate(boolean perMessageDeflate) {
+      engine.perMessageDeflate(perMessageDeflate);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#httpCompression}. Defaults to {@code true}. */
+    public Builder httpCompression(boolean httpCompression) {
+      engine.httpCompression(httpCompression);
+      return this;
+    }
+
+    /** See {@link EngineOptions.Builder#compressionThreshold}. Defaults to 1024 bytes. */
+    public Builder compressionThreshold(int bytes) {
+      engine.compressionThreshold(bytes);
+      return this;
+    }
+
     /** See {@link EngineOptions.Builder#allowCredentials}. Defaults to {@code false}. */
     public Builder allowCredentials(boolean allowCredentials) {
       engine.allowCredentials(allowCredentials);
