@@ -51,6 +51,21 @@ public interface RedisAdapter extends Adapter {
   RedisMode mode();
 
   /**
+   * Completes once this node receives the broadcasts other nodes send to {@code room}: at once, except in
+   * {@link SubscriptionMode#DYNAMIC} mode, where a node subscribes to a room's channel when the room gets its first
+   * member here, and a broadcast sent before Redis confirmed that subscription misses the node. What awaiting
+   * {@code socket.join(room)} gives in Node's sharded adapter:
+   *
+   * <pre>{@code
+   * socket.join("game:7");
+   * ((RedisAdapter) socket.namespace().adapter()).roomReady("game:7").thenRun(() -> ack.send("joined"));
+   * }</pre>
+   */
+  default CompletableFuture<Void> roomReady(String room) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
    * Every room of the namespace on every node, private socket-id rooms included (as Node's {@code allRooms}).
    * Fails with {@link RedisRequestTimeoutException} or {@link RedisUnavailableException}.
    */

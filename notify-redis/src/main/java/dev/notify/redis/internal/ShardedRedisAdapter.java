@@ -6,7 +6,8 @@ import dev.notify.redis.RedisMode;
 import dev.notify.redis.SubscriptionMode;
 import dev.notify.redis.internal.ClusterMessage.Broadcast;
 import dev.notify.redis.internal.Subscriber.Kind;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +26,8 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   private final boolean dynamic;
   /** Room channel subscriptions, changed in the order rooms come and go. */
   private final SerialQueue roomSubscriptions;
-  private final Set<String> roomChannels = ConcurrentHashMap.newKeySet();
+  /** Subscribed room channels, each with its confirmation by Redis. */
+  private final Map<String, CompletableFuture<Void>> roomChannels = new ConcurrentHashMap<>();
 
   public ShardedRedisAdapter(AdapterNamespace namespace, RedisAdapterOptions options, RedisResources resources,
       Runnable release, AtomicLong droppedInbound) {
@@ -55,7 +57,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
     Subscriber sub = resources.subscriber();
     sub.unsubscribe(Kind.SHARD, channel);
     sub.unsubscribe(Kind.SHARD, responseChannel);
-    for (String room : roomChannels) {
+    for (String room : roomChannels.keySet()) {
       sub.unsubscribe(Kind.SHARD, room);
     }
     roomChannels.clear();
@@ -65,11 +67,11 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   protected void onRoomCreated(String room) {
     if (dynamic && !Channels.looksLikeSocketId(room)) {
       String roomChannel = Channels.room(options.key(), namespace().name(), room);
-      roomSubscriptions.submit(() -> {
-        if (roomChannels.add(roomChannel)) {
-          resources.subscriber().subscribe(Kind.SHARD, roomChannel, this::onMessage);
-        }
-      });
+      CompletableFuture<Void> confirmed = new CompletableFuture<>();
+      if (roomChannels.putIfAbsent(roomChannel, confirmed) == null) {
+        roomSubscriptions.submit(() -> resources.subscriber().subscribe(Kind.SHARD, roomChannel, this::onMessage)
+            .whenComplete((v, e) -> confirmed.complete(null)));
+      }
     }
   }
 
@@ -77,12 +79,20 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   protected void onRoomDeleted(String room) {
     if (dynamic && !Channels.looksLikeSocketId(room)) {
       String roomChannel = Channels.room(options.key(), namespace().name(), room);
-      roomSubscriptions.submit(() -> {
-        if (roomChannels.remove(roomChannel)) {
-          resources.subscriber().unsubscribe(Kind.SHARD, roomChannel);
-        }
-      });
+      if (roomChannels.remove(roomChannel) != null) {
+        roomSubscriptions.submit(() -> resources.subscriber().unsubscribe(Kind.SHARD, roomChannel));
+      }
     }
+  }
+
+  @Override
+  public CompletableFuture<Void> roomReady(String room) {
+    Objects.requireNonNull(room, "room");
+    if (!dynamic || Channels.looksLikeSocketId(room)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> confirmed = roomChannels.get(Channels.room(options.key(), namespace().name(), room));
+    return confirmed == null ? CompletableFuture.completedFuture(null) : confirmed.copy();
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.notify.redis.internal.ClusterAdapterBase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,19 +35,25 @@ public final class TestNode implements AutoCloseable {
     this.http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
   }
 
-  /** Clients join the rooms of {@code auth.rooms}; {@code ready} answers the socket id once they did. */
+  /**
+   * Clients join the rooms of {@code auth.rooms}; {@code ready} answers the socket id once they did and this node
+   * receives what other nodes broadcast to those rooms (in sharded DYNAMIC mode, once it is subscribed to them).
+   */
   private static void configure(dev.notify.core.server.Namespace namespace) {
     namespace.onConnection(socket -> {
+      List<CompletableFuture<Void>> joined = new ArrayList<>();
       for (String room : socket.handshake().auth().path("rooms").asText("").split(",")) {
         if (!room.isEmpty()) {
           socket.join(room);
+          joined.add(((RedisAdapter) namespace.adapter()).roomReady(room));
         }
       }
       String user = socket.handshake().auth().path("user").asText(null);
       if (user != null) {
         socket.data().put("user", user);
       }
-      socket.on("ready", (args, ack) -> ack.send(socket.id()));
+      socket.on("ready", (args, ack) -> CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new))
+          .thenRun(() -> ack.send(socket.id())));
     });
   }
 
