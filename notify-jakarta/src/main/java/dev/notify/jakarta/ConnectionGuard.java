@@ -1,6 +1,6 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.internal.WarnLimiter;
+import dev.notify.core.internal.LogLimiter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +23,7 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -53,8 +54,8 @@ final class ConnectionGuard extends BaseFilter {
   private final long bodyNanos;
   private final long maxFrame;
   private final Map<Connection<?>, Deadline> deadlines = new ConcurrentHashMap<>();
-  private final WarnLimiter warnings = new WarnLimiter(LoggerFactory.getLogger(NotifyStandalone.class), 20,
-      TimeUnit.SECONDS.toNanos(10));
+  private static final Logger log = LoggerFactory.getLogger(NotifyStandalone.class);
+  private final LogLimiter warnings = new LogLimiter(20, 10_000);
 
   private record Deadline(long at, boolean body, String what) {
   }
@@ -120,7 +121,7 @@ final class ConnectionGuard extends BaseFilter {
     String why = "frame of " + frames.length + " bytes exceeds maxPayload " + maxFrame;
     if (start == FrameScanner.STARTED_EARLIER) {
       // the engine holds the start of that frame's header already: end the connection under it
-      warnings.warn("websocket from {} closed: transport error ({})", connection.getPeerAddress(), why);
+      warnings.warn(log, "frame", "websocket from {} closed: transport error ({})", connection.getPeerAddress(), why);
       closeAfter(connection, Buffers.wrap(ctx.getMemoryManager(), CLOSE_TOO_BIG));
       return ctx.getStopAction();
     }
@@ -233,7 +234,8 @@ final class ConnectionGuard extends BaseFilter {
       Deadline deadline = entry.getValue();
       if (now - deadline.at() >= 0 && deadlines.remove(entry.getKey(), deadline)) {
         Connection<?> connection = entry.getKey();
-        warnings.warn("http connection from {} closed: {} not received within {} ms", connection.getPeerAddress(),
+        warnings.warn(log, "deadline", "http connection from {} closed: {} not received within {} ms",
+            connection.getPeerAddress(),
             deadline.what(), TimeUnit.NANOSECONDS.toMillis(deadline.body() ? bodyNanos : headNanos));
         connection.closeSilently();
       }

@@ -1,6 +1,6 @@
 package dev.notify.core.engine;
 
-import dev.notify.core.internal.WarnLimiter;
+import dev.notify.core.internal.LogLimiter;
 import dev.notify.core.protocol.EngineEncoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +41,8 @@ public final class EngineServer {
   private final ScheduledExecutorService scheduler;
   private final ConnectionHandler handler;
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
-  /** Closes of clients that broke the protocol or a limit: at most 20 WARN lines per 10 s. */
-  private final WarnLimiter warnings = new WarnLimiter(LoggerFactory.getLogger(EngineSession.class), 20,
-      TimeUnit.SECONDS.toNanos(10));
+  /** Clients that broke the protocol or a limit, handshakes refused: at most 20 WARN lines of each per 10 s. */
+  private final LogLimiter warnings = new LogLimiter(20, 10_000);
   private volatile boolean closed;
   /** Sessions per client address, kept only with maxConnectionsPerAddress. */
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
@@ -72,7 +71,7 @@ public final class EngineServer {
     return scheduler;
   }
 
-  WarnLimiter warnings() {
+  LogLimiter warnings() {
     return warnings;
   }
 
@@ -141,8 +140,8 @@ public final class EngineServer {
     }
     if (busy != null) {
       log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
-      warnings.warn("handshake from {} refused: {} (retry after {} s)", request.remoteAddress(), busy.reason(),
-          busy.retryAfterSeconds());
+      warnings.warn(log, "busy", "handshake from {} refused: {} (retry after {} s)", request.remoteAddress(),
+          busy.reason(), busy.retryAfterSeconds());
     }
     return busy;
   }

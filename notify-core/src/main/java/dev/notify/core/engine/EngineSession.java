@@ -209,7 +209,7 @@ public final class EngineSession {
         || reason == CloseReason.SERVER_SHUTTING_DOWN) {
       log.debug("sid={} closed: {}{}", id, reason, why);
     } else if (offender) {
-      server.warnings().warn("sid={} from {} closed: {}{}", id, request.remoteAddress(), reason, why);
+      server.warnings().warn(log, "offender", "sid={} from {} closed: {}{}", id, request.remoteAddress(), reason, why);
     } else {
       log.info("sid={} closed: {}{}", id, reason, why);
     }

@@ -131,12 +131,12 @@ class EngineSessionCloseTest {
   }
 
   @Test
-  void aBinaryMessageOverMaxPayloadClosesWithTransportError() {
+  void aBinaryMessageOverMaxPayloadClosesAsTooLarge() {
     transport.receive(new byte[11]);
 
     assertThat(listener.binaries()).isEmpty();
-    assertThat(listener.closes()).containsExactly(CloseReason.TRANSPORT_ERROR);
-    assertThat(transport.closeReasons()).containsExactly(CloseReason.TRANSPORT_ERROR);
+    assertThat(listener.closes()).containsExactly(CloseReason.MESSAGE_TOO_LARGE);
+    assertThat(transport.closeReasons()).containsExactly(CloseReason.MESSAGE_TOO_LARGE);
   }
 
   @ParameterizedTest

@@ -38,8 +38,8 @@ enum ContainerKind {
   /**
    * Container-level timeouts that could end a waiting long poll: the default async timeout of a Servlet
    * request (Tomcat: 30 s) and the connection idle timeout (Tomcat's connectionTimeout, Jetty's idleTimeout).
-   * {@code null} keeps the container's default. The standalone server has neither (its polls suspend without
-   * limit and its keep-alive idle timeout is off).
+   * {@code null} keeps the container's default. The standalone server has neither: its polls suspend without
+   * limit, and its request deadlines do not apply to a request waiting for its response.
    */
   record ContainerTimeouts(Duration asyncTimeout, Duration idleTimeout) {
     static final ContainerTimeouts DEFAULTS = new ContainerTimeouts(null, null);

@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import dev.notify.core.internal.LogLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.notify.core.adapter.AckListener;

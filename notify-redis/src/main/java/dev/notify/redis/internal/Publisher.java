@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import dev.notify.core.internal.LogLimiter;
 import dev.notify.redis.RedisUnavailableException;
 import dev.notify.redis.internal.RedisConnector.Outgoing;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import dev.notify.core.internal.LogLimiter;
 import dev.notify.redis.RedisAdapterException;
 import dev.notify.redis.RedisConnectionOptions;
 import java.nio.charset.StandardCharsets;
