@@ -12,6 +12,7 @@ import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.TestClient;
 import dev.notify.redis.testing.TestNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,22 @@ class NodeInteropIT {
       assertThat(user42.received("notification:new").get(0).args().get(0).toString())
           .isEqualTo("{\"id\":1,\"text\":\"hi from node\"}");
       assertThat(user43.received("notification:new")).isEmpty();
+    }
+  }
+
+  @Test
+  void aDateFromNodeReachesTheJavaClientAsTheIsoStringNodeWouldSend() throws Exception {
+    RedisAdapterOptions options = Cluster.options("node-date", RedisMode.CLASSIC).build();
+    try (Cluster cluster = Cluster.start(options, 1)) {
+      TestClient user = cluster.node(0).client("user:42");
+      long millis = 1_764_677_696_789L;
+
+      NodeProcess.run("redis-emitter.mjs", RedisExtension.url(), options.key(), "user:42", "notification:new",
+          "{\"at\":{\"$date\":" + millis + "},\"whole\":{\"$date\":1764677696000},\"id\":3}");
+
+      assertThat(user.await("notification:new", 1).get(0).args().get(0).toString())
+          .isEqualTo("{\"at\":\"" + Instant.ofEpochMilli(millis) + "\",\"whole\":\"2025-12-02T12:14:56.000Z\","
+              + "\"id\":3}");
     }
   }
 

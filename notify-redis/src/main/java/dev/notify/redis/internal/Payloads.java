@@ -25,8 +25,12 @@ public final class Payloads {
 
   /** Plain JSON for requests and responses; never the user's mapper (its settings would change the wire). */
   public static final ObjectMapper JSON = JsonMapper.builder().build();
-  /** msgpack, compatible with Node's notepack.io: binary values become msgpack {@code bin}. */
-  public static final ObjectMapper MSGPACK = new ObjectMapper(new MessagePackFactory());
+  /**
+   * msgpack, compatible with Node's notepack.io: binary values become msgpack {@code bin}; extension values
+   * (a Node {@code Date}) read as {@link NotepackExtensions} says.
+   */
+  public static final ObjectMapper MSGPACK =
+      new ObjectMapper(new MessagePackFactory().setExtTypeCustomDesers(NotepackExtensions.deserializers()));
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Payloads() {
