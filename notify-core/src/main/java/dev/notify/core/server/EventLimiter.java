@@ -50,6 +50,15 @@ final class EventLimiter {
     return Math.max(1, (cost - refilled + 999_999) / 1_000_000);
   }
 
+  RateLimits limits() {
+    return limits;
+  }
+
+  /** Counts an event refused by a per-user limit. */
+  synchronized void violated() {
+    violations++;
+  }
+
   /** Events refused so far. */
   synchronized int violations() {
     return violations;

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The events each socket may send: a limit for every event, limits for named events, and what happens to a
@@ -23,6 +24,20 @@ import java.util.Objects;
  * handlers: one that asks for an acknowledgement is answered {@code {"error":"rate_limited","retryAfterMs":N}},
  * any other is dropped; after {@link Builder#disconnectAfter} such events the client is disconnected (WebSocket
  * close 1008). An event within its limits costs a few arithmetic operations and no allocation.
+ *
+ * <p>Limits per user, across all the user's sockets (on this node, or on every node with a shared store):
+ *
+ * <pre>{@code
+ * RateLimits.builder()
+ *     .everyEvent(RateLimit.of(20, Duration.ofSeconds(1)))                    // per socket, as above
+ *     .perUser(socket -> (String) socket.data().get("userId"), RedisRateLimitStore.create(redisUrl))
+ *     .userEvent("chat:message", RateLimit.of(30, Duration.ofMinutes(1)))   // per user, cluster-wide
+ *     .build();
+ * }</pre>
+ *
+ * <p>An event with a per-user limit is checked against its socket's limits first (on the transport's thread),
+ * then against the user's bucket in the {@link RateLimitStore} (on the socket's executor, before its middlewares:
+ * a shared store costs a round trip there). Sockets whose user is {@code null} have no per-user limits.
  */
 public final class RateLimits {
 
@@ -33,6 +48,9 @@ public final class RateLimits {
   private final Map<String, Integer> eventIndex;
   private final RateLimit[] eventLimits;
   private final int disconnectAfter;
+  private final Function<? super Socket, String> userOf;
+  private final RateLimitStore store;
+  private final Map<String, RateLimit> userEvents;
 
   private RateLimits(Builder b) {
     this.everyEvent = b.everyEvent;
@@ -44,6 +62,9 @@ public final class RateLimits {
       eventLimits[i++] = entry.getValue();
     }
     this.disconnectAfter = b.disconnectAfter;
+    this.userOf = b.userOf;
+    this.store = b.store;
+    this.userEvents = Map.copyOf(b.userEvents);
   }
 
   public static Builder builder() {
@@ -65,6 +86,25 @@ public final class RateLimits {
     return disconnectAfter;
   }
 
+  /** The per-user limit of the event named so, or {@code null}. */
+  public RateLimit userEvent(String name) {
+    return userEvents.get(name);
+  }
+
+  /** Where per-user buckets live, or {@code null} when there are no per-user limits. */
+  public RateLimitStore store() {
+    return store;
+  }
+
+  /** The user a socket's per-user limits count against, or {@code null} for none. */
+  String userOf(Socket socket) {
+    return userOf.apply(socket);
+  }
+
+  boolean hasUserLimits() {
+    return !userEvents.isEmpty();
+  }
+
   /** The index of an event's own limit, or -1. */
   int indexOf(String event) {
     Integer index = eventIndex.get(event);
@@ -83,8 +123,8 @@ public final class RateLimits {
   public String toString() {
     Map<String, RateLimit> events = new LinkedHashMap<>();
     eventIndex.forEach((name, index) -> events.put(name, eventLimits[index]));
-    return "RateLimits{everyEvent=" + everyEvent + ", events=" + events + ", disconnectAfter=" + disconnectAfter
-        + '}';
+    return "RateLimits{everyEvent=" + everyEvent + ", events=" + events + ", userEvents=" + userEvents
+        + ", store=" + store + ", disconnectAfter=" + disconnectAfter + '}';
   }
 
   /** Builds {@link RateLimits}. Not thread-safe. */
@@ -92,6 +132,9 @@ public final class RateLimits {
     private RateLimit everyEvent;
     private final Map<String, RateLimit> events = new LinkedHashMap<>();
     private int disconnectAfter = DEFAULT_DISCONNECT_AFTER;
+    private Function<? super Socket, String> userOf;
+    private RateLimitStore store;
+    private final Map<String, RateLimit> userEvents = new LinkedHashMap<>();
 
     private Builder() {
     }
@@ -113,6 +156,29 @@ public final class RateLimits {
     }
 
     /**
+     * Counts the {@link #userEvent per-user limits} against the user {@code userOf} names for a socket (read at
+     * each such event, so a connection middleware may set it), in {@code store}: an {@link InMemoryRateLimitStore}
+     * for this node, notify-redis's {@code RedisRateLimitStore} for the whole cluster.
+     */
+    public Builder perUser(Function<? super Socket, String> userOf, RateLimitStore store) {
+      this.userOf = Objects.requireNonNull(userOf, "userOf");
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** As {@link #perUser(Function, RateLimitStore)}, in a new {@link InMemoryRateLimitStore}. */
+    public Builder perUser(Function<? super Socket, String> userOf) {
+      return perUser(userOf, new InMemoryRateLimitStore());
+    }
+
+    /** The limit of one event per user, on top of the socket's own limits; needs {@link #perUser}. */
+    public Builder userEvent(String name, RateLimit limit) {
+      Objects.requireNonNull(name, "name");
+      userEvents.put(name, Objects.requireNonNull(limit, "limit"));
+      return this;
+    }
+
+    /**
      * Disconnects a client once it sent this many events over their limits; 0 never does. Defaults to
      * {@value #DEFAULT_DISCONNECT_AFTER}.
      */
@@ -124,10 +190,16 @@ public final class RateLimits {
       return this;
     }
 
-    /** @throws IllegalStateException when no limit was set */
+    /** @throws IllegalStateException when no limit was set, or per-user limits lack their user or vice versa */
     public RateLimits build() {
-      if (everyEvent == null && events.isEmpty()) {
-        throw new IllegalStateException("no limit: set everyEvent(...) or event(name, ...)");
+      if (everyEvent == null && events.isEmpty() && userEvents.isEmpty()) {
+        throw new IllegalStateException("no limit: set everyEvent(...), event(name, ...) or userEvent(name, ...)");
+      }
+      if (!userEvents.isEmpty() && userOf == null) {
+        throw new IllegalStateException("userEvent(...) needs perUser(userOf, store): whose limit is it?");
+      }
+      if (userEvents.isEmpty() && userOf != null) {
+        throw new IllegalStateException("perUser(...) without userEvent(name, limit): no per-user limit to count");
       }
       return new RateLimits(this);
     }

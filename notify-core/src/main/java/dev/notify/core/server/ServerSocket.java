@@ -311,6 +311,37 @@ final class ServerSocket implements Socket, LocalSocket {
     if (retryAfterMs == 0) {
       return true;
     }
+    refuse(packet, retryAfterMs);
+    return false;
+  }
+
+  /** Whether an event is within its per-user limit, if it has one. On the connection's executor. */
+  private boolean admitForUser(SocketPacket packet) {
+    RateLimits limits = limiter.limits();
+    RateLimit limit = limits.userEvent(packet.event());
+    if (limit == null) {
+      return true;
+    }
+    String user;
+    long retryAfterMs;
+    try {
+      user = limits.userOf(this);
+      retryAfterMs = user == null ? 0 : limits.store().acquire(user, packet.event(), limit);
+    } catch (RuntimeException e) {
+      log.warn("socket={} nsp={} event={}: per-user rate limit not checked, event let through", id,
+          namespace.name(), packet.event(), e);
+      return true;
+    }
+    if (retryAfterMs == 0) {
+      return true;
+    }
+    limiter.violated();
+    refuse(packet, retryAfterMs);
+    return false;
+  }
+
+  /** Answers an event over a limit when it asks for an ack, and disconnects a client past its violations. */
+  private void refuse(SocketPacket packet, long retryAfterMs) {
     if (packet.hasAck()) {
       client.send(namespace.encoder().encodeAck(namespace.name(), packet.ackId(),
           new Object[] {Map.of("error", "rate_limited", "retryAfterMs", retryAfterMs)}), false);
@@ -320,12 +351,11 @@ final class ServerSocket implements Socket, LocalSocket {
     } else if (limiter.violations() == 1) {
       log.debug("socket={} nsp={}: event {} over its rate limit, dropped", id, namespace.name(), packet.event());
     }
-    return false;
   }
 
   /** An event from the client: runs its middlewares and handlers. On the connection's executor. */
   void onEvent(SocketPacket packet) {
-    if (!connected()) {
+    if (!connected() || (limiter != null && !admitForUser(packet))) {
       return;
     }
     String event = packet.event();

@@ -123,9 +123,101 @@ class RateLimitsTest {
     assertThatThrownBy(() -> RateLimit.of(1, Duration.ZERO)).hasMessage("period must be > 0, was PT0S");
     assertThatThrownBy(() -> RateLimit.of(1, MINUTE).burst(0)).hasMessage("burst must be > 0, was 0");
     assertThatThrownBy(() -> RateLimits.builder().build())
-        .hasMessage("no limit: set everyEvent(...) or event(name, ...)");
+        .hasMessage("no limit: set everyEvent(...), event(name, ...) or userEvent(name, ...)");
+    assertThatThrownBy(() -> RateLimits.builder().userEvent("chat", RateLimit.of(1, MINUTE)).build())
+        .hasMessage("userEvent(...) needs perUser(userOf, store): whose limit is it?");
+    assertThatThrownBy(() -> RateLimits.builder().everyEvent(RateLimit.of(1, MINUTE)).perUser(s -> "u").build())
+        .hasMessage("perUser(...) without userEvent(name, limit): no per-user limit to count");
     assertThatThrownBy(() -> RateLimits.builder().disconnectAfter(-1))
         .hasMessage("disconnectAfter must be >= 0, was -1");
+  }
+
+  @Test
+  void theSocketsOfOneUserShareTheirPerUserBucketAndOtherUsersHaveTheirOwn() throws Exception {
+    RateLimits limits = RateLimits.builder()
+        .perUser(socket -> (String) socket.handshake().query().get("user"))
+        .userEvent("chat", RateLimit.of(3, MINUTE))
+        .build();
+    io = NotifyServer.builder().rateLimits(limits).executor(Runnable::run).scheduler(new ManualScheduler()).build();
+    io.onConnection(socket -> socket.onAny((event, args) -> handled.add(socket.handshake().query().get("user")
+        + ":" + event + args.get(0))));
+    TestTransport phone = connect("alice");
+    TestTransport laptop = connect("alice");
+    TestTransport bob = connect("bob");
+
+    phone.receive("42[\"chat\",1]");
+    laptop.receive("42[\"chat\",2]");
+    phone.receive("42[\"chat\",3]");
+    laptop.receive("421[\"chat\",4]");
+    bob.receive("42[\"chat\",1]");
+    laptop.receive("42[\"other\",5]");
+
+    assertThat(handled).containsExactly("alice:chat1", "alice:chat2", "alice:chat3", "bob:chat1", "alice:other5");
+    String answer = laptop.texts().stream().filter(t -> t.startsWith("431")).findFirst().orElseThrow();
+    assertThat(new ObjectMapper().readTree(answer.substring(3)).get(0).get("error").asText())
+        .isEqualTo("rate_limited");
+  }
+
+  @Test
+  void aSocketWithoutAUserHasNoPerUserLimit() {
+    RateLimits limits = RateLimits.builder().perUser(socket -> null).userEvent("chat", RateLimit.of(1, MINUTE))
+        .build();
+    io = NotifyServer.builder().rateLimits(limits).executor(Runnable::run).scheduler(new ManualScheduler()).build();
+    io.onConnection(socket -> socket.onAny((event, args) -> handled.add(event + args.get(0))));
+    TestTransport anonymous = connect("");
+
+    anonymous.receive("42[\"chat\",1]");
+    anonymous.receive("42[\"chat\",2]");
+
+    assertThat(handled).containsExactly("chat1", "chat2");
+  }
+
+  @Test
+  void perUserRefusalsCountTowardsDisconnectAfter() {
+    RateLimits limits = RateLimits.builder().perUser(socket -> "same").userEvent("chat", RateLimit.of(1, MINUTE))
+        .disconnectAfter(2).build();
+    io = NotifyServer.builder().rateLimits(limits).executor(Runnable::run).scheduler(new ManualScheduler()).build();
+    TestTransport client = connect("");
+
+    client.receive("42[\"chat\",1]");
+    client.receive("42[\"chat\",2]");
+    assertThat(client.isClosed()).isFalse();
+    client.receive("42[\"chat\",3]");
+
+    assertThat(client.closeReasons()).containsExactly(CloseReason.POLICY_VIOLATION);
+  }
+
+  @Test
+  void theInMemoryStoreRefillsAtItsRateAndForgetsFullBuckets() {
+    RateLimit limit = RateLimit.of(2, Duration.ofSeconds(1)).burst(3);
+    long[] bucket = {0, 0};
+
+    assertThat(List.of(InMemoryRateLimitStore.take(bucket, 0, limit), InMemoryRateLimitStore.take(bucket, 0, limit),
+        InMemoryRateLimitStore.take(bucket, 0, limit))).containsOnly(0L);
+    assertThat(InMemoryRateLimitStore.take(bucket, 0, limit)).as("ms until a token is back").isEqualTo(500);
+    assertThat(InMemoryRateLimitStore.take(bucket, SECOND / 2 - 1, limit)).isEqualTo(1);
+    assertThat(InMemoryRateLimitStore.take(bucket, SECOND / 2, limit)).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(InMemoryRateLimitStore.take(bucket, 10 * SECOND, limit)).as("refilled up to the burst").isZero();
+    }
+    assertThat(InMemoryRateLimitStore.take(bucket, 10 * SECOND, limit)).isEqualTo(500);
+
+    InMemoryRateLimitStore store = new InMemoryRateLimitStore();
+    RateLimit quick = RateLimit.of(1_000_000, Duration.ofSeconds(1));
+    for (int user = 0; user < InMemoryRateLimitStore.SWEEP_EVERY * 2; user++) {
+      store.acquire("user" + user, "chat", quick);
+    }
+    assertThat(store.size()).as("buckets full again after a microsecond are swept")
+        .isLessThan(InMemoryRateLimitStore.SWEEP_EVERY * 2);
+  }
+
+  private TestTransport connect(String user) {
+    TestTransport transport = TestTransport.websocket().autoDrain(true);
+    transport.open(io.engine(), TestRequests.request("/engine.io/?EIO=4&transport=websocket&user=" + user));
+    transport.drain();
+    transport.receive("40");
+    assertThat(transport.texts()).anyMatch(t -> t.startsWith("40{"));
+    return transport;
   }
 
   private TestTransport connect(RateLimits limits) {

@@ -119,6 +119,13 @@ public final class TestClient implements AutoCloseable {
     socket.emit(event, args);
   }
 
+  /** Emits an event that asks for an acknowledgement; completes with the ack's first argument. */
+  public CompletableFuture<Object> emitWithAck(String event, Object... args) {
+    CompletableFuture<Object> answer = new CompletableFuture<>();
+    socket.emit(event, args, reply -> answer.complete(reply.length == 0 ? null : reply[0]));
+    return answer;
+  }
+
   @Override
   public void close() {
     socket.close();

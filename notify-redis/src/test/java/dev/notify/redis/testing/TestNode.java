@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * One cluster node for tests: a {@link NotifyServer} with a {@link RedisAdapter}, served by
@@ -26,9 +27,9 @@ public final class TestNode implements AutoCloseable {
   private final NotifyStandalone http;
   private final List<TestClient> clients = new ArrayList<>();
 
-  private TestNode(RedisAdapterOptions options) {
+  private TestNode(RedisAdapterOptions options, UnaryOperator<NotifyServer.Builder> customize) {
     this.factory = RedisAdapter.factory(options);
-    this.io = NotifyServer.builder().adapter(factory).build();
+    this.io = customize.apply(NotifyServer.builder().adapter(factory)).build();
     for (String nsp : new String[] {"/", "/admin"}) {
       configure(io.of(nsp));
     }
@@ -59,7 +60,12 @@ public final class TestNode implements AutoCloseable {
 
   /** Starts a node and waits until its main namespace is subscribed. */
   public static TestNode start(RedisAdapterOptions options) {
-    TestNode node = new TestNode(options);
+    return start(options, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(RedisAdapterOptions)}, with more server options. */
+  public static TestNode start(RedisAdapterOptions options, UnaryOperator<NotifyServer.Builder> customize) {
+    TestNode node = new TestNode(options, customize);
     node.awaitReady("/");
     return node;
   }
