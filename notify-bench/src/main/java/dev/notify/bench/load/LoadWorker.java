@@ -17,29 +17,44 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * One process of the load generator: Socket.IO clients over WebSocket on one NIO selector thread. It speaks just
- * enough of the protocols for the scenarios: the WebSocket upgrade, Engine.IO open and ping/pong, Socket.IO
- * CONNECT to the main namespace, EVENT and ACK. Received text is parsed in the read buffer, without building
- * strings: an {@code m} event or an ack counts, and its latency is read from the timestamp (System.nanoTime, the
- * system-wide monotonic clock, so comparable across processes) at the start of its string payload.
+ * enough of the protocols for the scenarios: the WebSocket upgrade (optionally offering permessage-deflate),
+ * Engine.IO open and ping/pong, Socket.IO CONNECT to the main namespace, EVENT and ACK. Received text is parsed in
+ * the read buffer, without building strings: an {@code m} event or an ack counts, and its latency is read from the
+ * timestamp (System.nanoTime, the system-wide monotonic clock, so comparable across processes) at the start of its
+ * string payload.
  *
  * <p>Driven by {@link dev.notify.bench.driver.Bench} through stdin, one command per line; each answers one
  * line on stdout:
  * <pre>
- * connect GROUP HOST PORT COUNT QUERY   -> connected OK FAILED MILLIS   (QUERY "-" for none, e.g. room=fan)
+ * connect GROUP HOST PORT COUNT QUERY [deflate]
+ *                                       -> connected OK FAILED MILLIS DEFLATED   (QUERY "-" for none, e.g.
+ *                                          room=fan; DEFLATED: upgrades whose 101 accepted permessage-deflate)
  * fan GROUP RATE MILLIS SIZE            -> sent N   (the group's clients emit fan("ts|pad...") at RATE/s)
  * echo GROUP RATE MILLIS SIZE           -> sent N   (emit echo("ts|pad...", ack) round-robin at RATE/s)
  * reset                                 -> ok       (zero the counters and histograms, mark the CPU)
  * stats                                 -> stats RECEIVED ACKS ERRORS CLOSED CONNECTED CPU_NS MHIST AHIST
  * close                                 -> (closes everything and exits)
  * </pre>
- * Connections bind source addresses 127.0.0.1 … 127.0.0.8 in turn (each process's open-files limit caps it, not
- * the ephemeral ports). Client frames use the masking key 0, which is valid framing and spares the XOR; the
+ * Connections bind source addresses 127.0.0.1 … 127.0.0.8 in turn (each process's open-files limit caps it,
+ * not the ephemeral ports). Client frames use the masking key 0, which is valid framing and spares the XOR; the
  * server still unmasks.
+ *
+ * <p>With {@code deflate}, the upgrade request offers {@code permessage-deflate; client_max_window_bits}, as
+ * browsers do. When the server's 101 accepts it, frames with RSV1 are inflated (RFC 7692: the message's payload
+ * plus {@code 00 00 ff ff}), with a context per connection unless the server said
+ * {@code server_no_context_takeover}; the client's own text messages are compressed too, as a browser's are, but
+ * each from a fresh context (one {@link Deflater} for the whole process, reset per message): a sender may always
+ * refrain from referring to earlier messages, so this is valid whatever the server negotiated, and it costs the
+ * generator no memory per connection.
  */
 public final class LoadWorker {
 
@@ -47,6 +62,9 @@ public final class LoadWorker {
   private static final long CONNECT_TIMEOUT_NANOS = 120_000_000_000L;
   private static final byte[] PONG_TEXT = {'3'};
   private static final byte[] CONNECT_TEXT = {'4', '0'};
+  /** What RFC 7692 has the receiver append to a message's payload before inflating it. */
+  private static final byte[] DEFLATE_TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+  private static final String PERMESSAGE_DEFLATE = "permessage-deflate";
 
   private static final int TCP = 0;
   private static final int HTTP = 1;
@@ -54,6 +72,9 @@ public final class LoadWorker {
   private static final int SOCKET_CONNECT = 3;
   private static final int CONNECTED = 4;
   private static final int CLOSED = 5;
+
+  private static final int FAN = 0;
+  private static final int ECHO = 1;
 
   private final int workerIndex;
   private final Selector selector;
@@ -64,6 +85,10 @@ public final class LoadWorker {
   private final List<Sender> senders = new ArrayList<>();
   private byte[] rbytes = new byte[256 * 1024];
   private ByteBuffer rbuf = ByteBuffer.wrap(rbytes);
+  private byte[] inflated = new byte[64 * 1024];
+  private byte[] deflated = new byte[4 * 1024];
+  private Deflater deflater;
+  private Inflater sharedInflater;
   private int addressTurn;
   private int handshakes;
 
@@ -135,7 +160,7 @@ public final class LoadWorker {
               onReadable(c, now);
             }
           }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | DataFormatException e) {
           fail(c);
         }
       }
@@ -157,13 +182,13 @@ public final class LoadWorker {
     switch (w[0]) {
       case "connect" -> {
         ConnectTask task = new ConnectTask(w[1], w[2], Integer.parseInt(w[3]), Integer.parseInt(w[4]),
-            "-".equals(w[5]) ? "" : "&" + w[5]);
+            "-".equals(w[5]) ? "" : "&" + w[5], w.length > 6 && "deflate".equals(w[6]));
         groups.computeIfAbsent(task.group, g -> new ArrayList<>());
         connecting.add(task);
       }
       case "fan", "echo" -> {
         List<Conn> group = groups.getOrDefault(w[1], List.of());
-        senders.add(new Sender("echo".equals(w[0]), group, Double.parseDouble(w[2]),
+        senders.add(new Sender("echo".equals(w[0]) ? ECHO : FAN, group, Double.parseDouble(w[2]),
             Long.parseLong(w[3]) * 1_000_000L, Integer.parseInt(w[4])));
       }
       case "reset" -> {
@@ -191,26 +216,100 @@ public final class LoadWorker {
     }
   }
 
+  // ---- who a connection reports to ----
+
+  /** The owner of a connection: the connect task that opened it. */
+  private interface Owner {
+    InetSocketAddress server();
+
+    int port();
+
+    /** Extra query parameters, starting with {@code &}, or empty. */
+    String query();
+
+    /** Whether the upgrade request offers permessage-deflate. */
+    boolean offersDeflate();
+
+    /** The server's 101 accepted permessage-deflate. */
+    void negotiated(Conn c);
+
+    /** Socket.IO CONNECT answered: the connection is up. */
+    void connected(Conn c);
+
+    /** The connection is closed, by either side, before or after it was up. */
+    void lost(Conn c, boolean wasConnected);
+
+    /** An EVENT arrived. */
+    default void event(Conn c) {
+    }
+
+    /** An ACK arrived. */
+    default void ack(Conn c) {
+    }
+  }
+
   // ---- connecting ----
 
-  private final class ConnectTask {
+  private final class ConnectTask implements Owner {
     final String group;
     final InetSocketAddress server;
     final int port;
     final int count;
     final String query;
+    final boolean deflate;
     final long started = System.nanoTime();
     int opened;
     int done;
     int failed;
+    int deflated;
     boolean reported;
 
-    ConnectTask(String group, String host, int port, int count, String query) {
+    ConnectTask(String group, String host, int port, int count, String query, boolean deflate) {
       this.group = group;
       this.server = new InetSocketAddress(host, port);
       this.port = port;
       this.count = count;
       this.query = query;
+      this.deflate = deflate;
+    }
+
+    @Override
+    public InetSocketAddress server() {
+      return server;
+    }
+
+    @Override
+    public int port() {
+      return port;
+    }
+
+    @Override
+    public String query() {
+      return query;
+    }
+
+    @Override
+    public boolean offersDeflate() {
+      return deflate;
+    }
+
+    @Override
+    public void negotiated(Conn c) {
+      deflated++;
+    }
+
+    @Override
+    public void connected(Conn c) {
+      finished(true);
+    }
+
+    @Override
+    public void lost(Conn c, boolean wasConnected) {
+      if (wasConnected) {
+        closed++;
+      } else {
+        finished(false);
+      }
     }
 
     void finished(boolean ok) {
@@ -227,7 +326,8 @@ public final class LoadWorker {
     void report() {
       if (!reported) {
         reported = true;
-        out.println("connected " + done + " " + (count - done) + " " + (System.nanoTime() - started) / 1_000_000);
+        out.println("connected " + done + " " + (count - done) + " " + (System.nanoTime() - started) / 1_000_000
+            + " " + deflated);
       }
     }
   }
@@ -237,7 +337,9 @@ public final class LoadWorker {
       ConnectTask task = it.next();
       while (task.opened < task.count && handshakes < MAX_HANDSHAKES) {
         task.opened++;
-        open(task);
+        Conn c = new Conn(task);
+        groups.get(task.group).add(c);
+        open(c);
       }
       if (task.opened == task.count && task.done + task.failed == task.count) {
         it.remove();
@@ -248,9 +350,7 @@ public final class LoadWorker {
     }
   }
 
-  private void open(ConnectTask task) {
-    Conn c = new Conn(task);
-    groups.get(task.group).add(c);
+  private void open(Conn c) {
     handshakes++;
     try {
       SocketChannel ch = SocketChannel.open();
@@ -258,7 +358,7 @@ public final class LoadWorker {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       ch.bind(new InetSocketAddress("127.0.0." + (1 + (addressTurn++ % 8)), 0));
-      if (ch.connect(task.server)) {
+      if (ch.connect(c.owner.server())) {
         c.key = ch.register(selector, SelectionKey.OP_READ, c);
         onTcpConnected(c);
       } else {
@@ -277,11 +377,12 @@ public final class LoadWorker {
 
   private void onTcpConnected(Conn c) throws IOException {
     c.state = HTTP;
-    String request = "GET /socket.io/?EIO=4&transport=websocket" + c.task.query + " HTTP/1.1\r\n"
-        + "Host: 127.0.0.1:" + c.task.port + "\r\n"
+    String request = "GET /socket.io/?EIO=4&transport=websocket" + c.owner.query() + " HTTP/1.1\r\n"
+        + "Host: 127.0.0.1:" + c.owner.port() + "\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        + (c.owner.offersDeflate() ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "")
         + "Sec-WebSocket-Version: 13\r\n\r\n";
     write(c, ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
   }
@@ -289,7 +390,7 @@ public final class LoadWorker {
   private void onSocketConnected(Conn c) {
     c.state = CONNECTED;
     handshakes--;
-    c.task.finished(true);
+    c.owner.connected(c);
   }
 
   private void fail(Conn c) {
@@ -299,12 +400,10 @@ public final class LoadWorker {
     boolean wasConnected = c.state == CONNECTED;
     c.state = CLOSED;
     closeQuietly(c);
-    if (wasConnected) {
-      closed++;
-    } else {
+    if (!wasConnected) {
       handshakes--;
-      c.task.finished(false);
     }
+    c.owner.lost(c, wasConnected);
   }
 
   private static void closeQuietly(Conn c) {
@@ -315,11 +414,15 @@ public final class LoadWorker {
     } catch (IOException e) {
       // closing anyway
     }
+    if (c.inflater != null) {
+      c.inflater.end();
+      c.inflater = null;
+    }
   }
 
   // ---- reading ----
 
-  private void onReadable(Conn c, long now) throws IOException {
+  private void onReadable(Conn c, long now) throws IOException, DataFormatException {
     while (true) {
       int off = 0;
       if (c.pending != null) {
@@ -353,7 +456,7 @@ public final class LoadWorker {
     }
   }
 
-  private int parse(Conn c, byte[] b, int end, long now) throws IOException {
+  private int parse(Conn c, byte[] b, int end, long now) throws IOException, DataFormatException {
     int p = 0;
     if (c.state == HTTP) {
       int header = indexOfBlankLine(b, end);
@@ -363,6 +466,9 @@ public final class LoadWorker {
       if (end < 12 || b[9] != '1' || b[10] != '0' || b[11] != '1') {
         fail(c);
         return end;
+      }
+      if (c.owner.offersDeflate()) {
+        readExtensions(c, new String(b, 0, header, StandardCharsets.ISO_8859_1));
       }
       c.state = ENGINE_OPEN;
       p = header + 4;
@@ -402,13 +508,44 @@ public final class LoadWorker {
           b[start + i] ^= b[p + h - 4 + (i & 3)];
         }
       }
-      onFrame(c, (b0 & 0x80) != 0, b0 & 0x0f, b, start, length, now);
+      onFrame(c, (b0 & 0x80) != 0, (b0 & 0x40) != 0, b0 & 0x0f, b, start, length, now);
       if (c.state == CLOSED) {
         return end;
       }
       p = start + length;
     }
     return p;
+  }
+
+  /**
+   * Reads the {@code Sec-WebSocket-Extensions} lines of the 101 answer: permessage-deflate accepted, and whether
+   * the server resets its compression context per message ({@code server_no_context_takeover}).
+   */
+  private static void readExtensions(Conn c, String head) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0 || !line.substring(0, colon).trim().equalsIgnoreCase("Sec-WebSocket-Extensions")) {
+        continue;
+      }
+      for (String extension : line.substring(colon + 1).split(",")) {
+        String[] params = extension.split(";");
+        if (!params[0].trim().equalsIgnoreCase(PERMESSAGE_DEFLATE) || c.deflate) {
+          continue;
+        }
+        c.deflate = true;
+        for (int i = 1; i < params.length; i++) {
+          String param = params[i].trim().toLowerCase(Locale.ROOT);
+          if (param.startsWith("server_no_context_takeover")) {
+            c.serverNoContextTakeover = true;
+          } else if (param.startsWith("client_max_window_bits=")) {
+            c.clientWindowBits = Integer.parseInt(param.substring(param.indexOf('=') + 1).replace("\"", "").trim());
+          }
+        }
+      }
+    }
+    if (c.deflate) {
+      c.owner.negotiated(c);
+    }
   }
 
   private static int indexOfBlankLine(byte[] b, int end) {
@@ -420,32 +557,92 @@ public final class LoadWorker {
     return -1;
   }
 
-  private void onFrame(Conn c, boolean fin, int opcode, byte[] b, int off, int len, long now) throws IOException {
+  private void onFrame(Conn c, boolean fin, boolean rsv1, int opcode, byte[] b, int off, int len, long now)
+      throws IOException, DataFormatException {
     switch (opcode) {
       case 0 -> {
         c.appendFragment(b, off, len);
         if (fin) {
           byte[] whole = Arrays.copyOf(c.fragment, c.fragmentLength);
           int op = c.fragmentOpcode;
+          boolean compressed = c.fragmentCompressed;
           c.fragment = null;
           c.fragmentLength = 0;
-          if (op == 1) {
-            onText(c, whole, 0, whole.length, now);
-          }
+          onMessage(c, op, compressed, whole, 0, whole.length, now);
         }
       }
       case 1, 2 -> {
         if (!fin) {
           c.fragmentOpcode = opcode;
+          c.fragmentCompressed = rsv1;
           c.appendFragment(b, off, len);
-        } else if (opcode == 1) {
-          onText(c, b, off, len, now);
+        } else {
+          onMessage(c, opcode, rsv1, b, off, len, now);
         }
       }
       case 8 -> fail(c);
       case 9 -> write(c, frame(0x8A, b, off, len));
       default -> {
         // pong: nothing to do
+      }
+    }
+  }
+
+  /** A whole message; a compressed one is inflated even when binary, so that the inflate context stays in step. */
+  private void onMessage(Conn c, int opcode, boolean compressed, byte[] b, int off, int len, long now)
+      throws IOException, DataFormatException {
+    if (compressed) {
+      if (!c.deflate) {
+        throw new DataFormatException("RSV1 set without permessage-deflate negotiated");
+      }
+      int n = inflate(c, b, off, len);
+      if (opcode == 1) {
+        onText(c, inflated, 0, n, now);
+      }
+    } else if (opcode == 1) {
+      onText(c, b, off, len, now);
+    }
+  }
+
+  /** Inflates one message into {@link #inflated}; returns its length. */
+  private int inflate(Conn c, byte[] b, int off, int len) throws DataFormatException {
+    Inflater inflater;
+    if (c.serverNoContextTakeover) {
+      if (sharedInflater == null) {
+        sharedInflater = new Inflater(true);
+      }
+      inflater = sharedInflater;
+      inflater.reset();
+    } else {
+      if (c.inflater == null) {
+        c.inflater = new Inflater(true);
+      }
+      inflater = c.inflater;
+    }
+    int n = inflateInto(inflater, b, off, len, 0);
+    n = inflateInto(inflater, DEFLATE_TAIL, 0, DEFLATE_TAIL.length, n);
+    if (inflater.finished()) {
+      inflater.reset(); // the message ended with a final block: the next one starts a new stream
+    }
+    return n;
+  }
+
+  private int inflateInto(Inflater inflater, byte[] input, int off, int len, int n) throws DataFormatException {
+    inflater.setInput(input, off, len);
+    int idle = 0;
+    while (true) {
+      if (n == inflated.length) {
+        inflated = Arrays.copyOf(inflated, inflated.length * 2);
+      }
+      int k = inflater.inflate(inflated, n, inflated.length - n);
+      n += k;
+      if (k == 0) {
+        if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary()) {
+          return n;
+        }
+        if (++idle > 2) {
+          throw new DataFormatException("inflate makes no progress");
+        }
       }
     }
   }
@@ -471,6 +668,7 @@ public final class LoadWorker {
             if (ts > 0) {
               eventLatency.record((now - ts) / 1000);
             }
+            c.owner.event(c);
           }
           case '3' -> {
             acks++;
@@ -478,6 +676,7 @@ public final class LoadWorker {
             if (ts > 0) {
               ackLatency.record((now - ts) / 1000);
             }
+            c.owner.ack(c);
           }
           case '0' -> {
             if (c.state == SOCKET_CONNECT) {
@@ -521,8 +720,37 @@ public final class LoadWorker {
 
   // ---- writing ----
 
+  /**
+   * Compressed when permessage-deflate was negotiated, unless the message is longer than the window the server
+   * allowed us ({@code client_max_window_bits}: the JDK's Deflater always uses 32 KB, so only a message shorter than
+   * the allowed window is sure to refer no farther back): sending it plain is always allowed.
+   */
   private void sendText(Conn c, byte[] text) throws IOException {
-    write(c, frame(0x81, text, 0, text.length));
+    boolean compress = c.deflate && text.length < 1 << c.clientWindowBits;
+    write(c, compress ? compressedFrame(text) : frame(0x81, text, 0, text.length));
+  }
+
+  /**
+   * A text frame with RSV1, its payload deflated from a fresh context and without the trailing
+   * {@code 00 00 ff ff} of the sync flush (RFC 7692, 7.2.1).
+   */
+  private ByteBuffer compressedFrame(byte[] text) {
+    if (deflater == null) {
+      deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    }
+    deflater.reset();
+    deflater.setInput(text);
+    int n = 0;
+    while (true) {
+      int space = deflated.length - n;
+      int k = deflater.deflate(deflated, n, space, Deflater.SYNC_FLUSH);
+      n += k;
+      if (k < space) {
+        break;
+      }
+      deflated = Arrays.copyOf(deflated, deflated.length * 2);
+    }
+    return frame(0xC1, deflated, 0, n - DEFLATE_TAIL.length);
   }
 
   /** A masked client frame, masking key 0. */
@@ -576,7 +804,7 @@ public final class LoadWorker {
   // ---- sending at a rate ----
 
   private final class Sender {
-    final boolean echo;
+    final int kind;
     final List<Conn> group;
     final double rate;
     final long duration;
@@ -585,8 +813,8 @@ public final class LoadWorker {
     long sent;
     int turn;
 
-    Sender(boolean echo, List<Conn> group, double rate, long duration, int size) {
-      this.echo = echo;
+    Sender(int kind, List<Conn> group, double rate, long duration, int size) {
+      this.kind = kind;
       this.group = group;
       this.rate = rate;
       this.duration = duration;
@@ -595,7 +823,7 @@ public final class LoadWorker {
     }
   }
 
-  private void runSenders(long now) throws IOException {
+  private void runSenders(long now) {
     for (Iterator<Sender> it = senders.iterator(); it.hasNext(); ) {
       Sender s = it.next();
       long elapsed = Math.min(now - s.started, s.duration);
@@ -613,9 +841,10 @@ public final class LoadWorker {
           break;
         }
         long ts = System.nanoTime();
-        String text = s.echo
-            ? "42" + (c.nextAck++) + "[\"echo\",\"" + ts + "|" + s.pad + "\"]"
-            : "42[\"fan\",\"" + ts + "|" + s.pad + "\"]";
+        String text = switch (s.kind) {
+          case ECHO -> "42" + (c.nextAck++) + "[\"echo\",\"" + ts + "|" + s.pad + "\"]";
+          default -> "42[\"fan\",\"" + ts + "|" + s.pad + "\"]";
+        };
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         try {
           sendText(c, bytes);
@@ -634,7 +863,7 @@ public final class LoadWorker {
   // ---- one connection ----
 
   private static final class Conn {
-    final ConnectTask task;
+    final Owner owner;
     SocketChannel ch;
     SelectionKey key;
     int state = TCP;
@@ -643,10 +872,18 @@ public final class LoadWorker {
     byte[] fragment;
     int fragmentLength;
     int fragmentOpcode;
+    boolean fragmentCompressed;
     long nextAck;
+    /** permessage-deflate negotiated. */
+    boolean deflate;
+    boolean serverNoContextTakeover;
+    /** The LZ77 window the server allows our compressor, as a power of two. */
+    int clientWindowBits = 15;
+    /** The inflate context of this connection (context takeover); created by the first compressed message. */
+    Inflater inflater;
 
-    Conn(ConnectTask task) {
-      this.task = task;
+    Conn(Owner owner) {
+      this.owner = owner;
     }
 
     void appendFragment(byte[] b, int off, int len) {
