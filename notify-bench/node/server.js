@@ -1,6 +1,9 @@
 // The reference server of notify's load scenarios: Node socket.io 4.8 with the same application as
 // dev.notify.bench.server.BenchHandlers, default heartbeat (25 s / 20 s), on 127.0.0.1.
-//   node --expose-gc server.js [--port N] [--redis redis://127.0.0.1:6379]
+//   node --expose-gc server.js [--port N] [--redis redis://127.0.0.1:6379] [--per-message-deflate on|off]
+// --per-message-deflate on (without the option: BENCH_PER_MESSAGE_DEFLATE=true) sets socket.io's perMessageDeflate
+// option (off by default): ws then accepts a client's permessage-deflate offer and compresses messages of 1 KB and
+// more.
 // Prints "READY <port> <pid>". Commands on stdin, one answer line each: gc ("heap <used bytes>" after a full
 // GC), count ("count <open engine sessions>"), quit.
 import { createServer } from 'node:http';
@@ -14,9 +17,11 @@ const option = (name, fallback) => {
 };
 const port = Number(option('--port', '0'));
 const redisUrl = option('--redis', null);
+const perMessageDeflate = ['on', 'true']
+  .includes(option('--per-message-deflate', process.env.BENCH_PER_MESSAGE_DEFLATE === 'true' ? 'on' : 'off'));
 
 const httpServer = createServer();
-const io = new Server(httpServer, { serveClient: false });
+const io = new Server(httpServer, { serveClient: false, perMessageDeflate });
 
 if (redisUrl) {
   const { createClient } = await import('redis');

@@ -30,7 +30,8 @@ import java.util.function.ToLongFunction;
  * README's "Benchmarks" section.
  *
  * <pre>
- * java -Dbench.home=notify-bench -cp ... dev.notify.bench.driver.Bench [--quick] [--only idle,fanout,echo,cluster]
+ * java -Dbench.home=notify-bench -cp ... dev.notify.bench.driver.Bench [--quick]
+ *     [--only idle,fanout,echo,cluster,idle-deflate]
  *     [--container tyrus|jetty|tomcat] [--targets notify,socket.io] [--jfr] [--redis redis://127.0.0.1:6379]
  * </pre>
  *
@@ -45,6 +46,7 @@ public final class Bench {
   private final boolean quick;
   private final Set<String> only;
   private final String container;
+  private final boolean containerGiven;
   private final List<String> targets;
   private final boolean jfr;
   private final int[] idleCounts;
@@ -63,7 +65,7 @@ public final class Bench {
   private Bench(String[] args) throws IOException {
     boolean q = false;
     Set<String> o = new LinkedHashSet<>(List.of("idle", "fanout", "echo", "cluster"));
-    String c = "tyrus";
+    String c = null;
     List<String> t = List.of(Table.NOTIFY, Table.SOCKETIO);
     boolean j = false;
     int[] ic = null;
@@ -84,13 +86,14 @@ public final class Bench {
         case "--rate" -> fra = Integer.parseInt(args[++i]);
         case "--redis" -> r = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --quick --only idle,fanout,echo,cluster --container tyrus|jetty|tomcat "
+            + "; options: --quick --only idle,fanout,echo,cluster,idle-deflate --container tyrus|jetty|tomcat "
             + "--targets notify,socket.io --jfr --redis URL --idle 5000,10000,19000 --hold 30 --room 10000 --rate 5");
       }
     }
     quick = q;
     only = o;
-    container = c;
+    containerGiven = c != null;
+    container = c != null ? c : "tyrus";
     targets = t;
     jfr = j;
     idleCounts = ic;
@@ -125,6 +128,7 @@ public final class Bench {
             case "fanout" -> fanout(target);
             case "echo" -> echo(target);
             case "cluster" -> cluster(target);
+            case "idle-deflate" -> idleDeflate(target);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
           }
         } catch (RuntimeException | IOException e) {
@@ -132,6 +136,9 @@ public final class Bench {
           table.note(scenario + " / " + target + " failed: " + e.getMessage());
         }
       }
+    }
+    if (!deflateRows.isEmpty()) {
+      table.section(deflateSection());
     }
     String header = "# notify-bench " + (quick ? "(quick) " : "") + stamp + "\n\n" + machine()
         + "- load average before / after: " + loadBefore + " / " + loadAverage() + "\n"
@@ -197,6 +204,91 @@ public final class Bench {
         }
       }
     }
+  }
+
+  private record DeflateRow(String server, boolean on, int count, int open, int ok, int negotiated, double connectRate,
+      double heapPerConn, double rssPerConn, double holdCpu) {
+  }
+
+  private final List<DeflateRow> deflateRows = new ArrayList<>();
+
+  /**
+   * Idle connections whose upgrade offers permessage-deflate as browsers' do, each server with its
+   * perMessageDeflate option off, then on: memory per connection, and how many upgrades the server accepted the
+   * extension on. notify runs on each container (or the one of {@code --container}).
+   */
+  private void idleDeflate(String target) throws IOException {
+    int n = idleCounts != null ? idleCounts[idleCounts.length - 1] : quick ? 1000 : 5000;
+    int hold = idleHold >= 0 ? idleHold : quick ? 5 : 30;
+    int warm = 100;
+    List<String> containers = !target.equals(Table.NOTIFY) ? List.of("node")
+        : containerGiven ? List.of(container) : List.of("tyrus", "jetty", "tomcat");
+    for (String serverContainer : containers) {
+      for (boolean on : new boolean[] {false, true}) {
+        String name = target.equals(Table.NOTIFY) ? "notify on " + serverContainer : "socket.io";
+        String phase = "idle-deflate-" + (target.equals(Table.NOTIFY) ? serverContainer + "-" : "")
+            + (on ? "on" : "off");
+        log("   " + name + ", perMessageDeflate " + (on ? "on" : "off") + ": " + n + " connections offering "
+            + "permessage-deflate");
+        try (Server server = startServer(target, phase, target.equals(Table.NOTIFY) ? serverContainer : container,
+            null, on); Workers workers = startWorkers(n > 10000 ? 3 : 2, target + "-" + phase)) {
+          Connected w = workers.connect("w", server.port, warm, "room=idle", true);
+          pause(2);
+          long heap0 = server.heapAfterGc();
+          long rss0 = ProcStat.rssBytes(server.pid);
+          Connected c = workers.connect("c", server.port, n - warm, "room=idle", true);
+          log(String.format(Locale.ROOT, "   %d connected (%d failed) in %d ms, permessage-deflate accepted on %d; "
+              + "holding %d s", c.ok, c.failed, c.millis, w.deflated + c.deflated, hold));
+          long holdCpu0 = ProcStat.cpuNanos(server.pid);
+          pause(hold);
+          double holdCpu = (ProcStat.cpuNanos(server.pid) - holdCpu0) / 1e9 / hold;
+          int open = server.count();
+          long heap = server.heapAfterGc();
+          long rss = ProcStat.rssBytes(server.pid);
+          int perConn = Math.max(1, open - warm);
+          DeflateRow row = new DeflateRow(name, on, n, open, w.ok + c.ok, w.deflated + c.deflated,
+              c.ok * 1000.0 / Math.max(1, c.millis), (heap - heap0) / KB / perConn, (rss - rss0) / KB / perConn,
+              holdCpu * 100);
+          deflateRows.add(row);
+          log(String.format(Locale.ROOT, "   %d open: heap %.1f MB (+%.2f KB/conn), RSS %.1f MB (+%.2f KB/conn), CPU "
+                  + "while holding %.1f %% of a core", open, heap / KB / KB, row.heapPerConn, rss / KB / KB,
+              row.rssPerConn, row.holdCpu));
+        } catch (RuntimeException | IOException e) {
+          log("!! idle-deflate / " + name + " / " + (on ? "on" : "off") + " failed: " + e);
+          table.note("idle-deflate / " + name + ", perMessageDeflate " + (on ? "on" : "off") + " failed: "
+              + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private String deflateSection() {
+    DeflateRow first = deflateRows.get(0);
+    int hold = idleHold >= 0 ? idleHold : quick ? 5 : 30;
+    StringBuilder sb = new StringBuilder("### Idle connections offering permessage-deflate (" + first.count
+        + " connections, held " + hold + " s)\n\n");
+    sb.append("Every upgrade request offers `permessage-deflate; client_max_window_bits`, as browsers' do; the clients "
+        + "compress what they send (a fresh context per message) and inflate what arrives. \"perMessageDeflate\" is "
+        + "the server's option; \"accepted\" counts the 101 answers that included the extension. Memory figures "
+        + "are per connection, after - before (100 warm connections) / connections.\n\n");
+    sb.append("| server | perMessageDeflate | accepted / connected | open after hold | connect rate (conn/s) "
+        + "| heap after GC / conn (KB) | RSS / conn (KB) | RSS on - off (KB/conn) "
+        + "| CPU while holding (% of a core) |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (DeflateRow row : deflateRows) {
+      String delta = "";
+      if (row.on) {
+        for (DeflateRow off : deflateRows) {
+          if (!off.on && off.server.equals(row.server)) {
+            delta = String.format(Locale.ROOT, "%+.2f", row.rssPerConn - off.rssPerConn);
+          }
+        }
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %d | %.0f | %.2f | %.2f | %s | %.1f |%n", row.server,
+          row.on ? "on" : "off", row.negotiated, row.ok, row.open, row.connectRate, row.heapPerConn, row.rssPerConn,
+          delta, row.holdCpu));
+    }
+    return sb.toString();
   }
 
   /** notify alone: connections on in-memory transports, no container. */
@@ -451,6 +543,15 @@ public final class Bench {
   }
 
   private Server startServer(String target, String phase, String serverContainer, String redis) throws IOException {
+    return startServer(target, phase, serverContainer, redis, null);
+  }
+
+  /**
+   * A server process; {@code perMessageDeflate} null leaves the option to the environment
+   * ({@code BENCH_PER_MESSAGE_DEFLATE}, off when unset), else sets it on or off.
+   */
+  private Server startServer(String target, String phase, String serverContainer, String redis,
+      Boolean perMessageDeflate) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (target.equals(Table.NOTIFY)) {
       cmd.add(java);
@@ -461,8 +562,8 @@ public final class Bench {
       if (jfr && !serverContainer.equals("inmem")) {
         cmd.add("-XX:StartFlightRecording=filename=" + new File(logs, "notify-" + phase + ".jfr") + ",settings=profile");
       }
-      cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer", "--container",
-          serverContainer));
+      cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer",
+          "--container", serverContainer));
       String maxPayload = System.getenv("BENCH_MAX_PAYLOAD");
       if (maxPayload != null && !maxPayload.isBlank()) {
         cmd.addAll(List.of("--max-payload", maxPayload.trim()));
@@ -475,6 +576,9 @@ public final class Bench {
       if (redis != null) {
         cmd.addAll(List.of("--redis", redis));
       }
+    }
+    if (perMessageDeflate != null) {
+      cmd.addAll(List.of("--per-message-deflate", perMessageDeflate ? "on" : "off"));
     }
     String name = target.replace(".", "") + "-" + phase;
     return new Server(new Proc(name, cmd, home, new File(logs, name + ".log")));
@@ -502,7 +606,8 @@ public final class Bench {
     return cp.toString();
   }
 
-  private record Connected(int ok, int failed, long millis) {
+  /** {@code deflated}: connections whose 101 answer accepted permessage-deflate. */
+  private record Connected(int ok, int failed, long millis, int deflated) {
   }
 
   private record Stats(long received, long ackCount, long errors, long closed, long open, long cpuNanos,
@@ -520,27 +625,36 @@ public final class Bench {
     }
 
     Connected connect(String group, int port, int total, String query) {
+      return connect(group, port, total, query, false);
+    }
+
+    /** {@code deflate}: the upgrade requests offer permessage-deflate, as browsers' do. */
+    Connected connect(String group, int port, int total, String query, boolean deflate) {
       int k = procs.size();
       for (int i = 0; i < k; i++) {
         int share = total / k + (i < total % k ? 1 : 0);
-        procs.get(i).send("connect " + group + " 127.0.0.1 " + port + " " + share + " " + query);
+        procs.get(i).send("connect " + group + " 127.0.0.1 " + port + " " + share + " " + query
+            + (deflate ? " deflate" : ""));
       }
       int ok = 0;
       int failed = 0;
       long millis = 0;
+      int deflated = 0;
       for (Proc p : procs) {
         String[] w = p.expect("connected", 300).split(" ");
         ok += Integer.parseInt(w[1]);
         failed += Integer.parseInt(w[2]);
         millis = Math.max(millis, Long.parseLong(w[3]));
+        deflated += Integer.parseInt(w[4]);
       }
-      return new Connected(ok, failed, millis);
+      return new Connected(ok, failed, millis, deflated);
     }
 
     Connected connectOn(int worker, String group, int port, int count, String query) {
       String[] w = procs.get(worker).request("connect " + group + " 127.0.0.1 " + port + " " + count + " " + query,
           "connected", 120).split(" ");
-      return new Connected(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]));
+      return new Connected(Integer.parseInt(w[1]), Integer.parseInt(w[2]), Long.parseLong(w[3]),
+          Integer.parseInt(w[4]));
     }
 
     void reset() {

@@ -41,8 +41,10 @@ final class Table {
 
   String markdown(String header) {
     StringBuilder sb = new StringBuilder(header).append('\n');
-    sb.append("| scenario | figure | notify | socket.io | notify / socket.io |\n");
-    sb.append("|---|---|---:|---:|---:|\n");
+    if (!rows.isEmpty()) {
+      sb.append("| scenario | figure | notify | socket.io | notify / socket.io |\n");
+      sb.append("|---|---|---:|---:|---:|\n");
+    }
     for (Map.Entry<Key, Map<String, String>> row : rows.entrySet()) {
       Map<String, String> cells = row.getValue();
       Map<String, Double> v = values.getOrDefault(row.getKey(), Map.of());

@@ -18,12 +18,17 @@ import java.util.Map;
  * <pre>
  * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|inmem] [--port N]
  *     [--redis redis://127.0.0.1:6379] [--max-payload BYTES]
+ *     [--per-message-deflate on|off]
  * </pre>
  * With {@code --redis} the server joins a cluster through notify-redis's {@link RedisAdapter} (classic mode, as
- * Node's {@code @socket.io/redis-adapter}). Prints {@code READY <port> <pid>} once it listens. {@code inmem} serves no network: its clients sit on
- * in-memory transports ({@code connect N} on stdin adds N), which shows notify's own cost per connection without
- * any container. Commands on stdin, one answer line each: {@code gc} (full GC, then {@code heap <used bytes>}),
- * {@code count} ({@code count <open sessions>}), {@code connect N} (inmem only), {@code quit}.
+ * Node's {@code @socket.io/redis-adapter}).
+ * {@code --per-message-deflate on} (without the option: the environment variable
+ * {@code BENCH_PER_MESSAGE_DEFLATE=true}) sets {@code perMessageDeflate(true)}: Jetty and Tomcat then accept a
+ * client's permessage-deflate offer (Tyrus has no deflate installed). Prints {@code READY <port> <pid>} once it
+ * listens. {@code inmem} serves no network: its clients sit on in-memory transports ({@code connect N} on stdin
+ * adds N), which shows notify's own cost per connection without any container. Commands on stdin, one answer
+ * line each: {@code gc} (full GC, then {@code heap <used bytes>}), {@code count} ({@code count <open sessions>}),
+ * {@code connect N} (inmem only), {@code quit}.
  */
 public final class BenchServer {
 
@@ -35,12 +40,18 @@ public final class BenchServer {
     int port = 0;
     String redis = null;
     int maxPayload = -1;
+    boolean perMessageDeflate = Boolean.parseBoolean(System.getenv("BENCH_PER_MESSAGE_DEFLATE"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--container" -> container = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--redis" -> redis = args[++i];
         case "--max-payload" -> maxPayload = Integer.parseInt(args[++i]);
+        case "--per-message-deflate" -> perMessageDeflate = switch (args[++i]) {
+          case "on", "true" -> true;
+          case "off", "false" -> false;
+          default -> throw new IllegalArgumentException("--per-message-deflate must be on or off, was " + args[i]);
+        };
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -55,6 +66,7 @@ public final class BenchServer {
     if (redis != null) {
       builder.adapter(RedisAdapter.factory(redis));
     }
+    builder.perMessageDeflate(perMessageDeflate);
     NotifyServer io = builder.build();
     BenchHandlers.install(io);
     AutoCloseable http;
