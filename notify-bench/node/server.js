@@ -38,6 +38,11 @@ io.on('connection', (socket) => {
   const target = query.to || 'fan';
   socket.on('fan', (payload) => io.to(target).emit('m', payload));
   socket.on('echo', (payload, ack) => ack(payload));
+  socket.on('join', (room, ack) => {
+    socket.join(room);
+    if (typeof ack === 'function') ack('ok');
+  });
+  socket.on('cast', (room, payload) => io.to(room).emit('m', payload));
 });
 
 httpServer.listen(port, '127.0.0.1', () => {

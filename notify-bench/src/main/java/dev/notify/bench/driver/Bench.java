@@ -6,9 +6,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +137,7 @@ public final class Bench {
     if (!deflateRows.isEmpty()) {
       table.section(deflateSection());
     }
-    String header = "# notify-bench " + (quick ? "(quick) " : "") + stamp + "\n\n" + machine()
+    String header = "# notify-bench " + (quick ? "(quick) " : "") + stamp + "\n\n" + machine(container)
         + "- load average before / after: " + loadBefore + " / " + loadAverage() + "\n"
         + String.format(Locale.ROOT, "- run time: %.0f s%n", (System.nanoTime() - started) / 1e9);
     String markdown = table.markdown(header);
@@ -238,7 +235,7 @@ public final class Bench {
           long rss0 = ProcStat.rssBytes(server.pid);
           Connected c = workers.connect("c", server.port, n - warm, "room=idle", true);
           log(String.format(Locale.ROOT, "   %d connected (%d failed) in %d ms, permessage-deflate accepted on %d; "
-              + "holding %d s", c.ok, c.failed, c.millis, w.deflated + c.deflated, hold));
+              + "holding %d s", c.ok, c.failed, c.millis, c.deflated, hold));
           long holdCpu0 = ProcStat.cpuNanos(server.pid);
           pause(hold);
           double holdCpu = (ProcStat.cpuNanos(server.pid) - holdCpu0) / 1e9 / hold;
@@ -418,7 +415,8 @@ public final class Bench {
     int[] rates = quick ? new int[] {1000} : new int[] {1000, 10000, 20000, 40000};
     int seconds = quick ? 3 : 4;
     int held = 0;
-    try (Redis redis = new Redis(redisUrl, new File(logs, "redis-" + target.replace(".", "") + ".log"));
+    try (LocalRedis redis = LocalRedis.givenOrOwn(redisUrl,
+        new File(logs, "redis-" + target.replace(".", "") + ".log"));
         Server a = startServer(target, "cluster-a", container, redis.url);
         Server b = startServer(target, "cluster-b", container, redis.url);
         Workers workers = startWorkers(2, target + "-cluster")) {
@@ -462,51 +460,6 @@ public final class Bench {
   }
 
   // ---- processes ----
-
-  /**
-   * The Redis of the cluster scenario: the one at {@code --redis} / {@code REDIS_URL} if given, else a
-   * {@code redis-server} of our own on a free loopback port, so other users of a shared Redis neither see our
-   * traffic nor add theirs to our figures.
-   */
-  private static final class Redis implements AutoCloseable {
-    final String url;
-    private final Process process;
-
-    Redis(String given, File log) throws IOException {
-      if (given != null) {
-        url = given;
-        process = null;
-        return;
-      }
-      int port;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        port = probe.getLocalPort();
-      }
-      process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
-      url = "redis://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (true) {
-        try (Socket probe = new Socket("127.0.0.1", port)) {
-          probe.getPort(); // it accepted a connection: up
-          break;
-        } catch (IOException e) {
-          if (System.nanoTime() > deadline || !process.isAlive()) {
-            throw new IOException("redis-server did not start on port " + port + "; see " + log, e);
-          }
-          pauseMillis(100);
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      if (process != null) {
-        process.destroy();
-      }
-    }
-  }
 
   private final class Server implements AutoCloseable {
     final Proc proc;
@@ -562,7 +515,7 @@ public final class Bench {
       if (jfr && !serverContainer.equals("inmem")) {
         cmd.add("-XX:StartFlightRecording=filename=" + new File(logs, "notify-" + phase + ".jfr") + ",settings=profile");
       }
-      cmd.addAll(List.of("-cp", serverClasspath(serverContainer), "dev.notify.bench.server.BenchServer",
+      cmd.addAll(List.of("-cp", serverClasspath(home, serverContainer), "dev.notify.bench.server.BenchServer",
           "--container", serverContainer));
       String maxPayload = System.getenv("BENCH_MAX_PAYLOAD");
       if (maxPayload != null && !maxPayload.isBlank()) {
@@ -589,7 +542,7 @@ public final class Bench {
    * WebSocket finds a container's default configurator with the ServiceLoader, so with every container on the
    * classpath Tyrus would run Jetty's.
    */
-  private String serverClasspath(String serverContainer) {
+  static String serverClasspath(File home, String serverContainer) {
     List<String> drop = switch (serverContainer) {
       case "tyrus" -> List.of("jetty-", "tomcat-");
       case "jetty" -> List.of("tyrus-", "grizzly-", "tomcat-");
@@ -778,7 +731,8 @@ public final class Bench {
 
   // ---- machine ----
 
-  private String machine() {
+  /** The machine stamp of a results file: cores, CPU, JVM, Node, the notify container, the commit. */
+  static String machine(String container) {
     String cpu = "?";
     try {
       cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -796,7 +750,7 @@ public final class Bench {
         + command("git", "rev-parse", "--short", "HEAD") + "\n";
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] w = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return w[0] + " " + w[1] + " " + w[2];
@@ -805,7 +759,7 @@ public final class Bench {
     }
   }
 
-  private static String command(String... cmd) {
+  static String command(String... cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

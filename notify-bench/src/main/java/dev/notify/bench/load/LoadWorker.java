@@ -14,11 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -32,19 +35,32 @@ import java.util.zip.Inflater;
  * timestamp (System.nanoTime, the system-wide monotonic clock, so comparable across processes) at the start of its
  * string payload.
  *
- * <p>Driven by {@link dev.notify.bench.driver.Bench} through stdin, one command per line; each answers one
- * line on stdout:
+ * <p>Driven by {@link dev.notify.bench.driver.Bench} and {@link dev.notify.bench.driver.Soak} through stdin, one
+ * command per line; each answers one line on stdout:
  * <pre>
  * connect GROUP HOST PORT COUNT QUERY [deflate]
  *                                       -> connected OK FAILED MILLIS DEFLATED   (QUERY "-" for none, e.g.
  *                                          room=fan; DEFLATED: upgrades whose 101 accepted permessage-deflate)
  * fan GROUP RATE MILLIS SIZE            -> sent N   (the group's clients emit fan("ts|pad...") at RATE/s)
  * echo GROUP RATE MILLIS SIZE           -> sent N   (emit echo("ts|pad...", ack) round-robin at RATE/s)
+ * cast GROUP RATE MILLIS PREFIX ROOMS SIZE
+ *                                       -> sent N   (emit cast("PREFIXk", "ts|pad..."), k = 0 … ROOMS-1 in turn)
+ * churn COUNT HOST:PORT,HOST:PORT ROOMS ECHOES BROADCASTS PAUSE_MIN_MS PAUSE_MAX_MS TIMEOUT_MS deflate|-
+ *                                       -> churning COUNT   (see below)
+ * churn-stats                           -> churn CONNECTS CYCLES ACKS BROADCASTS CONNECT_FAILS DROPS TIMEOUTS OPEN
+ *                                          DEFLATED   (counts since the churn started)
+ * churn-stop                            -> churn-stopped FORCED   (once every churning client is gone)
  * reset                                 -> ok       (zero the counters and histograms, mark the CPU)
  * stats                                 -> stats RECEIVED ACKS ERRORS CLOSED CONNECTED CPU_NS MHIST AHIST
  * close                                 -> (closes everything and exits)
  * </pre>
- * Connections bind source addresses 127.0.0.1 … 127.0.0.8 in turn (each process's open-files limit caps it,
+ * A churning client loops: connect to the next node of the list in turn, emit {@code join("soak-<node>-<k>")}
+ * (k random below ROOMS) and ECHOES {@code echo} events, all with ack; once every ack and BROADCASTS {@code m}
+ * events have arrived, disconnect (four times in five cleanly: Socket.IO DISCONNECT then a WebSocket close, and
+ * the server's close awaited; else by closing the TCP connection), pause a random PAUSE_MIN_MS … PAUSE_MAX_MS, and
+ * again. A cycle not done within TIMEOUT_MS counts as a timeout and is ended by closing the connection.
+ *
+ * <p>Connections bind source addresses 127.0.0.1 … 127.0.0.8 in turn (each process's open-files limit caps it,
  * not the ephemeral ports). Client frames use the masking key 0, which is valid framing and spares the XOR; the
  * server still unmasks.
  *
@@ -60,8 +76,12 @@ public final class LoadWorker {
 
   private static final int MAX_HANDSHAKES = 256;
   private static final long CONNECT_TIMEOUT_NANOS = 120_000_000_000L;
+  private static final long CLOSE_TIMEOUT_NANOS = 5_000_000_000L;
+  private static final long STOP_TIMEOUT_NANOS = 10_000_000_000L;
   private static final byte[] PONG_TEXT = {'3'};
   private static final byte[] CONNECT_TEXT = {'4', '0'};
+  private static final byte[] DISCONNECT_TEXT = {'4', '1'};
+  private static final byte[] CLOSE_NORMAL = {0x03, (byte) 0xE8};
   /** What RFC 7692 has the receiver append to a message's payload before inflating it. */
   private static final byte[] DEFLATE_TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
   private static final String PERMESSAGE_DEFLATE = "permessage-deflate";
@@ -75,6 +95,7 @@ public final class LoadWorker {
 
   private static final int FAN = 0;
   private static final int ECHO = 1;
+  private static final int CAST = 2;
 
   private final int workerIndex;
   private final Selector selector;
@@ -83,6 +104,9 @@ public final class LoadWorker {
   private final Map<String, List<Conn>> groups = new HashMap<>();
   private final List<ConnectTask> connecting = new ArrayList<>();
   private final List<Sender> senders = new ArrayList<>();
+  private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
+  private final SplittableRandom random;
+  private Churn churn;
   private byte[] rbytes = new byte[256 * 1024];
   private ByteBuffer rbuf = ByteBuffer.wrap(rbytes);
   private byte[] inflated = new byte[64 * 1024];
@@ -106,6 +130,7 @@ public final class LoadWorker {
     this.selector = Selector.open();
     this.out = out;
     this.addressTurn = workerIndex;
+    this.random = new SplittableRandom(workerIndex * 7919L + 1);
   }
 
   public static void main(String[] args) throws IOException {
@@ -139,7 +164,7 @@ public final class LoadWorker {
       if (!running) {
         break;
       }
-      selector.select(senders.isEmpty() ? 50 : 1);
+      selector.select(selectTimeoutMillis());
       long now = System.nanoTime();
       Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
       while (keys.hasNext()) {
@@ -165,14 +190,34 @@ public final class LoadWorker {
         }
       }
       startConnections(now);
+      runTimers(System.nanoTime());
       runSenders(System.nanoTime());
+      if (churn != null && churn.stopping && !churn.stopReported) {
+        churn.checkStopped(System.nanoTime());
+      }
     }
     for (List<Conn> group : groups.values()) {
       for (Conn c : group) {
         closeQuietly(c);
       }
     }
+    if (churn != null) {
+      for (ChurnClient client : churn.clients) {
+        if (client.conn != null) {
+          closeQuietly(client.conn);
+        }
+      }
+    }
     out.flush();
+  }
+
+  private long selectTimeoutMillis() {
+    long wait = senders.isEmpty() ? 50 : 1;
+    Timer next = timers.peek();
+    if (next != null) {
+      wait = Math.min(wait, Math.max(1, (next.due - System.nanoTime()) / 1_000_000));
+    }
+    return wait;
   }
 
   // ---- commands ----
@@ -189,7 +234,45 @@ public final class LoadWorker {
       case "fan", "echo" -> {
         List<Conn> group = groups.getOrDefault(w[1], List.of());
         senders.add(new Sender("echo".equals(w[0]) ? ECHO : FAN, group, Double.parseDouble(w[2]),
-            Long.parseLong(w[3]) * 1_000_000L, Integer.parseInt(w[4])));
+            Long.parseLong(w[3]) * 1_000_000L, Integer.parseInt(w[4]), null, 0));
+      }
+      case "cast" -> {
+        List<Conn> group = groups.getOrDefault(w[1], List.of());
+        senders.add(new Sender(CAST, group, Double.parseDouble(w[2]), Long.parseLong(w[3]) * 1_000_000L,
+            Integer.parseInt(w[6]), w[4], Integer.parseInt(w[5])));
+      }
+      case "churn" -> {
+        if (churn != null) {
+          out.println("error already churning");
+          return;
+        }
+        churn = new Churn(w);
+        long now = System.nanoTime();
+        for (ChurnClient client : churn.clients) {
+          // spread the first connections over the first pause, not all at once
+          client.schedule(now + (long) (random.nextDouble() * churn.pauseMax));
+        }
+        out.println("churning " + churn.clients.size());
+      }
+      case "churn-stats" -> {
+        Churn ch = churn;
+        if (ch == null) {
+          out.println("churn 0 0 0 0 0 0 0 0 0");
+          return;
+        }
+        int open = 0;
+        for (ChurnClient client : ch.clients) {
+          open += client.conn != null && client.conn.state == CONNECTED ? 1 : 0;
+        }
+        out.println("churn " + ch.connects + " " + ch.cycles + " " + ch.acks + " " + ch.broadcastsReceived + " "
+            + ch.connectFails + " " + ch.drops + " " + ch.timeouts + " " + open + " " + ch.deflated);
+      }
+      case "churn-stop" -> {
+        if (churn == null || churn.stopping) {
+          out.println("churn-stopped 0");
+        } else {
+          churn.stop(System.nanoTime());
+        }
       }
       case "reset" -> {
         eventLatency.reset();
@@ -218,7 +301,7 @@ public final class LoadWorker {
 
   // ---- who a connection reports to ----
 
-  /** The owner of a connection: the connect task that opened it. */
+  /** The owner of a connection: a connect task (connections held by a group) or a churning client. */
   private interface Owner {
     InetSocketAddress server();
 
@@ -809,17 +892,21 @@ public final class LoadWorker {
     final double rate;
     final long duration;
     final String pad;
+    final String roomPrefix;
+    final int rooms;
     final long started = System.nanoTime();
     long sent;
     int turn;
 
-    Sender(int kind, List<Conn> group, double rate, long duration, int size) {
+    Sender(int kind, List<Conn> group, double rate, long duration, int size, String roomPrefix, int rooms) {
       this.kind = kind;
       this.group = group;
       this.rate = rate;
       this.duration = duration;
       // the payload string: "<19-digit-or-fewer ts>|" + pad, size characters in all
       this.pad = "x".repeat(Math.max(0, size - 20));
+      this.roomPrefix = roomPrefix;
+      this.rooms = rooms;
     }
   }
 
@@ -843,6 +930,7 @@ public final class LoadWorker {
         long ts = System.nanoTime();
         String text = switch (s.kind) {
           case ECHO -> "42" + (c.nextAck++) + "[\"echo\",\"" + ts + "|" + s.pad + "\"]";
+          case CAST -> "42[\"cast\",\"" + s.roomPrefix + (s.sent % s.rooms) + "\",\"" + ts + "|" + s.pad + "\"]";
           default -> "42[\"fan\",\"" + ts + "|" + s.pad + "\"]";
         };
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
@@ -856,6 +944,249 @@ public final class LoadWorker {
       if (now - s.started >= s.duration) {
         out.println("sent " + s.sent);
         it.remove();
+      }
+    }
+  }
+
+  // ---- churn ----
+
+  private record Timer(long due, ChurnClient client, int generation) {
+  }
+
+  private void runTimers(long now) {
+    Timer t;
+    while ((t = timers.peek()) != null && t.due <= now) {
+      timers.poll();
+      if (t.generation == t.client.generation) {
+        t.client.onTimer(now);
+      }
+    }
+  }
+
+  /** The clients of a {@code churn} command and their counters. */
+  private final class Churn {
+    final InetSocketAddress[] nodes;
+    final int[] ports;
+    final int rooms;
+    final int echoes;
+    final int broadcasts;
+    final long pauseMin;
+    final long pauseMax;
+    final long timeout;
+    final boolean deflate;
+    final List<ChurnClient> clients = new ArrayList<>();
+    /** After {@code churn-stop}: no client connects again. */
+    boolean stopping;
+    boolean stopReported;
+    long stopDeadline;
+    long connects;
+    long cycles;
+    long acks;
+    long broadcastsReceived;
+    long connectFails;
+    long drops;
+    long timeouts;
+    long deflated;
+
+    Churn(String[] w) {
+      int count = Integer.parseInt(w[1]);
+      String[] hostPorts = w[2].split(",");
+      nodes = new InetSocketAddress[hostPorts.length];
+      ports = new int[hostPorts.length];
+      for (int i = 0; i < hostPorts.length; i++) {
+        int colon = hostPorts[i].lastIndexOf(':');
+        ports[i] = Integer.parseInt(hostPorts[i].substring(colon + 1));
+        nodes[i] = new InetSocketAddress(hostPorts[i].substring(0, colon), ports[i]);
+      }
+      rooms = Integer.parseInt(w[3]);
+      echoes = Integer.parseInt(w[4]);
+      broadcasts = Integer.parseInt(w[5]);
+      pauseMin = Long.parseLong(w[6]) * 1_000_000L;
+      pauseMax = Long.parseLong(w[7]) * 1_000_000L;
+      timeout = Long.parseLong(w[8]) * 1_000_000L;
+      deflate = "deflate".equals(w[9]);
+      for (int i = 0; i < count; i++) {
+        clients.add(new ChurnClient(this, workerIndex * 1_000_000 + i));
+      }
+    }
+
+    long pause() {
+      return pauseMin + (long) (random.nextDouble() * (pauseMax - pauseMin));
+    }
+
+    void stop(long now) {
+      stopping = true;
+      stopDeadline = now + STOP_TIMEOUT_NANOS;
+      for (ChurnClient client : clients) {
+        Conn c = client.conn;
+        if (c != null && !c.leaving) {
+          client.leave(c, c.state == CONNECTED, now);
+        }
+      }
+      checkStopped(now);
+    }
+
+    void checkStopped(long now) {
+      int left = 0;
+      for (ChurnClient client : clients) {
+        left += client.conn != null ? 1 : 0;
+      }
+      if (left > 0 && now < stopDeadline) {
+        return;
+      }
+      for (ChurnClient client : clients) {
+        if (client.conn != null) {
+          client.conn.leaving = true;
+          fail(client.conn);
+        }
+      }
+      stopReported = true;
+      out.println("churn-stopped " + left);
+    }
+  }
+
+  /** One client of a churn: connect, join, echo, receive broadcasts, leave, pause, again. */
+  private final class ChurnClient implements Owner {
+    final Churn churn;
+    final int id;
+    int generation;
+    int cycle;
+    int node;
+    Conn conn;
+    int acksDue;
+    int broadcasts;
+
+    ChurnClient(Churn churn, int id) {
+      this.churn = churn;
+      this.id = id;
+    }
+
+    void schedule(long due) {
+      timers.add(new Timer(due, this, generation));
+    }
+
+    void onTimer(long now) {
+      if (conn == null) {
+        start(now);
+      } else if (conn.leaving) {
+        fail(conn); // the server did not answer the close in time
+      } else {
+        churn.timeouts++;
+        conn.leaving = true;
+        fail(conn);
+      }
+    }
+
+    void start(long now) {
+      if (churn.stopping || !running) {
+        return;
+      }
+      if (handshakes >= MAX_HANDSHAKES) {
+        schedule(now + 5_000_000L);
+        return;
+      }
+      node = (id + cycle++) % churn.nodes.length;
+      acksDue = 1 + churn.echoes;
+      broadcasts = 0;
+      generation++;
+      conn = new Conn(this);
+      schedule(now + churn.timeout);
+      open(conn);
+    }
+
+    void leave(Conn c, boolean clean, long now) {
+      c.leaving = true;
+      generation++;
+      if (!clean) {
+        fail(c);
+        return;
+      }
+      try {
+        sendText(c, DISCONNECT_TEXT);
+        write(c, frame(0x88, CLOSE_NORMAL, 0, CLOSE_NORMAL.length));
+        schedule(now + CLOSE_TIMEOUT_NANOS);
+      } catch (IOException e) {
+        fail(c);
+      }
+    }
+
+    private void done(Conn c) {
+      if (acksDue <= 0 && broadcasts >= churn.broadcasts && !c.leaving) {
+        churn.cycles++;
+        leave(c, random.nextInt(5) != 0, System.nanoTime());
+      }
+    }
+
+    @Override
+    public InetSocketAddress server() {
+      return churn.nodes[node];
+    }
+
+    @Override
+    public int port() {
+      return churn.ports[node];
+    }
+
+    @Override
+    public String query() {
+      return "";
+    }
+
+    @Override
+    public boolean offersDeflate() {
+      return churn.deflate;
+    }
+
+    @Override
+    public void negotiated(Conn c) {
+      churn.deflated++;
+    }
+
+    @Override
+    public void connected(Conn c) {
+      churn.connects++;
+      String room = "soak-" + node + "-" + random.nextInt(churn.rooms);
+      try {
+        sendText(c, ("42" + c.nextAck++ + "[\"join\",\"" + room + "\"]").getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < churn.echoes; i++) {
+          sendText(c, ("42" + c.nextAck++ + "[\"echo\",\"" + System.nanoTime() + "|soak\"]")
+              .getBytes(StandardCharsets.US_ASCII));
+        }
+      } catch (IOException e) {
+        fail(c);
+      }
+    }
+
+    @Override
+    public void ack(Conn c) {
+      churn.acks++;
+      acksDue--;
+      done(c);
+    }
+
+    @Override
+    public void event(Conn c) {
+      churn.broadcastsReceived++;
+      broadcasts++;
+      done(c);
+    }
+
+    @Override
+    public void lost(Conn c, boolean wasConnected) {
+      if (c != conn) {
+        return;
+      }
+      if (!c.leaving) {
+        if (wasConnected) {
+          churn.drops++;
+        } else {
+          churn.connectFails++;
+        }
+      }
+      conn = null;
+      generation++;
+      if (!churn.stopping) {
+        schedule(System.nanoTime() + churn.pause());
       }
     }
   }
@@ -881,6 +1212,8 @@ public final class LoadWorker {
     int clientWindowBits = 15;
     /** The inflate context of this connection (context takeover); created by the first compressed message. */
     Inflater inflater;
+    /** Its owner is closing it: the close is no failure. */
+    boolean leaving;
 
     Conn(Owner owner) {
       this.owner = owner;

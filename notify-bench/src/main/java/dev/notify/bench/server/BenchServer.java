@@ -4,6 +4,7 @@ import dev.notify.bench.inmem.InMemoryClients;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
 import dev.notify.redis.RedisAdapter;
+import dev.notify.redis.RedisAdapterOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,11 +18,11 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|inmem] [--port N]
- *     [--redis redis://127.0.0.1:6379] [--max-payload BYTES]
+ *     [--redis redis://127.0.0.1:6379] [--redis-key socket.io] [--max-payload BYTES]
  *     [--per-message-deflate on|off]
  * </pre>
  * With {@code --redis} the server joins a cluster through notify-redis's {@link RedisAdapter} (classic mode, as
- * Node's {@code @socket.io/redis-adapter}).
+ * Node's {@code @socket.io/redis-adapter}), on channels prefixed {@code --redis-key} (default {@code socket.io}).
  * {@code --per-message-deflate on} (without the option: the environment variable
  * {@code BENCH_PER_MESSAGE_DEFLATE=true}) sets {@code perMessageDeflate(true)}: Jetty and Tomcat then accept a
  * client's permessage-deflate offer (Tyrus has no deflate installed). Prints {@code READY <port> <pid>} once it
@@ -39,6 +40,7 @@ public final class BenchServer {
     String container = "tyrus";
     int port = 0;
     String redis = null;
+    String redisKey = RedisAdapterOptions.DEFAULT_KEY;
     int maxPayload = -1;
     boolean perMessageDeflate = Boolean.parseBoolean(System.getenv("BENCH_PER_MESSAGE_DEFLATE"));
     for (int i = 0; i < args.length; i++) {
@@ -46,6 +48,7 @@ public final class BenchServer {
         case "--container" -> container = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--redis" -> redis = args[++i];
+        case "--redis-key" -> redisKey = args[++i];
         case "--max-payload" -> maxPayload = Integer.parseInt(args[++i]);
         case "--per-message-deflate" -> perMessageDeflate = switch (args[++i]) {
           case "on", "true" -> true;
@@ -64,7 +67,7 @@ public final class BenchServer {
       builder.maxPayload(maxPayload);
     }
     if (redis != null) {
-      builder.adapter(RedisAdapter.factory(redis));
+      builder.adapter(RedisAdapter.factory(RedisAdapterOptions.builder().url(redis).key(redisKey).build()));
     }
     builder.perMessageDeflate(perMessageDeflate);
     NotifyServer io = builder.build();
