@@ -3,10 +3,13 @@ package dev.notify.jakarta.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.notify.core.server.DisconnectReason;
 import dev.notify.core.server.RateLimit;
 import dev.notify.core.server.RateLimits;
 import dev.notify.jakarta.testing.Await;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +21,7 @@ class EventFloodIT {
   final NotifyFixture fixture = new NotifyFixture();
 
   private final AtomicInteger floods = new AtomicInteger();
+  private final List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
 
   @Test
   void aFloodIsCutToTheLimitThenDisconnectedWhileAnotherClientIsServedAsUsual() {
@@ -27,6 +31,7 @@ class EventFloodIT {
         .disconnectAfter(5_000)
         .build()));
     fixture.io().onConnection(socket -> {
+      socket.onDisconnect(reasons::add);
       socket.on("flood", (args, ack) -> floods.incrementAndGet());
       socket.on("echo", (args, ack) -> ack.send(args.toArray()));
     });
@@ -43,8 +48,11 @@ class EventFloodIT {
       }
     }
 
-    assertThat(Await.result(flooder.closed()).code()).as("close code").isEqualTo(1008);
+    // Tyrus closes the TCP connection as soon as its close frame is written; a client still writing then gets a
+    // reset, and its TCP stack may drop the unread close frame (1006): the server's reason is asserted below
+    assertThat(Await.result(flooder.closed()).code()).as("close code").isIn(1008, 1006);
     await().atMost(Await.DEADLINE).until(() -> fixture.io().engine().sessionCount() == 1);
+    assertThat(reasons).as("the server closed it for its violations").containsExactly(DisconnectReason.FORCED_CLOSE);
     // the burst, and a token every 6 s while the flood lasts
     assertThat(floods.get()).isBetween(100, 110);
     assertThat(good.request("echo", "after")).containsExactly("after");
