@@ -19,6 +19,7 @@ let connected = 0;
 let connectErrors = 0;
 let echoes = 0;
 let echoFailures = 0;
+let echoesInFlight = 0;
 
 function open(i) {
   const polling = i % 5 === 0;
@@ -47,11 +48,17 @@ for (let start = 0; start < count; start += wave) {
 const echo = setInterval(() => {
   for (const socket of sockets) {
     if (!socket.connected) continue;
-    socket.timeout(5000).emit("echo", 1, (error) => (error ? echoFailures++ : echoes++));
+    echoesInFlight++;
+    socket.timeout(5000).emit("echo", 1, (error) => {
+      echoesInFlight--;
+      error ? echoFailures++ : echoes++;
+    });
   }
 }, 1000);
 await new Promise((resolve) => setTimeout(resolve, holdMs));
 clearInterval(echo);
+// disconnecting fails the acks still awaited: let the last echoes come back (or time out) first
+while (echoesInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 const stillConnected = sockets.filter((s) => s.connected).length;
 for (const socket of sockets) socket.disconnect();
 clearTimeout(timer);
