@@ -179,11 +179,7 @@ public final class RedisRateLimitStore implements RateLimitStore, AutoCloseable 
 
     /** How long an event waits on Redis, connecting included; &gt; 0. Defaults to 100 ms. */
     public Builder commandTimeout(Duration commandTimeout) {
-      Objects.requireNonNull(commandTimeout, "commandTimeout");
-      if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-        throw new IllegalArgumentException("commandTimeout must be > 0, was " + commandTimeout);
-      }
-      this.commandTimeout = commandTimeout;
+      this.commandTimeout = RedisConnectionOptions.Builder.positive("commandTimeout", commandTimeout);
       return this;
     }
 
