@@ -64,7 +64,9 @@ class SocketPacketRoundTripTest {
         assertThat(frames).as(description).hasSize(1 + countBinaries(expected.data()));
       }
     }
-    assertThat(binaryPackets).as("seed %d: the generator makes binary packets too", seed).isGreaterThan(CASES / 5);
+    // about a fifth of the cases are binary (one in three events and acks gets a binary value): a tenth is some
+    // eight standard deviations below that, so only a generator that stopped making them fails here
+    assertThat(binaryPackets).as("seed %d: the generator makes binary packets too", seed).isGreaterThan(CASES / 10);
   }
 
   /** A packet as the decoder gives it back: binary types exactly when the payload holds binary values. */

@@ -117,7 +117,9 @@ class MemoryAttacksIT {
       }
     }
 
-    assertThat(Await.result(attacker.closed()).code()).as("close code").isEqualTo(1009);
+    // Tyrus closes TCP right after its close frame: a client still writing gets a reset, and its TCP stack may drop
+    // the unread close frame (1006); the server's reason is the warning asserted below
+    assertThat(Await.result(attacker.closed()).code()).as("close code").isIn(1009, 1006);
     // the third 500 KB attachment crosses 1 MB; the client writes more into the socket buffers before it learns
     assertThat(written).as("attachments written before the close reached the client").isLessThan(100);
     assertOneWarning("attachments of one packet exceed 1000000 bytes: 1500000 bytes at attachment 3 of 100");
