@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.notification.DeliveryJob;
 import dev.notify.core.notification.InboxPage;
 import dev.notify.core.notification.InMemoryNotificationStore;
+import dev.notify.core.notification.NewDevicePolicy;
 import dev.notify.core.notification.NotificationException;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
@@ -46,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * Each user's inbox lives in keys that share one hash slot, {@code {<prefix>:u:<userId>}:<part>}: {@code ids} (a
  * sorted set of every kept id; ids sort by time), {@code n} (a hash of JSON bodies), {@code st} (a hash of states:
  * pending, delivered at, read at), {@code x} (a hash of expiry times), {@code pend} (a sorted set of pending ids)
- * and {@code unread} (a sorted set of unread ids scored by expiry, so the unread count is one {@code ZCOUNT}).
+ * {@code unread} (a sorted set of unread ids scored by expiry, so the unread count is one {@code ZCOUNT}),
+ * {@code idem} and {@code ik} (idempotency key to id and back), {@code devs} (a sorted set of the user's devices by
+ * last seen time), {@code since} (a hash of where each device's catch-up starts) and, per device,
+ * {@code d:<deviceId>} (a sorted set of the ids it acknowledged).
  * Delivery jobs are entries of three streams, {@code {<prefix>:q}:urgent}, {@code :normal} and {@code :low}, read
  * through one consumer group ({@link RedisNotificationStoreOptions#consumerGroup()}); retries wait in the sorted
  * set {@code {<prefix>:q}:delayed} until their time. Every state change is one Lua script, hence atomic:
@@ -54,8 +58,11 @@ import org.slf4j.LoggerFactory;
  *   <li>save: the notification, its indexes and retention (by count and age, enforced on every save; an inbox
  *       nobody writes to expires with its keys after {@code maxAge}) and, on a single Redis (server or Sentinel
  *       master), its delivery job, all at once.</li>
+ *   <li>save with an idempotency key already kept for the user: nothing, the earlier id is returned.</li>
  *   <li>markDelivered / markRead: only in the user's own keys (so only for the owner), only from the states that
- *       allow it (so once).</li>
+ *       allow it (so once); markDelivered also records the acknowledging device.</li>
+ *   <li>addDevice: registers a device with its catch-up start, forgetting the least recently seen past the
+ *       maximum and those unseen for {@code maxAge}.</li>
  *   <li>claim: due retries move into their stream, then per priority, urgent first: jobs claimed longer ago than
  *       the visibility timeout ({@code XAUTOCLAIM}, so a dead node's jobs come back), then new ones
  *       ({@code XREADGROUP}).</li>
@@ -90,7 +97,8 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   private static final Script QUEUE = Script.load("notification-queue.lua");
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final String[] INBOX_PARTS = {"ids", "n", "st", "x", "pend", "unread"};
+  private static final String[] INBOX_PARTS = {"ids", "n", "st", "x", "pend", "unread", "idem", "ik", "devs",
+      "since"};
   private static final long DEPTH_REFRESH_NANOS = Duration.ofMillis(500).toNanos();
 
   private final RedisNotificationStoreOptions options;
@@ -135,25 +143,26 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   // ---- inbox ----
 
   @Override
-  public CompletableFuture<Void> save(StoredNotification n, boolean deliver) {
+  public CompletableFuture<NotificationId> save(StoredNotification n, boolean deliver) {
     Objects.requireNonNull(n, "notification");
     List<byte[]> keys = new ArrayList<>(userKeys(n.userId()));
     List<byte[]> args = args("save", n.id().toString(), encode(n),
         n.expiresAt() == null ? "" : Long.toString(micros(n.expiresAt())), cutoff(n.createdAt()),
-        Integer.toString(options.maxPerUser()), Long.toString(options.maxAge().toMillis() + 60_000));
+        Integer.toString(options.maxPerUser()), keyTtl(), n.idempotencyKey() == null ? "" : n.idempotencyKey());
     boolean queueHere = deliver && !cluster;
     if (queueHere) {
       keys.add(queueKeys.get(streamIndex(n.priority()) - 1));
       args.add(bytes(n.userId()));
       args.add(bytes(Long.toString(micros(n.createdAt()))));
     }
-    CompletableFuture<Object> saved = runner.run(INBOX, keys, args);
+    CompletableFuture<NotificationId> saved = runner.run(INBOX, keys, args).thenApply(r -> NotificationId.of(string(r)));
     if (!deliver || queueHere) {
-      return saved.thenApply(r -> null);
+      return saved;
     }
     // Redis Cluster: the inbox and the queue are in different slots. Saved first, then queued: if queueing fails,
     // the notification stays pending and the user's next connection delivers it (catch-up), so it is not lost.
-    return saved.thenCompose(r -> runner.run(QUEUE, queueKeys, args("enqueue", options.consumerGroup(),
+    return saved.thenCompose(stored -> !stored.equals(n.id()) ? CompletableFuture.completedFuture(stored)
+        : runner.run(QUEUE, queueKeys, args("enqueue", options.consumerGroup(),
             Integer.toString(streamIndex(n.priority())), n.id().toString(), n.userId(),
             Long.toString(micros(n.createdAt()))))
         .handle((id, error) -> {
@@ -161,7 +170,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
             log.warn("notification {} of user {} saved but not queued ({}); it is delivered on the user's next "
                 + "connection", n.id(), n.userId(), unwrap(error).getMessage());
           }
-          return null;
+          return stored;
         }));
   }
 
@@ -175,25 +184,25 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   }
 
   @Override
-  public CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<NotificationId> ids,
-      Instant at) {
-    return mark("delivered", userId, ids, at);
+  public CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+      Collection<NotificationId> ids, Instant at) {
+    Objects.requireNonNull(at, "at");
+    return mark(args("delivered", at.toString(), deviceId == null ? "" : deviceId, keyTtl()), userId, ids);
   }
 
   @Override
   public CompletableFuture<List<NotificationId>> markRead(String userId, Collection<NotificationId> ids,
       Instant at) {
-    return mark("read", userId, ids, at);
+    Objects.requireNonNull(at, "at");
+    return mark(args("read", at.toString()), userId, ids);
   }
 
-  private CompletableFuture<List<NotificationId>> mark(String op, String userId, Collection<NotificationId> ids,
-      Instant at) {
+  private CompletableFuture<List<NotificationId>> mark(List<byte[]> args, String userId,
+      Collection<NotificationId> ids) {
     Objects.requireNonNull(ids, "ids");
-    Objects.requireNonNull(at, "at");
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    List<byte[]> args = args(op, at.toString());
     for (NotificationId id : ids) {
       args.add(bytes(id.toString()));
     }
@@ -208,16 +217,32 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   }
 
   @Override
-  public CompletableFuture<List<StoredNotification>> pending(String userId, NotificationId after, int limit,
+  public CompletableFuture<Void> addDevice(String userId, String deviceId, NewDevicePolicy policy, int maxDevices,
       Instant now) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(policy, "policy");
+    if (maxDevices < 1) {
+      throw new IllegalArgumentException("maxDevices must be >= 1, was " + maxDevices);
+    }
+    int limit = policy.limit() == Integer.MAX_VALUE ? -1 : policy.limit();
+    return runner.run(INBOX, userKeys(userId), args("adddevice", deviceId, Integer.toString(limit),
+        Integer.toString(maxDevices), Long.toString(now.toEpochMilli()), Long.toString(micros(now)), cutoff(now),
+        keyTtl(), Long.toString(now.minus(options.maxAge()).toEpochMilli()))).thenApply(r -> null);
+  }
+
+  @Override
+  public CompletableFuture<List<StoredNotification>> undelivered(String userId, String deviceId,
+      NotificationId after, int limit, Instant now) {
     if (limit <= 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return runner.run(INBOX, userKeys(userId), args("pending", cutoff(now), Long.toString(micros(now)),
-        after == null ? "" : after.toString(), Integer.toString(limit))).thenApply(reply -> {
-          List<StoredNotification> result = new ArrayList<>();
-          for (Object body : (List<?>) reply) {
-            result.add(decode(userId, (byte[]) body, null));
+    return runner.run(INBOX, userKeys(userId), args("undelivered", cutoff(now), Long.toString(micros(now)),
+        after == null ? "" : after.toString(), Integer.toString(limit), deviceId == null ? "" : deviceId))
+        .thenApply(reply -> {
+          List<?> list = (List<?>) reply;
+          List<StoredNotification> result = new ArrayList<>(list.size() / 2);
+          for (int i = 0; i + 1 < list.size(); i += 2) {
+            result.add(decode(userId, (byte[]) list.get(i), (byte[]) list.get(i + 1)));
           }
           return result;
         });
@@ -365,6 +390,11 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     return keys;
   }
 
+  /** How long an inbox nobody writes to keeps its keys: the retention age and a minute. */
+  private String keyTtl() {
+    return Long.toString(options.maxAge().toMillis() + 60_000);
+  }
+
   private static int streamIndex(Priority priority) {
     return priority.ordinal() + 1;
   }
@@ -414,6 +444,9 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     if (n.expiresAt() != null) {
       json.put("expiresAt", n.expiresAt().toString());
     }
+    if (n.idempotencyKey() != null) {
+      json.put("idempotencyKey", n.idempotencyKey());
+    }
     try {
       return JSON.writeValueAsBytes(json);
     } catch (IOException e) {
@@ -448,7 +481,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     return new StoredNotification(NotificationId.of(json.path("id").asText()), userId, json.path("type").asText(),
         json.path("title").asText(), json.path("message").asText(), json.path("data"),
         Priority.valueOf(json.path("priority").asText()), Instant.parse(json.path("createdAt").asText()),
-        expires.isTextual() ? Instant.parse(expires.asText()) : null, status, deliveredAt, readAt);
+        expires.isTextual() ? Instant.parse(expires.asText()) : null, status, deliveredAt, readAt, json.path("idempotencyKey").isTextual() ? json.path("idempotencyKey").asText() : null);
   }
 
   private static List<NotificationId> ids(Object reply) {

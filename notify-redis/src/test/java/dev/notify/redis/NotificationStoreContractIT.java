@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.notify.core.notification.DeliveryJob;
 import dev.notify.core.notification.InMemoryNotificationStore;
 import dev.notify.core.notification.InboxPage;
+import dev.notify.core.notification.NewDevicePolicy;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.NotificationStore;
@@ -93,10 +94,10 @@ class NotificationStoreContractIT {
     StoredNotification b1 = save(store, note("bob"));
     Instant at = clock.advance(Duration.ofSeconds(1));
 
-    assertThat(get(store.markDelivered("alice", List.of(a1.id(), b1.id(), ids.next(), a1.id()), at)))
+    assertThat(get(store.markDelivered("alice", null, List.of(a1.id(), b1.id(), ids.next(), a1.id()), at)))
         .containsExactly(a1.id());
-    assertThat(get(store.markDelivered("alice", List.of(a1.id()), clock.advance(Duration.ofSeconds(1))))).isEmpty();
-    assertThat(get(store.markDelivered("alice", List.of(), at))).isEmpty();
+    assertThat(get(store.markDelivered("alice", null, List.of(a1.id()), clock.advance(Duration.ofSeconds(1))))).isEmpty();
+    assertThat(get(store.markDelivered("alice", null, List.of(), at))).isEmpty();
 
     StoredNotification delivered = get(store.find("alice", a1.id()));
     assertThat(delivered.status()).isEqualTo(NotificationStatus.DELIVERED);
@@ -114,14 +115,14 @@ class NotificationStoreContractIT {
     StoredNotification delivered = save(store, note("alice"));
     StoredNotification bobs = save(store, note("bob"));
     Instant deliveredAt = clock.advance(Duration.ofSeconds(1));
-    get(store.markDelivered("alice", List.of(delivered.id()), deliveredAt));
+    get(store.markDelivered("alice", null, List.of(delivered.id()), deliveredAt));
     Instant readAt = clock.advance(Duration.ofSeconds(1));
 
     assertThat(get(store.markRead("alice", List.of(pending.id(), delivered.id(), bobs.id(), ids.next()), readAt)))
         .containsExactly(pending.id(), delivered.id());
     assertThat(get(store.markRead("alice", List.of(pending.id(), delivered.id()), clock.advance(
         Duration.ofSeconds(1))))).isEmpty();
-    assertThat(get(store.markDelivered("alice", List.of(pending.id()), clock.instant()))).isEmpty();
+    assertThat(get(store.markDelivered("alice", null, List.of(pending.id()), clock.instant()))).isEmpty();
 
     StoredNotification p = get(store.find("alice", pending.id()));
     assertThat(p.status()).isEqualTo(NotificationStatus.READ);
@@ -144,7 +145,7 @@ class NotificationStoreContractIT {
     StoredNotification delivered = save(store, note("alice"));
     StoredNotification bobs = save(store, note("bob"));
     get(store.markRead("alice", List.of(alreadyRead.id()), clock.instant()));
-    get(store.markDelivered("alice", List.of(delivered.id()), clock.instant()));
+    get(store.markDelivered("alice", null, List.of(delivered.id()), clock.instant()));
     Instant at = clock.advance(Duration.ofSeconds(10));
 
     assertThat(get(store.markAllRead("alice", at))).containsExactly(first.id(), delivered.id());
@@ -165,7 +166,7 @@ class NotificationStoreContractIT {
     save(store, note("alice", Priority.NORMAL, NullNode.getInstance(), clock.instant().plusSeconds(5)));
     save(store, note("bob"));
     get(store.markRead("alice", List.of(read.id()), clock.instant()));
-    get(store.markDelivered("alice", List.of(delivered.id()), clock.instant()));
+    get(store.markDelivered("alice", null, List.of(delivered.id()), clock.instant()));
 
     assertThat(get(store.unreadCount("alice", clock.instant()))).isEqualTo(3);
     assertThat(get(store.unreadCount("alice", clock.instant().plusSeconds(5)))).as("at its expiry").isEqualTo(2);
@@ -183,18 +184,134 @@ class NotificationStoreContractIT {
           clock.instant().plusSeconds(1)) : note("alice")));
     }
     save(store, note("bob"));
-    get(store.markDelivered("alice", List.of(all.get(1).id()), clock.instant()));
+    get(store.markDelivered("alice", null, List.of(all.get(1).id()), clock.instant()));
     get(store.markRead("alice", List.of(all.get(5).id()), clock.instant()));
     Instant now = clock.advance(Duration.ofSeconds(1));
 
-    List<StoredNotification> page1 = get(store.pending("alice", null, 2, now));
+    List<StoredNotification> page1 = get(store.undelivered("alice", null, null, 2, now));
     assertThat(page1).extracting(StoredNotification::id).containsExactly(all.get(0).id(), all.get(2).id());
-    List<StoredNotification> page2 = get(store.pending("alice", page1.get(1).id(), 2, now));
+    List<StoredNotification> page2 = get(store.undelivered("alice", null, page1.get(1).id(), 2, now));
     assertThat(page2).extracting(StoredNotification::id).containsExactly(all.get(4).id(), all.get(6).id());
-    assertThat(get(store.pending("alice", page2.get(1).id(), 2, now))).isEmpty();
+    assertThat(get(store.undelivered("alice", null, page2.get(1).id(), 2, now))).isEmpty();
     assertThat(page1.get(0)).isEqualTo(all.get(0));
-    assertThat(get(store.pending("alice", null, 10, now.minusSeconds(1)))).as("before the expiry").hasSize(5);
-    assertThat(get(store.pending("nobody", null, 10, now))).isEmpty();
+    assertThat(get(store.undelivered("alice", null, null, 10, now.minusSeconds(1)))).as("before the expiry").hasSize(5);
+    assertThat(get(store.undelivered("nobody", null, null, 10, now))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void eachDeviceGetsWhatItHasNotAcknowledgedWhileTheUserStatusFollowsTheFirstDevice(Kind kind) throws Exception {
+    NotificationStore store = open(kind);
+    get(store.addDevice("alice", "phone", NewDevicePolicy.unread(), 20, clock.instant()));
+    get(store.addDevice("alice", "laptop", NewDevicePolicy.unread(), 20, clock.instant()));
+    StoredNotification n1 = save(store, note("alice"));
+    StoredNotification n2 = save(store, note("alice"));
+    StoredNotification n3 = save(store, note("alice"));
+    Instant at = clock.advance(Duration.ofSeconds(1));
+
+    assertThat(get(store.markDelivered("alice", "phone", List.of(n1.id(), n2.id()), at)))
+        .as("pending for the user until the first device").containsExactly(n1.id(), n2.id());
+    assertThat(get(store.markDelivered("alice", "laptop", List.of(n1.id()), at))).as("already delivered").isEmpty();
+
+    assertThat(idsOf(get(store.undelivered("alice", "phone", null, 10, at)))).containsExactly(n3.id());
+    assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id(), n3.id());
+    assertThat(idsOf(get(store.undelivered("alice", null, null, 10, at)))).as("no device: what nobody has")
+        .containsExactly(n3.id());
+    List<StoredNotification> laptop = get(store.undelivered("alice", "laptop", null, 10, at));
+    assertThat(laptop.get(0).status()).as("the user's status travels with it").isEqualTo(NotificationStatus.DELIVERED);
+    assertThat(laptop.get(0).deliveredAt()).isEqualTo(at);
+    assertThat(idsOf(get(store.undelivered("alice", "laptop", n2.id(), 10, at)))).as("after an id")
+        .containsExactly(n3.id());
+
+    get(store.markRead("alice", List.of(n3.id()), at));
+    assertThat(get(store.undelivered("alice", "phone", null, 10, at))).as("read ones are not caught up").isEmpty();
+    assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id());
+    assertThat(get(store.markDelivered("bob", "phone", List.of(n2.id()), at))).as("not bob's").isEmpty();
+    assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aNewDeviceStartsAsThePolicySaysAndAKnownOneKeepsItsPlace(Kind kind) throws Exception {
+    NotificationStore store = open(kind);
+    List<StoredNotification> before = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      before.add(save(store, note("alice")));
+    }
+    Instant now = clock.advance(Duration.ofSeconds(1));
+    get(store.markRead("alice", List.of(before.get(4).id()), now));
+
+    get(store.addDevice("alice", "none", NewDevicePolicy.none(), 20, now));
+    get(store.addDevice("alice", "unread", NewDevicePolicy.unread(), 20, now));
+    get(store.addDevice("alice", "last2", NewDevicePolicy.lastUnread(2), 20, now));
+    get(store.addDevice("alice", "last9", NewDevicePolicy.lastUnread(9), 20, now));
+    assertThat(get(store.undelivered("alice", "none", null, 10, now))).isEmpty();
+    assertThat(idsOf(get(store.undelivered("alice", "unread", null, 10, now))))
+        .containsExactlyElementsOf(idsOf(before.subList(0, 4)));
+    assertThat(idsOf(get(store.undelivered("alice", "last2", null, 10, now))))
+        .as("the two newest unread, the read one skipped").containsExactly(before.get(2).id(), before.get(3).id());
+    assertThat(idsOf(get(store.undelivered("alice", "last9", null, 10, now))))
+        .containsExactlyElementsOf(idsOf(before.subList(0, 4)));
+
+    StoredNotification after = save(store, note("alice"));
+    now = clock.advance(Duration.ofSeconds(1));
+    get(store.addDevice("alice", "none", NewDevicePolicy.unread(), 20, now));
+    assertThat(idsOf(get(store.undelivered("alice", "none", null, 10, now))))
+        .as("a known device keeps its start, whatever the policy now").containsExactly(after.id());
+    get(store.addDevice("bob", "tablet", NewDevicePolicy.none(), 20, now));
+    assertThat(get(store.undelivered("bob", "tablet", null, 10, now))).as("an empty inbox").isEmpty();
+    StoredNotification bobs = save(store, note("bob"));
+    assertThat(idsOf(get(store.undelivered("bob", "tablet", null, 10, now)))).containsExactly(bobs.id());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void pastMaxDevicesTheDeviceSeenLeastRecentlyIsForgotten(Kind kind) throws Exception {
+    NotificationStore store = open(kind);
+    StoredNotification old = save(store, note("alice"));
+    get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
+    get(store.addDevice("alice", "d2", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
+    get(store.markDelivered("alice", "d2", List.of(old.id()), clock.instant()));
+    get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
+    get(store.addDevice("alice", "d3", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
+
+    Instant now = clock.advance(Duration.ofSeconds(1));
+    assertThat(idsOf(get(store.undelivered("alice", "d1", null, 10, now)))).containsExactly(old.id());
+    get(store.addDevice("alice", "d2", NewDevicePolicy.unread(), 2, now));
+    assertThat(idsOf(get(store.undelivered("alice", "d2", null, 10, now))))
+        .as("d2 was forgotten with what it acknowledged: new again").containsExactly(old.id());
+    assertThat(idsOf(get(store.undelivered("alice", "d1", null, 10, now))))
+        .as("d1, seen before d3, made room for d2 now").containsExactly(old.id());
+    get(store.markDelivered("alice", "d1", List.of(old.id()), now));
+    now = clock.advance(Duration.ofSeconds(1));
+    get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, now));
+    assertThat(idsOf(get(store.undelivered("alice", "d1", null, 10, now)))).as("forgotten again, new again")
+        .containsExactly(old.id());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aSaveWithAnIdempotencyKeyTheUserHasStoresNothingAndGivesTheFirstId(Kind kind) throws Exception {
+    NotificationStore store = open(kind, 2, Duration.ofDays(30));
+    StoredNotification first = keyed(note("alice"), "order-1001-shipped");
+    StoredNotification again = keyed(note("alice"), "order-1001-shipped");
+    StoredNotification bobs = keyed(note("bob"), "order-1001-shipped");
+
+    assertThat(get(store.save(first, true))).isEqualTo(first.id());
+    assertThat(get(store.save(again, true))).as("the earlier id").isEqualTo(first.id());
+    assertThat(get(store.save(bobs, true))).as("keys are per user").isEqualTo(bobs.id());
+
+    assertThat(get(store.inbox("alice", null, 10, clock.instant())).items()).extracting(StoredNotification::id)
+        .containsExactly(first.id());
+    assertThat(get(store.find("alice", first.id())).idempotencyKey()).isEqualTo("order-1001-shipped");
+    assertThat(get(store.claim("node-a", 10, LONG, clock.instant()))).extracting(DeliveryJob::id)
+        .as("one job per stored notification").containsExactlyInAnyOrder(first.id(), bobs.id());
+
+    save(store, note("alice"));
+    save(store, note("alice"));
+    StoredNotification later = keyed(note("alice"), "order-1001-shipped");
+    assertThat(get(store.save(later, false))).as("the first one left the inbox (retention): the key with it")
+        .isEqualTo(later.id());
   }
 
   @ParameterizedTest
@@ -238,7 +355,7 @@ class NotificationStoreContractIT {
     assertThat(get(store.find("alice", all.get(0).id()))).isNull();
     assertThat(get(store.markRead("alice", List.of(all.get(1).id()), clock.instant()))).isEmpty();
     assertThat(get(store.unreadCount("alice", clock.instant()))).isEqualTo(3);
-    assertThat(get(store.pending("alice", null, 10, clock.instant()))).hasSize(3);
+    assertThat(get(store.undelivered("alice", null, null, 10, clock.instant()))).hasSize(3);
     assertThat(get(store.find("bob", bobs.id()))).isEqualTo(bobs);
   }
 
@@ -254,7 +371,7 @@ class NotificationStoreContractIT {
     assertThat(get(store.inbox("alice", null, 10, later)).items()).extracting(StoredNotification::id)
         .containsExactly(newer.id());
     assertThat(get(store.unreadCount("alice", later))).isEqualTo(1);
-    assertThat(get(store.pending("alice", null, 10, later))).extracting(StoredNotification::id)
+    assertThat(get(store.undelivered("alice", null, null, 10, later))).extracting(StoredNotification::id)
         .containsExactly(newer.id());
     assertThat(get(store.find("alice", old.id()))).isNull();
     assertThat(get(store.unreadCount("alice", later.plus(Duration.ofHours(1))))).isZero();
@@ -430,7 +547,7 @@ class NotificationStoreContractIT {
   private StoredNotification note(String user, Priority priority, JsonNode data, Instant expiresAt) {
     NotificationId id = ids.next();
     return new StoredNotification(id, user, "order", "Order " + id, "Message of " + id, data, priority,
-        clock.instant(), expiresAt, NotificationStatus.PENDING, null, null);
+        clock.instant(), expiresAt, NotificationStatus.PENDING, null, null, null);
   }
 
   private static StoredNotification save(NotificationStore store, StoredNotification n) throws Exception {
@@ -441,6 +558,15 @@ class NotificationStoreContractIT {
       throws Exception {
     get(store.save(n, deliver));
     return n;
+  }
+
+  private static StoredNotification keyed(StoredNotification n, String key) {
+    return new StoredNotification(n.id(), n.userId(), n.type(), n.title(), n.message(), n.data(), n.priority(),
+        n.createdAt(), n.expiresAt(), n.status(), n.deliveredAt(), n.readAt(), key);
+  }
+
+  private static List<NotificationId> idsOf(List<StoredNotification> list) {
+    return list.stream().map(StoredNotification::id).toList();
   }
 
   private static <T> T get(CompletableFuture<T> future) throws Exception {

@@ -86,7 +86,7 @@ class RedisNotificationStoreIT {
         .connection(RedisConnectionOptions.builder().url("redis://127.0.0.1:" + port)
             .connectTimeout(Duration.ofMillis(500)).build()).build())) {
       long start = System.nanoTime();
-      CompletableFuture<Void> save = store.save(note("alice", Priority.NORMAL, null), true);
+      CompletableFuture<NotificationId> save = store.save(note("alice", Priority.NORMAL, null), true);
       long depth = store.queueDepth();
       long callMillis = (System.nanoTime() - start) / 1_000_000;
 
@@ -110,7 +110,7 @@ class RedisNotificationStoreIT {
       get(store.save(delivered, false));
       get(store.save(claimed, true));
       get(store.save(waiting, true));
-      get(store.markDelivered("alice", List.of(delivered.id()), Instant.now()));
+      get(store.markDelivered("alice", null, List.of(delivered.id()), Instant.now()));
       Duration visibility = Duration.ofMillis(500);
       assertThat(get(store.claim("dead-node", 1, visibility, Instant.now()))).extracting(DeliveryJob::id)
           .containsExactly(claimed.id());
@@ -121,7 +121,7 @@ class RedisNotificationStoreIT {
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
           .until(() -> get(store.find("alice", claimed.id())) != null);
       assertThat(get(store.find("alice", delivered.id())).status()).isEqualTo(NotificationStatus.DELIVERED);
-      assertThat(get(store.pending("alice", null, 10, Instant.now()))).containsExactly(claimed);
+      assertThat(get(store.undelivered("alice", null, null, 10, Instant.now()))).containsExactly(claimed);
       List<DeliveryJob> jobs = new java.util.ArrayList<>();
       await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
         jobs.addAll(get(store.claim("node-2", 10, visibility, Instant.now())));
@@ -135,7 +135,7 @@ class RedisNotificationStoreIT {
   private StoredNotification note(String user, Priority priority, Instant expiresAt) {
     NotificationId id = ids.next();
     return new StoredNotification(id, user, "type", "title " + id, "message", NullNode.getInstance(), priority,
-        id.timestamp(), expiresAt, NotificationStatus.PENDING, null, null);
+        id.timestamp(), expiresAt, NotificationStatus.PENDING, null, null, null);
   }
 
   private static Connection connect(String url) {

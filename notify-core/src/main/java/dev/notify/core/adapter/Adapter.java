@@ -1,6 +1,7 @@
 package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -81,9 +82,26 @@ public interface Adapter {
    *
    * @param args {@code [event, ...args]}
    * @param withAck whether to collect one answer per other node
+   * @param timeout how long to wait for the answers; {@code null} for the adapter's own request timeout
    * @return the answers (empty without ack, or on a single node); fails on timeout
    */
-  CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck);
+  CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck, Duration timeout);
+
+  /**
+   * Whether this node can take silence from the cluster for "nobody there": false while the broker is unreachable,
+   * and for a while after it is back, since the other nodes may not have resubscribed yet. A node alone is always
+   * settled.
+   */
+  default boolean clusterSettled() {
+    return true;
+  }
+
+  /**
+   * Runs {@code listener} each time cluster traffic resumes after an outage (what was sent meanwhile did not reach
+   * the other nodes). On any thread; the listener must not block.
+   */
+  default void onClusterResumed(Runnable listener) {
+  }
 
   /** How many nodes serve this namespace, this one included. */
   default CompletableFuture<Integer> serverCount() {

@@ -2,6 +2,7 @@ package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.protocol.Frame;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -208,7 +209,7 @@ public class InMemoryAdapter implements Adapter {
   }
 
   @Override
-  public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck) {
+  public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck, Duration timeout) {
     return CompletableFuture.completedFuture(List.of());
   }
 

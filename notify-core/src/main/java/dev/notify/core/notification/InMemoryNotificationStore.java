@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -22,7 +24,8 @@ import java.util.function.UnaryOperator;
 /**
  * A {@link NotificationStore} in memory, for a single node: inboxes and the delivery queue live in this JVM
  * and are lost with it. Same behaviour as the Redis store otherwise: atomic state changes, urgent jobs first,
- * claimed jobs come back after their visibility timeout, per-user retention by count and age.
+ * claimed jobs come back after their visibility timeout, per-user retention by count and age (devices not seen
+ * for the retention age are forgotten).
  *
  * <p>Thread-safe (one lock; every operation is short and in memory).
  */
@@ -38,7 +41,7 @@ public final class InMemoryNotificationStore implements NotificationStore {
 
   private final int maxPerUser;
   private final Duration maxAge;
-  private final Map<String, NavigableMap<NotificationId, StoredNotification>> inboxes = new HashMap<>();
+  private final Map<String, Inbox> inboxes = new HashMap<>();
   private final Map<Priority, PriorityQueue<DeliveryJob>> waiting = new EnumMap<>(Priority.class);
   private final Map<String, Claimed> claimed = new LinkedHashMap<>();
   private long handles;
@@ -71,29 +74,44 @@ public final class InMemoryNotificationStore implements NotificationStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> save(StoredNotification notification, boolean deliver) {
-    NavigableMap<NotificationId, StoredNotification> inbox =
-        inboxes.computeIfAbsent(notification.userId(), u -> new TreeMap<>());
-    inbox.put(notification.id(), notification);
-    while (inbox.size() > maxPerUser) {
-      inbox.pollFirstEntry();
+  public synchronized CompletableFuture<NotificationId> save(StoredNotification notification, boolean deliver) {
+    Inbox inbox = inboxes.computeIfAbsent(notification.userId(), u -> new Inbox());
+    String key = notification.idempotencyKey();
+    if (key != null && inbox.byKey.containsKey(key)) {
+      return CompletableFuture.completedFuture(inbox.byKey.get(key));
+    }
+    inbox.items.put(notification.id(), notification);
+    if (key != null) {
+      inbox.byKey.put(key, notification.id());
+    }
+    while (inbox.items.size() > maxPerUser) {
+      inbox.drop(inbox.items.firstKey());
     }
     if (deliver) {
       waiting.get(notification.priority()).add(new DeliveryJob(notification.id(), notification.userId(),
           notification.priority(), 1, notification.createdAt(), Long.toString(++handles)));
     }
-    return CompletableFuture.completedFuture(null);
+    return CompletableFuture.completedFuture(notification.id());
   }
 
   @Override
   public synchronized CompletableFuture<StoredNotification> find(String userId, NotificationId id) {
-    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
-    return CompletableFuture.completedFuture(inbox == null ? null : inbox.get(id));
+    Inbox inbox = inboxes.get(userId);
+    return CompletableFuture.completedFuture(inbox == null ? null : inbox.items.get(id));
   }
 
   @Override
-  public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId,
+  public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
       Collection<NotificationId> ids, Instant at) {
+    Inbox inbox = inboxes.get(userId);
+    Device device = inbox == null || deviceId == null ? null : inbox.devices.get(deviceId);
+    if (device != null) {
+      for (NotificationId id : ids) {
+        if (inbox.items.containsKey(id)) {
+          device.acked.add(id);
+        }
+      }
+    }
     return CompletableFuture.completedFuture(mark(userId, ids, n -> n.status() == NotificationStatus.PENDING,
         n -> n.delivered(at)));
   }
@@ -109,12 +127,12 @@ public final class InMemoryNotificationStore implements NotificationStore {
   private List<NotificationId> mark(String userId, Collection<NotificationId> ids,
       Predicate<StoredNotification> applies, UnaryOperator<StoredNotification> change) {
     List<NotificationId> changed = new ArrayList<>();
-    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    Inbox inbox = inboxes.get(userId);
     if (inbox != null) {
       for (NotificationId id : ids) {
-        StoredNotification n = inbox.get(id);
+        StoredNotification n = inbox.items.get(id);
         if (n != null && applies.test(n)) {
-          inbox.put(id, change.apply(n));
+          inbox.items.put(id, change.apply(n));
           changed.add(id);
         }
       }
@@ -125,9 +143,9 @@ public final class InMemoryNotificationStore implements NotificationStore {
   @Override
   public synchronized CompletableFuture<List<NotificationId>> markAllRead(String userId, Instant at) {
     List<NotificationId> changed = new ArrayList<>();
-    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+    Inbox inbox = inboxes.get(userId);
     if (inbox != null) {
-      for (Map.Entry<NotificationId, StoredNotification> e : inbox.entrySet()) {
+      for (Map.Entry<NotificationId, StoredNotification> e : inbox.items.entrySet()) {
         if (e.getValue().status() != NotificationStatus.READ && !e.getValue().isExpired(at)) {
           e.setValue(e.getValue().read(at));
           changed.add(e.getKey());
@@ -138,16 +156,44 @@ public final class InMemoryNotificationStore implements NotificationStore {
   }
 
   @Override
-  public synchronized CompletableFuture<List<StoredNotification>> pending(String userId, NotificationId after,
-      int limit, Instant now) {
+  public synchronized CompletableFuture<Void> addDevice(String userId, String deviceId, NewDevicePolicy policy,
+      int maxDevices, Instant now) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    Objects.requireNonNull(policy, "policy");
+    Inbox inbox = retained(userId, now);
+    if (inbox == null) {
+      inbox = new Inbox();
+      inboxes.put(userId, inbox);
+    }
+    Device device = inbox.devices.get(deviceId);
+    if (device == null) {
+      while (!inbox.devices.isEmpty() && inbox.devices.size() >= maxDevices) {
+        inbox.devices.values().remove(java.util.Collections.min(inbox.devices.values(),
+            Comparator.comparing((Device d) -> d.lastSeen)));
+      }
+      device = new Device(inbox.start(policy, now));
+      inbox.devices.put(deviceId, device);
+    }
+    device.lastSeen = now;
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<StoredNotification>> undelivered(String userId, String deviceId,
+      NotificationId after, int limit, Instant now) {
     List<StoredNotification> result = new ArrayList<>();
-    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
+    Inbox inbox = retained(userId, now);
     if (inbox != null) {
-      for (StoredNotification n : (after == null ? inbox : inbox.tailMap(after, false)).values()) {
+      Device device = deviceId == null ? null : inbox.devices.get(deviceId);
+      NotificationId from = device == null || device.since == null ? after
+          : after == null || after.compareTo(device.since) < 0 ? device.since : after;
+      for (StoredNotification n : (from == null ? inbox.items : inbox.items.tailMap(from, false)).values()) {
         if (result.size() >= limit) {
           break;
         }
-        if (n.status() == NotificationStatus.PENDING && !n.isExpired(now)) {
+        boolean wanted = deviceId == null ? n.status() == NotificationStatus.PENDING
+            : n.status() != NotificationStatus.READ && (device == null || !device.acked.contains(n.id()));
+        if (wanted && !n.isExpired(now)) {
           result.add(n);
         }
       }
@@ -157,13 +203,13 @@ public final class InMemoryNotificationStore implements NotificationStore {
 
   @Override
   public synchronized CompletableFuture<InboxPage> inbox(String userId, String cursor, int limit, Instant now) {
-    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
+    Inbox inbox = retained(userId, now);
     List<StoredNotification> items = new ArrayList<>();
     String next = null;
     if (inbox != null) {
       NotificationId before = cursor == null ? null : NotificationId.parseOrNull(cursor);
-      NavigableMap<NotificationId, StoredNotification> view = before == null ? inbox.descendingMap()
-          : inbox.headMap(before, false).descendingMap();
+      NavigableMap<NotificationId, StoredNotification> view = before == null ? inbox.items.descendingMap()
+          : inbox.items.headMap(before, false).descendingMap();
       for (StoredNotification n : view.values()) {
         if (n.isExpired(now)) {
           continue;
@@ -180,8 +226,8 @@ public final class InMemoryNotificationStore implements NotificationStore {
 
   @Override
   public synchronized CompletableFuture<Long> unreadCount(String userId, Instant now) {
-    NavigableMap<NotificationId, StoredNotification> inbox = retained(userId, now);
-    long count = inbox == null ? 0 : inbox.values().stream()
+    Inbox inbox = retained(userId, now);
+    long count = inbox == null ? 0 : inbox.items.values().stream()
         .filter(n -> n.status() != NotificationStatus.READ && !n.isExpired(now)).count();
     return CompletableFuture.completedFuture(count);
   }
@@ -231,21 +277,67 @@ public final class InMemoryNotificationStore implements NotificationStore {
     return depth;
   }
 
-  /** The inbox with notifications past the retention age removed. */
-  private NavigableMap<NotificationId, StoredNotification> retained(String userId, Instant now) {
-    NavigableMap<NotificationId, StoredNotification> inbox = inboxes.get(userId);
+  /**
+   * The inbox with notifications past the retention age removed, and devices not seen for as long; {@code null}
+   * when nothing is left.
+   */
+  private Inbox retained(String userId, Instant now) {
+    Inbox inbox = inboxes.get(userId);
     if (inbox == null) {
       return null;
     }
     Instant oldest = now.minus(maxAge);
-    while (!inbox.isEmpty() && inbox.firstEntry().getValue().createdAt().isBefore(oldest)) {
-      inbox.pollFirstEntry();
+    while (!inbox.items.isEmpty() && inbox.items.firstEntry().getValue().createdAt().isBefore(oldest)) {
+      inbox.drop(inbox.items.firstKey());
     }
-    if (inbox.isEmpty()) {
+    inbox.devices.values().removeIf(d -> d.lastSeen.isBefore(oldest));
+    if (inbox.items.isEmpty() && inbox.devices.isEmpty()) {
       inboxes.remove(userId);
       return null;
     }
     return inbox;
+  }
+
+  /** One user's notifications, idempotency keys and devices. */
+  private static final class Inbox {
+    final NavigableMap<NotificationId, StoredNotification> items = new TreeMap<>();
+    final Map<String, NotificationId> byKey = new HashMap<>();
+    final Map<String, Device> devices = new HashMap<>(4);
+
+    void drop(NotificationId id) {
+      StoredNotification n = items.remove(id);
+      if (n != null && n.idempotencyKey() != null) {
+        byKey.remove(n.idempotencyKey(), id);
+      }
+      for (Device device : devices.values()) {
+        device.acked.remove(id);
+      }
+    }
+
+    /** Where a new device's catch-up starts: after this id, or from the oldest when {@code null}. */
+    NotificationId start(NewDevicePolicy policy, Instant now) {
+      if (policy.limit() == 0) {
+        return items.isEmpty() ? null : items.lastKey();
+      }
+      int unread = 0;
+      for (StoredNotification n : items.descendingMap().values()) {
+        if (n.status() != NotificationStatus.READ && !n.isExpired(now) && ++unread == policy.limit()) {
+          return items.lowerKey(n.id());
+        }
+      }
+      return null;
+    }
+  }
+
+  /** A device of a user: where its catch-up starts, and what it acknowledged since. */
+  private static final class Device {
+    final NotificationId since;
+    final Set<NotificationId> acked = new HashSet<>();
+    Instant lastSeen;
+
+    Device(NotificationId since) {
+      this.since = since;
+    }
   }
 
   @Override

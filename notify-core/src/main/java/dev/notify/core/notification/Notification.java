@@ -16,21 +16,26 @@ import java.util.Objects;
  */
 public final class Notification {
 
+  /** The longest idempotency key: 200 characters. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
   private final String type;
   private final String title;
   private final String message;
   private final Object data;
   private final Priority priority;
   private final Duration timeToLive;
+  private final String idempotencyKey;
 
   private Notification(String type, String title, String message, Object data, Priority priority,
-      Duration timeToLive) {
+      Duration timeToLive, String idempotencyKey) {
     this.type = type;
     this.title = title;
     this.message = message;
     this.data = data;
     this.priority = priority;
     this.timeToLive = timeToLive;
+    this.idempotencyKey = idempotencyKey;
   }
 
   /**
@@ -44,17 +49,17 @@ public final class Notification {
       throw new IllegalArgumentException("type must not be blank");
     }
     return new Notification(type, Objects.requireNonNull(title, "title"), Objects.requireNonNull(message,
-        "message"), null, Priority.NORMAL, null);
+        "message"), null, Priority.NORMAL, null, null);
   }
 
   /** With data: anything the server's Jackson mapper serializes, sent to the client as JSON. */
   public Notification data(Object data) {
-    return new Notification(type, title, message, data, priority, timeToLive);
+    return new Notification(type, title, message, data, priority, timeToLive, idempotencyKey);
   }
 
   public Notification priority(Priority priority) {
     return new Notification(type, title, message, data, Objects.requireNonNull(priority, "priority"),
-        timeToLive);
+        timeToLive, idempotencyKey);
   }
 
   /** Not delivered, and dropped from the inbox, once this long has passed since it was sent; &gt; 0. */
@@ -63,7 +68,21 @@ public final class Notification {
     if (timeToLive.isNegative() || timeToLive.isZero()) {
       throw new IllegalArgumentException("timeToLive must be > 0, was " + timeToLive);
     }
-    return new Notification(type, title, message, data, priority, timeToLive);
+    return new Notification(type, title, message, data, priority, timeToLive, idempotencyKey);
+  }
+
+  /**
+   * With a key that makes sending it again harmless: a send to a user who already has a notification with this key
+   * (still kept in the inbox) stores and delivers nothing and returns the first one's id. Use it to retry a send
+   * whose outcome is unknown. Keys are per user; 1 to {@value #MAX_IDEMPOTENCY_KEY_LENGTH} characters.
+   */
+  public Notification idempotencyKey(String key) {
+    Objects.requireNonNull(key, "idempotencyKey");
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new IllegalArgumentException("idempotencyKey must have 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
+          + " characters, had " + key.length());
+    }
+    return new Notification(type, title, message, data, priority, timeToLive, key);
   }
 
   public String type() {
@@ -90,6 +109,11 @@ public final class Notification {
   /** The time to live, or {@code null} for none. */
   public Duration timeToLive() {
     return timeToLive;
+  }
+
+  /** The idempotency key, or {@code null}. */
+  public String idempotencyKey() {
+    return idempotencyKey;
   }
 
   @Override

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.notify.core.adapter.Adapter;
 import dev.notify.core.adapter.Emitter;
-import dev.notify.core.server.AckTimeoutException;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,17 +48,26 @@ import org.slf4j.LoggerFactory;
  * notifications.send("42", Notification.of("order", "Order shipped", "Your order #1001 is on its way"));
  * }</pre>
  *
- * <p>Built on a {@link NotifyServer}, the service also <em>delivers</em>: it takes jobs from the store's queue,
- * emits {@code notification:new} to room {@code user:<id>} asking for an ack, marks the notification delivered
- * at the first device's ack, retries with exponential backoff, and hands what stays unacknowledged to the
- * {@link FallbackChannel}. When a socket of a user connects (the auth middleware put the user id in
- * {@code socket.data()} under {@link Builder#userIdKey}), it joins the user's room and receives the pending
- * notifications in {@code notification:batch} pages; its {@code notification:read} and
- * {@code notification:read-all} events mark notifications read and sync every device of the user with
- * {@code notification:read-sync}. Built on another {@link Emitter} (a socket-less service with a
+ * <p>Built on a {@link NotifyServer}, the service also <em>delivers</em>, per device. A device is a client that
+ * sends a stable id in its handshake ({@code io({auth: {token, deviceId}})}, see {@link Builder#deviceIdKey}); the
+ * auth middleware puts the user id in {@code socket.data()} under {@link Builder#userIdKey}. The node that claims a
+ * job from the store's queue asks every node (itself included) to emit {@code notification:new} to the devices of
+ * the user it holds; each device's ack is recorded for that device, and the notification becomes
+ * {@link NotificationStatus#DELIVERED} for the user at the first one. Devices that did not ack are retried with
+ * exponential backoff, up to {@link Builder#maxAttempts} attempts; a user with no device connected, or none that
+ * acked, goes to the {@link FallbackChannel}. Every device that connects gets, in {@code notification:batch} pages,
+ * the unread notifications it has not acknowledged (a device never seen before: as {@link Builder#newDevices}
+ * says); a client without a device id gets what no device of the user acknowledged yet. Its
+ * {@code notification:read} and {@code notification:read-all} events mark notifications read for the user and sync
+ * every device with {@code notification:read-sync}. Built on another {@link Emitter} (a socket-less service with a
  * {@code RedisEmitter}), it only stores and queues; the cluster's nodes deliver.
  *
- * <p>Delivery is at least once: clients de-duplicate by notification id. Thread-safe.
+ * <p>In a cluster, silence is not taken for "offline" while the adapter recovers from a broker outage
+ * ({@link Adapter#clusterSettled()}): such attempts are retried without counting. When cluster traffic resumes,
+ * each node catches up the devices it holds, so what they missed meanwhile arrives without a reconnection. Every
+ * node that holds users' sockets must run a service built on its server, with the same ack timeout.
+ *
+ * <p>Delivery is at least once per device: clients de-duplicate by notification id. Thread-safe.
  */
 public final class NotificationService implements AutoCloseable {
 
@@ -78,6 +89,12 @@ public final class NotificationService implements AutoCloseable {
   public static final Duration DEFAULT_VISIBILITY_MARGIN = Duration.ofSeconds(25);
   /** Defaults to {@code "userId"}: the {@code socket.data()} key holding the user id. */
   public static final String DEFAULT_USER_ID_KEY = "userId";
+  /** Defaults to {@code "deviceId"}: the handshake {@code auth} (or {@code socket.data()}) key of the device id. */
+  public static final String DEFAULT_DEVICE_ID_KEY = "deviceId";
+  /** Defaults to 20: devices remembered per user; a new one past it makes the user's least recent one forgotten. */
+  public static final int DEFAULT_MAX_DEVICES_PER_USER = 20;
+  /** The longest device id taken: 128 characters. */
+  public static final int MAX_DEVICE_ID_LENGTH = 128;
 
   static final String EVENT_NEW = "notification:new";
   static final String EVENT_BATCH = "notification:batch";
@@ -85,12 +102,21 @@ public final class NotificationService implements AutoCloseable {
   static final String EVENT_READ_ALL = "notification:read-all";
   static final String EVENT_READ_SYNC = "notification:read-sync";
   static final String EVENT_INBOX = "notification:inbox";
+  /** Between nodes: deliver a claimed notification to the user's devices you hold, answer how it went. */
+  static final String EVENT_DELIVER = "notify:deliver";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+  /** What a remote node's answer may take beyond the ack timeout: recording acks, two trips through the broker. */
+  private static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
+  private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+  private static final int RESUME_CONCURRENCY = 16;
 
   private final Emitter emitter;
   private final NotifyServer server;
+  private final Adapter adapter;
+  /** This node's sockets of each user, with their device ids ("" for none). */
+  private final Map<String, Map<Socket, String>> localUsers = new ConcurrentHashMap<>();
   private final NotificationStore store;
   private final ObjectMapper mapper;
   private final Clock clock;
@@ -104,6 +130,9 @@ public final class NotificationService implements AutoCloseable {
   private final int maxInFlight;
   private final Duration visibilityTimeout;
   private final String userIdKey;
+  private final String deviceIdKey;
+  private final NewDevicePolicy newDevices;
+  private final int maxDevicesPerUser;
   private final Function<String, String> userRoom;
   private final NotificationPreferences preferences;
   private final FallbackChannel fallback;
@@ -134,6 +163,10 @@ public final class NotificationService implements AutoCloseable {
     this.visibilityTimeout = b.visibilityTimeout != null ? b.visibilityTimeout
         : ackTimeout.plus(DEFAULT_VISIBILITY_MARGIN);
     this.userIdKey = b.userIdKey;
+    this.deviceIdKey = b.deviceIdKey;
+    this.newDevices = b.newDevices;
+    this.maxDevicesPerUser = b.maxDevicesPerUser;
+    this.adapter = server != null ? server.of("/").adapter() : null;
     this.userRoom = b.userRoom;
     this.preferences = b.preferences;
     this.fallback = b.fallback;
@@ -146,6 +179,12 @@ public final class NotificationService implements AutoCloseable {
       this.poller = scheduler.scheduleWithFixedDelay(this::claimJobs, POLL_INTERVAL.toMillis(),
           POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       server.onConnection(this::onConnection);
+      server.onServerSideEmit(EVENT_DELIVER, this::onDeliverRequest);
+      adapter.onClusterResumed(() -> {
+        if (!closed.get()) {
+          scheduler.execute(this::catchUpEveryone);
+        }
+      });
     } else {
       this.scheduler = null;
       this.poller = null;
@@ -225,23 +264,23 @@ public final class NotificationService implements AutoCloseable {
     NotificationId id = ids.next();
     StoredNotification stored = new StoredNotification(id, userId, n.type(), n.title(), n.message(), data,
         n.priority(), now, n.timeToLive() == null ? null : now.plus(n.timeToLive()), NotificationStatus.PENDING,
-        null, null);
-    CompletableFuture<Void> saved;
+        null, null, n.idempotencyKey());
+    CompletableFuture<NotificationId> saved;
     try {
       saved = store.save(stored, deliver);
     } catch (RuntimeException e) {
       saved = CompletableFuture.failedFuture(e);
     }
-    return saved.handle((v, error) -> {
+    return saved.handle((storedId, error) -> {
       pendingSends.decrementAndGet();
       if (error != null) {
         throw new NotificationException("store failed to save notification " + id + " for user " + userId + ": "
             + unwrap(error).getMessage(), unwrap(error));
       }
-      if (deliver) {
+      if (deliver && id.equals(storedId)) {
         wake();
       }
-      return id;
+      return storedId;
     });
   }
 
@@ -352,35 +391,121 @@ public final class NotificationService implements AutoCloseable {
   private CompletableFuture<Void> deliver(DeliveryJob job) {
     return store.find(job.userId(), job.id()).thenCompose(n -> {
       Instant now = clock.instant();
-      if (n == null || n.status() != NotificationStatus.PENDING || n.isExpired(now)) {
+      if (n == null || n.status() == NotificationStatus.READ || n.isExpired(now)) {
         return store.complete(job);
       }
-      // The first device's ack marks it delivered. No answer because no device was connected means offline; a
-      // timeout means that devices were there but none answered: retried. The two must not be confused, or a
-      // device that does not ack is taken for an offline user and never retried.
-      return server.in(userRoom.apply(job.userId())).timeout(ackTimeout).emitWithFirstAck(EVENT_NEW, toJson(n))
-          .handle((answer, error) -> error == null ? new Attempt(answer != null, answer == null)
-              : new Attempt(false, false))
-          .thenCompose(attempt -> afterAttempt(job, n, attempt));
+      ObjectNode json = toJson(n);
+      boolean settled = adapter.clusterSettled();
+      CompletableFuture<Tally> remote;
+      try {
+        remote = server.serverSideEmitWithAck(ackTimeout.plus(REMOTE_MARGIN), EVENT_DELIVER, job.userId(),
+            n.id().toString(), json).handle((answers, error) -> error == null ? Tally.of(answers) : Tally.UNKNOWN);
+      } catch (RuntimeException e) {
+        remote = CompletableFuture.completedFuture(Tally.UNKNOWN);
+      }
+      return deliverHere(job.userId(), n.id(), json).thenCombine(remote, Tally::plus)
+          .thenCompose(tally -> afterAttempt(job, n, tally, settled && adapter.clusterSettled()));
     });
   }
 
-  /** What an attempt got: an ack from a device, or no device at all to answer. */
-  private record Attempt(boolean acknowledged, boolean offline) {
+  /**
+   * Sends {@code notification:new} to this node's devices of the user, and records each device's ack in the store.
+   * Completes once every device acked or timed out, and the acks are recorded.
+   */
+  private CompletableFuture<Tally> deliverHere(String userId, NotificationId id, JsonNode json) {
+    Map<Socket, String> devices = localUsers.get(userId);
+    if (devices == null || devices.isEmpty()) {
+      return CompletableFuture.completedFuture(Tally.NOBODY);
+    }
+    List<CompletableFuture<Boolean>> acks = new ArrayList<>(devices.size());
+    devices.forEach((socket, device) -> {
+      if (!socket.connected()) {
+        return;
+      }
+      acks.add(socket.timeout(ackTimeout).emitWithAck(EVENT_NEW, json).handle((answer, error) -> error == null)
+          .thenCompose(acked -> !acked ? CompletableFuture.completedFuture(false)
+              : store.markDelivered(userId, device.isEmpty() ? null : device, List.of(id), clock.instant())
+                  .handle((changed, error) -> {
+                    if (error != null) {
+                      log.warn("user={} device={}: recording the ack of {} failed ({}); the device may get it "
+                          + "again", userId, device, id, unwrap(error).toString());
+                    }
+                    return true;
+                  })));
+    });
+    return allOf(acks).thenApply(list -> new Tally(list.size(), (int) list.stream().filter(b -> b).count(), true));
   }
 
-  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Attempt attempt) {
+  /** A {@code notify:deliver} from the node that claimed a job: deliver to the devices here and say how it went. */
+  private void onDeliverRequest(Args args, dev.notify.core.server.Ack ack) {
+    JsonNode user = args.get(0);
+    NotificationId id = args.get(1).isTextual() ? NotificationId.parseOrNull(args.get(1).textValue()) : null;
+    if (!user.isTextual() || id == null || !args.get(2).isObject()) {
+      log.warn("ignored a malformed {} request from another node", EVENT_DELIVER);
+      return;
+    }
+    deliverHere(user.textValue(), id, args.get(2)).thenAccept(tally ->
+        ack.send(mapper.createObjectNode().put("sockets", tally.sockets()).put("acked", tally.acked())));
+  }
+
+  /**
+   * How an attempt went across the cluster: sockets of the user found, how many acked, and whether every node
+   * answered (if not, an empty count proves nothing).
+   */
+  private record Tally(int sockets, int acked, boolean complete) {
+    static final Tally NOBODY = new Tally(0, 0, true);
+    static final Tally UNKNOWN = new Tally(0, 0, false);
+
+    static Tally of(List<Args> answers) {
+      Tally sum = NOBODY;
+      for (Args answer : answers) {
+        JsonNode a = answer.get(0);
+        sum = sum.plus(a.path("sockets").isInt() && a.path("acked").isInt()
+            ? new Tally(a.path("sockets").intValue(), a.path("acked").intValue(), true) : UNKNOWN);
+      }
+      return sum;
+    }
+
+    Tally plus(Tally other) {
+      return new Tally(sockets + other.sockets, acked + other.acked, complete && other.complete);
+    }
+  }
+
+  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Tally tally,
+      boolean settled) {
     Instant now = clock.instant();
-    if (attempt.acknowledged()) {
-      return store.markDelivered(job.userId(), List.of(job.id()), now).thenCompose(c -> store.complete(job));
+    boolean last = job.attempt() >= maxAttempts;
+    if (tally.sockets() > 0 && tally.acked() == tally.sockets()) {
+      return store.complete(job);
     }
-    boolean offline = attempt.offline();
-    if (!offline && job.attempt() < maxAttempts) {
-      Duration delay = retryDelay.multipliedBy(1L << Math.min(job.attempt() - 1, 20));
-      return store.retry(job, now.plus(delay));
+    if (tally.acked() > 0) {
+      // the user has it; devices that did not ack get it again, or in their next connection's catch-up
+      return last ? store.complete(job) : store.retry(job, now.plus(backoff(job.attempt())));
     }
-    return store.complete(job).thenRun(() -> fallback(n, offline ? FallbackChannel.Reason.OFFLINE
-        : FallbackChannel.Reason.NOT_ACKNOWLEDGED));
+    if (tally.sockets() == 0) {
+      if (!settled) {
+        // the cluster is recovering from an outage: silence proves nothing; try again without spending an attempt
+        return store.retry(sameAttempt(job), now.plus(retryDelay));
+      }
+      if (!tally.complete() && !last) {
+        return store.retry(job, now.plus(backoff(job.attempt()))); // a node did not answer: maybe it holds them
+      }
+      return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.OFFLINE));
+    }
+    if (!last) {
+      return store.retry(job, now.plus(backoff(job.attempt())));
+    }
+    return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.NOT_ACKNOWLEDGED));
+  }
+
+  private Duration backoff(int attempt) {
+    Duration delay = retryDelay.multipliedBy(1L << Math.min(attempt - 1, 20));
+    return delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay;
+  }
+
+  /** The job, numbered so that {@link NotificationStore#retry} gives the next try the same attempt number. */
+  private static DeliveryJob sameAttempt(DeliveryJob job) {
+    return new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() - 1, job.notBefore(), job.handle());
   }
 
   private void fallback(StoredNotification n, FallbackChannel.Reason reason) {
@@ -402,12 +527,86 @@ public final class NotificationService implements AutoCloseable {
       return;
     }
     String userId = user.toString();
+    String device = deviceId(socket);
     socket.join(userRoom.apply(userId));
+    Map<Socket, String> devices = localUsers.computeIfAbsent(userId, u -> new ConcurrentHashMap<>());
+    devices.put(socket, device == null ? "" : device);
+    socket.onDisconnect(reason -> forget(userId, socket));
+    if (!socket.connected()) {
+      forget(userId, socket);
+      return;
+    }
     socket.on(EVENT_READ, (args, ack) -> onRead(userId, args, ack));
     socket.on(EVENT_READ_ALL, (args, ack) -> markAllRead(userId).whenComplete((ids, e) ->
         ack.send(e == null ? answer(ids) : error("could not mark notifications read"))));
     socket.on(EVENT_INBOX, (args, ack) -> onInbox(userId, args, ack));
-    catchUp(socket, userId, null);
+    CompletableFuture<Void> known = device == null ? CompletableFuture.completedFuture(null)
+        : store.addDevice(userId, device, newDevices, maxDevicesPerUser, clock.instant());
+    known.whenComplete((v, error) -> {
+      if (error != null) {
+        log.warn("user={} device={}: registering the device failed ({}); catching up as a new device", userId,
+            device, unwrap(error).toString());
+      }
+      catchUp(socket, userId, device, null);
+    });
+  }
+
+  private void forget(String userId, Socket socket) {
+    localUsers.computeIfPresent(userId, (u, devices) -> {
+      devices.remove(socket);
+      return devices.isEmpty() ? null : devices;
+    });
+  }
+
+  /**
+   * The client's device id: in {@code socket.data()} under {@link Builder#deviceIdKey} if the middleware put one
+   * there, else in the handshake's {@code auth}. {@code null} without one, or when it is not 1 to
+   * {@value #MAX_DEVICE_ID_LENGTH} printable ASCII characters without spaces: the socket then gets what no device of
+   * the user acknowledged yet.
+   */
+  private String deviceId(Socket socket) {
+    Object value = socket.data().get(deviceIdKey);
+    String id = value != null ? value.toString() : socket.handshake().auth().path(deviceIdKey).asText(null);
+    if (id == null) {
+      return null;
+    }
+    boolean valid = !id.isEmpty() && id.length() <= MAX_DEVICE_ID_LENGTH
+        && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    if (!valid) {
+      log.debug("socket={}: ignored a device id that is empty, longer than {} or not printable ASCII", socket.id(),
+          MAX_DEVICE_ID_LENGTH);
+      return null;
+    }
+    return id;
+  }
+
+  /** After an outage, every device here may have missed live deliveries: catch each one up, a few at a time. */
+  private void catchUpEveryone() {
+    List<Map.Entry<Socket, String>> all = new ArrayList<>();
+    localUsers.values().forEach(devices -> all.addAll(devices.entrySet()));
+    log.info("cluster traffic resumed: catching up the {} devices on this node", all.size());
+    java.util.Iterator<Map.Entry<Socket, String>> next = all.iterator();
+    for (int i = 0; i < RESUME_CONCURRENCY; i++) {
+      catchUpNext(next);
+    }
+  }
+
+  private void catchUpNext(java.util.Iterator<Map.Entry<Socket, String>> next) {
+    Map.Entry<Socket, String> entry;
+    synchronized (next) {
+      if (closed.get() || !next.hasNext()) {
+        return;
+      }
+      entry = next.next();
+    }
+    Socket socket = entry.getKey();
+    Object user = socket.data().get(userIdKey);
+    if (user == null || !socket.connected()) {
+      catchUpNext(next);
+      return;
+    }
+    catchUp(socket, user.toString(), entry.getValue().isEmpty() ? null : entry.getValue(), null)
+        .whenComplete((v, e) -> catchUpNext(next));
   }
 
   private void onRead(String userId, Args args, dev.notify.core.server.Ack ack) {
@@ -461,9 +660,14 @@ public final class NotificationService implements AutoCloseable {
         .whenComplete((answer, e) -> ack.send(e == null ? answer : error("could not read the inbox")));
   }
 
-  private void catchUp(Socket socket, String userId, NotificationId after) {
+  /**
+   * Sends the device what it has not acknowledged, a page at a time, each page after the previous one's ack.
+   * Completes when the first page is sent (or there was none).
+   */
+  private CompletableFuture<Void> catchUp(Socket socket, String userId, String device, NotificationId after) {
     // one more than a page, to tell whether another page follows: a full last page must say hasMore: false
-    store.pending(userId, after, (int) Math.min(batchSize + 1L, Integer.MAX_VALUE), clock.instant()).thenAccept(found -> {
+    int limit = (int) Math.min(batchSize + 1L, Integer.MAX_VALUE);
+    return store.undelivered(userId, device, after, limit, clock.instant()).thenAccept(found -> {
       if (found.isEmpty() || !socket.connected()) {
         return;
       }
@@ -475,19 +679,21 @@ public final class NotificationService implements AutoCloseable {
       batch.put("hasMore", more);
       socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
         if (error != null) {
-          log.debug("user={} socket={}: batch of {} not acknowledged, left pending", userId, socket.id(),
-              page.size());
+          log.debug("user={} socket={}: batch of {} not acknowledged, left for the next connection", userId,
+              socket.id(), page.size());
           return;
         }
         List<NotificationId> delivered = page.stream().map(StoredNotification::id).toList();
-        store.markDelivered(userId, delivered, clock.instant()).thenRun(() -> {
-          if (more) {
-            catchUp(socket, userId, delivered.get(delivered.size() - 1));
+        store.markDelivered(userId, device, delivered, clock.instant()).whenComplete((changed, e) -> {
+          if (e != null) {
+            log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device, unwrap(e).toString());
+          } else if (more) {
+            catchUp(socket, userId, device, delivered.get(delivered.size() - 1));
           }
         });
       });
     }).exceptionally(e -> {
-      log.warn("user={}: reading pending notifications failed: {}", userId, unwrap(e).toString());
+      log.warn("user={}: reading undelivered notifications failed: {}", userId, unwrap(e).toString());
       return null;
     });
   }
@@ -566,6 +772,9 @@ public final class NotificationService implements AutoCloseable {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private Duration visibilityTimeout;
     private String userIdKey = DEFAULT_USER_ID_KEY;
+    private String deviceIdKey = DEFAULT_DEVICE_ID_KEY;
+    private NewDevicePolicy newDevices = NewDevicePolicy.unread();
+    private int maxDevicesPerUser = DEFAULT_MAX_DEVICES_PER_USER;
     private Function<String, String> userRoom = id -> "user:" + id;
     private NotificationPreferences preferences = NotificationPreferences.DELIVER_ALL;
     private FallbackChannel fallback;
@@ -654,6 +863,34 @@ public final class NotificationService implements AutoCloseable {
     /** The {@code socket.data()} key the auth middleware stores the user id under. Defaults to {@value #DEFAULT_USER_ID_KEY}. */
     public Builder userIdKey(String userIdKey) {
       this.userIdKey = Objects.requireNonNull(userIdKey, "userIdKey");
+      return this;
+    }
+
+    /**
+     * The key of the client's stable device id: read from {@code socket.data()} when the auth middleware put it
+     * there, else from the handshake's {@code auth} ({@code io({auth: {deviceId}})}). Defaults to
+     * {@value #DEFAULT_DEVICE_ID_KEY}.
+     */
+    public Builder deviceIdKey(String deviceIdKey) {
+      this.deviceIdKey = Objects.requireNonNull(deviceIdKey, "deviceIdKey");
+      if (deviceIdKey.isEmpty()) {
+        throw new IllegalArgumentException("deviceIdKey must not be empty");
+      }
+      return this;
+    }
+
+    /** What a device never seen before gets in its first catch-up. Defaults to {@link NewDevicePolicy#unread()}. */
+    public Builder newDevices(NewDevicePolicy newDevices) {
+      this.newDevices = Objects.requireNonNull(newDevices, "newDevices");
+      return this;
+    }
+
+    /**
+     * Devices remembered per user; &gt;= 1. Past it, the device seen least recently is forgotten (it is new again if
+     * it comes back). Defaults to {@value #DEFAULT_MAX_DEVICES_PER_USER}.
+     */
+    public Builder maxDevicesPerUser(int maxDevicesPerUser) {
+      this.maxDevicesPerUser = atLeastOne("maxDevicesPerUser", maxDevicesPerUser);
       return this;
     }
 

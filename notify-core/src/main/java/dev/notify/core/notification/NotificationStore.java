@@ -11,25 +11,34 @@ import java.util.concurrent.CompletableFuture;
  * deliveries to make. {@link InMemoryNotificationStore} serves one node; notify-redis has one for a cluster.
  *
  * <p>Every state change is atomic: a notification and its delivery job are saved together, a delivery or read
- * mark applies once, and only to the user who owns the notification. Thread-safe; methods do not block for long
+ * mark applies once, and only to the user who owns the notification. Delivery is tracked per device (the devices
+ * that acknowledged each notification, bounded by the retention) and per user (pending, delivered at the first
+ * device's ack, read). Thread-safe; methods do not block for long
  * (remote work completes the future) and throw no checked exceptions: failures complete the future
  * exceptionally.
  */
 public interface NotificationStore {
 
-  /** Saves a new notification (pending) and queues its delivery job, atomically. */
-  CompletableFuture<Void> save(StoredNotification notification, boolean deliver);
+  /**
+   * Saves a new notification (pending) and queues its delivery job, atomically. When the user already has a
+   * notification with the same {@link StoredNotification#idempotencyKey()}, saves and queues nothing.
+   *
+   * @return the id of the stored notification: this one's, or the earlier one's with the same key
+   */
+  CompletableFuture<NotificationId> save(StoredNotification notification, boolean deliver);
 
   /** The notification, if {@code userId} owns it. */
   CompletableFuture<StoredNotification> find(String userId, NotificationId id);
 
   /**
-   * Marks notifications of {@code userId} delivered; ids it does not own, unknown ones and those already
-   * delivered or read are left alone.
+   * Records that device {@code deviceId} of {@code userId} acknowledged notifications (a device the store does not
+   * know, or {@code null}, records nothing per device), and marks those still pending delivered for the user. Ids
+   * the user does not own and unknown ones are left alone.
    *
-   * @return the ids that changed
+   * @return the ids whose user status changed from pending to delivered
    */
-  CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<NotificationId> ids, Instant at);
+  CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+      Collection<NotificationId> ids, Instant at);
 
   /**
    * Marks notifications of {@code userId} read; ids it does not own and unknown ones are left alone.
@@ -41,8 +50,22 @@ public interface NotificationStore {
   /** Marks every unread notification of {@code userId} read; returns their ids. */
   CompletableFuture<List<NotificationId>> markAllRead(String userId, Instant at);
 
-  /** Up to {@code limit} pending, unexpired notifications of {@code userId} after {@code after} (or from the oldest), oldest first. */
-  CompletableFuture<List<StoredNotification>> pending(String userId, NotificationId after, int limit, Instant now);
+  /**
+   * Registers a connecting device of {@code userId}, or notes that a known one is seen again. A new device starts
+   * as {@code policy} says; past {@code maxDevices} devices, the one seen least recently is forgotten (if it comes
+   * back, it is new again).
+   */
+  CompletableFuture<Void> addDevice(String userId, String deviceId, NewDevicePolicy policy, int maxDevices,
+      Instant now);
+
+  /**
+   * What a connecting device should get, oldest first, up to {@code limit}, after {@code after} (or from the
+   * oldest): the unread, unexpired notifications that device {@code deviceId} has not acknowledged and that are
+   * within its {@link NewDevicePolicy} start. With a {@code null} device (a client that sends no device id), the
+   * notifications still pending for the user, as no device has acknowledged them.
+   */
+  CompletableFuture<List<StoredNotification>> undelivered(String userId, String deviceId, NotificationId after,
+      int limit, Instant now);
 
   /** A page of the inbox, newest first; {@code cursor} from the previous page, {@code null} for the first. */
   CompletableFuture<InboxPage> inbox(String userId, String cursor, int limit, Instant now);

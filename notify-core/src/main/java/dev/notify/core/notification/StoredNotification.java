@@ -11,12 +11,14 @@ import java.util.Objects;
  * @param userId the recipient
  * @param data JSON data, or a JSON null
  * @param expiresAt when it stops being delivered and leaves the inbox, or {@code null}
- * @param deliveredAt when a device first acknowledged it, or {@code null}
+ * @param deliveredAt when the user's first device acknowledged it, or {@code null}
  * @param readAt when it was marked read, or {@code null}
+ * @param idempotencyKey the sender's key that makes a repeated send store nothing (see
+ *     {@link Notification#idempotencyKey}), or {@code null}
  */
 public record StoredNotification(NotificationId id, String userId, String type, String title, String message,
     JsonNode data, Priority priority, Instant createdAt, Instant expiresAt, NotificationStatus status,
-    Instant deliveredAt, Instant readAt) {
+    Instant deliveredAt, Instant readAt, String idempotencyKey) {
 
   public StoredNotification {
     Objects.requireNonNull(id, "id");
@@ -37,12 +39,13 @@ public record StoredNotification(NotificationId id, String userId, String type, 
   /** This notification, delivered at {@code at} (unless it already was, or was read). */
   public StoredNotification delivered(Instant at) {
     return status != NotificationStatus.PENDING ? this : new StoredNotification(id, userId, type, title,
-        message, data, priority, createdAt, expiresAt, NotificationStatus.DELIVERED, at, readAt);
+        message, data, priority, createdAt, expiresAt, NotificationStatus.DELIVERED, at, readAt, idempotencyKey);
   }
 
   /** This notification, read at {@code at} (unless it already was). */
   public StoredNotification read(Instant at) {
     return status == NotificationStatus.READ ? this : new StoredNotification(id, userId, type, title, message,
-        data, priority, createdAt, expiresAt, NotificationStatus.READ, deliveredAt == null ? at : deliveredAt, at);
+        data, priority, createdAt, expiresAt, NotificationStatus.READ, deliveredAt == null ? at : deliveredAt, at,
+        idempotencyKey);
   }
 }

@@ -185,7 +185,7 @@ public final class Namespace implements Emitter {
 
   @Override
   public void serverSideEmit(String event, Object... args) {
-    adapter.serverSideEmit(serverSidePayload(event, args), false);
+    adapter.serverSideEmit(serverSidePayload(event, args), false, null);
   }
 
   /**
@@ -193,7 +193,18 @@ public final class Namespace implements Emitter {
    * On a single node it completes at once with no answers.
    */
   public CompletableFuture<List<Args>> serverSideEmitWithAck(String event, Object... args) {
-    return adapter.serverSideEmit(serverSidePayload(event, args), true).thenApply(answers -> {
+    return serverSideEmitWithAck(null, event, args);
+  }
+
+  /**
+   * As {@link #serverSideEmitWithAck(String, Object...)}, failing when the answers take longer than
+   * {@code timeout} instead of the adapter's request timeout; {@code null} for the latter.
+   */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
+    }
+    return adapter.serverSideEmit(serverSidePayload(event, args), true, timeout).thenApply(answers -> {
       List<Args> result = new ArrayList<>(answers.size());
       for (JsonNode answer : answers) {
         result.add(Args.of(answer, 0, server.mapper()));

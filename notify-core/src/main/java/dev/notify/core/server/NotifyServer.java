@@ -265,6 +265,11 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return main.serverSideEmitWithAck(event, args);
   }
 
+  /** See {@link Namespace#serverSideEmitWithAck(Duration, String, Object...)}. */
+  public CompletableFuture<List<Args>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    return main.serverSideEmitWithAck(timeout, event, args);
+  }
+
   // ---- lifecycle ----
 
   /**

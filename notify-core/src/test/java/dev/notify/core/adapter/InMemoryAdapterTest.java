@@ -425,7 +425,7 @@ class InMemoryAdapterTest {
 
   @Test
   void serverSideEmitOnOneNodeAnswersNothing() {
-    assertThat(adapter.serverSideEmit(new Object[] {"ping"}, true).join()).isEmpty();
+    assertThat(adapter.serverSideEmit(new Object[] {"ping"}, true, null).join()).isEmpty();
     assertThat(adapter.serverCount().join()).isEqualTo(1);
     assertThat(namespace.serverSideEmits).as("nothing loops back to this node").isEmpty();
   }

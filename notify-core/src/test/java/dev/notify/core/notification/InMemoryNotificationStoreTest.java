@@ -31,7 +31,7 @@ class InMemoryNotificationStoreTest {
   private StoredNotification notification(String userId, Priority priority, Duration timeToLive) {
     Instant now = clock.instant();
     return new StoredNotification(ids.next(), userId, "order", "Order shipped", "on its way", NullNode.getInstance(),
-        priority, now, timeToLive == null ? null : now.plus(timeToLive), NotificationStatus.PENDING, null, null);
+        priority, now, timeToLive == null ? null : now.plus(timeToLive), NotificationStatus.PENDING, null, null, null);
   }
 
   /** Saves a new pending notification with its delivery job, one millisecond after the previous one. */
@@ -100,11 +100,11 @@ class InMemoryNotificationStoreTest {
       StoredNotification n = saved("alice");
       Instant at = T0.plusSeconds(10);
 
-      assertThat(done(store.markDelivered("bob", List.of(n.id()), at))).isEmpty();
+      assertThat(done(store.markDelivered("bob", null, List.of(n.id()), at))).isEmpty();
       assertThat(find("alice", n.id()).status()).isEqualTo(NotificationStatus.PENDING);
 
-      assertThat(done(store.markDelivered("alice", List.of(n.id()), at))).containsExactly(n.id());
-      assertThat(done(store.markDelivered("alice", List.of(n.id()), at.plusSeconds(5)))).isEmpty();
+      assertThat(done(store.markDelivered("alice", null, List.of(n.id()), at))).containsExactly(n.id());
+      assertThat(done(store.markDelivered("alice", null, List.of(n.id()), at.plusSeconds(5)))).isEmpty();
 
       StoredNotification delivered = find("alice", n.id());
       assertThat(delivered.status()).isEqualTo(NotificationStatus.DELIVERED);
@@ -118,7 +118,7 @@ class InMemoryNotificationStoreTest {
       StoredNotification pending = saved("alice");
       done(store.markRead("alice", List.of(read.id()), T0.plusSeconds(1)));
 
-      List<NotificationId> changed = done(store.markDelivered("alice", List.of(ids.next(), read.id(), pending.id()),
+      List<NotificationId> changed = done(store.markDelivered("alice", null, List.of(ids.next(), read.id(), pending.id()),
           T0.plusSeconds(2)));
 
       assertThat(changed).containsExactly(pending.id());
@@ -146,7 +146,7 @@ class InMemoryNotificationStoreTest {
     @Test
     void markReadKeepsTheTimeOfDelivery() {
       StoredNotification n = saved("alice");
-      done(store.markDelivered("alice", List.of(n.id()), T0.plusSeconds(1)));
+      done(store.markDelivered("alice", null, List.of(n.id()), T0.plusSeconds(1)));
 
       done(store.markRead("alice", List.of(n.id()), T0.plusSeconds(9)));
 
@@ -161,7 +161,7 @@ class InMemoryNotificationStoreTest {
       StoredNotification a3 = saved("alice");
       StoredNotification b1 = saved("bob");
       done(store.markRead("alice", List.of(a2.id()), clock.instant()));
-      done(store.markDelivered("alice", List.of(a3.id()), clock.instant()));
+      done(store.markDelivered("alice", null, List.of(a3.id()), clock.instant()));
 
       assertThat(done(store.markAllRead("alice", clock.instant()))).containsExactlyInAnyOrder(a1.id(), a3.id());
       assertThat(done(store.markAllRead("alice", clock.instant()))).isEmpty();
@@ -175,17 +175,17 @@ class InMemoryNotificationStoreTest {
     void pendingListsPendingNotificationsOldestFirstInPages() {
       List<StoredNotification> all = saved("alice", 6);
       saved("bob");
-      done(store.markDelivered("alice", List.of(all.get(1).id()), clock.instant()));
+      done(store.markDelivered("alice", null, List.of(all.get(1).id()), clock.instant()));
       done(store.markRead("alice", List.of(all.get(4).id()), clock.instant()));
 
-      List<StoredNotification> first = done(store.pending("alice", null, 2, clock.instant()));
-      List<StoredNotification> second = done(store.pending("alice", first.get(1).id(), 2, clock.instant()));
-      List<StoredNotification> third = done(store.pending("alice", second.get(1).id(), 2, clock.instant()));
+      List<StoredNotification> first = done(store.undelivered("alice", null, null, 2, clock.instant()));
+      List<StoredNotification> second = done(store.undelivered("alice", null, first.get(1).id(), 2, clock.instant()));
+      List<StoredNotification> third = done(store.undelivered("alice", null, second.get(1).id(), 2, clock.instant()));
 
       assertThat(idsOf(first)).containsExactly(all.get(0).id(), all.get(2).id());
       assertThat(idsOf(second)).containsExactly(all.get(3).id(), all.get(5).id());
       assertThat(third).isEmpty();
-      assertThat(done(store.pending("nobody", null, 10, clock.instant()))).isEmpty();
+      assertThat(done(store.undelivered("nobody", null, null, 10, clock.instant()))).isEmpty();
     }
 
     @Test
@@ -223,7 +223,7 @@ class InMemoryNotificationStoreTest {
     void unreadCountCountsPendingAndDeliveredButNotRead() {
       List<StoredNotification> all = saved("alice", 4);
       saved("bob");
-      done(store.markDelivered("alice", List.of(all.get(0).id()), clock.instant()));
+      done(store.markDelivered("alice", null, List.of(all.get(0).id()), clock.instant()));
       done(store.markRead("alice", List.of(all.get(1).id()), clock.instant()));
 
       assertThat(done(store.unreadCount("alice", clock.instant()))).isEqualTo(3);
@@ -241,7 +241,7 @@ class InMemoryNotificationStoreTest {
       clock.advance(Duration.ofMinutes(1));
       Instant now = clock.instant();
 
-      assertThat(idsOf(done(store.pending("alice", null, 10, now)))).containsExactly(lasting.id());
+      assertThat(idsOf(done(store.undelivered("alice", null, null, 10, now)))).containsExactly(lasting.id());
       assertThat(idsOf(done(store.inbox("alice", null, 10, now)).items())).containsExactly(lasting.id());
       assertThat(done(store.unreadCount("alice", now))).isEqualTo(1);
       assertThat(done(store.markAllRead("alice", now))).containsExactly(lasting.id());
@@ -275,7 +275,7 @@ class InMemoryNotificationStoreTest {
       Instant now = clock.instant();
 
       assertThat(idsOf(done(hourly.inbox("alice", null, 10, now)).items())).containsExactly(recent.id());
-      assertThat(idsOf(done(hourly.pending("alice", null, 10, now)))).containsExactly(recent.id());
+      assertThat(idsOf(done(hourly.undelivered("alice", null, null, 10, now)))).containsExactly(recent.id());
       assertThat(done(hourly.unreadCount("alice", now))).isEqualTo(1);
       assertThat(done(hourly.find("alice", old.id()))).isNull();
 

@@ -83,7 +83,7 @@ class NotificationThroughputIT {
   private boolean allDelivered() {
     Instant now = Instant.now();
     for (int u = 0; u < USERS; u++) {
-      if (!fixture.store().pending("user-" + u, null, 1, now).join().isEmpty()) {
+      if (!fixture.store().undelivered("user-" + u, null, null, 1, now).join().isEmpty()) {
         return false;
       }
     }

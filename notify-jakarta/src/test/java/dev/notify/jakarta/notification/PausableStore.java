@@ -2,6 +2,7 @@ package dev.notify.jakarta.notification;
 
 import dev.notify.core.notification.DeliveryJob;
 import dev.notify.core.notification.InboxPage;
+import dev.notify.core.notification.NewDevicePolicy;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.notification.StoredNotification;
@@ -55,10 +56,10 @@ final class PausableStore implements NotificationStore {
   }
 
   @Override
-  public CompletableFuture<Void> save(StoredNotification notification, boolean deliver) {
+  public CompletableFuture<NotificationId> save(StoredNotification notification, boolean deliver) {
     synchronized (this) {
       if (savesPaused) {
-        CompletableFuture<Void> later = new CompletableFuture<>();
+        CompletableFuture<NotificationId> later = new CompletableFuture<>();
         heldSaves.add(() -> delegate.save(notification, deliver).whenComplete((v, e) -> {
           if (e != null) {
             later.completeExceptionally(e);
@@ -88,9 +89,9 @@ final class PausableStore implements NotificationStore {
   }
 
   @Override
-  public CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<NotificationId> ids,
-      Instant at) {
-    return delegate.markDelivered(userId, ids, at);
+  public CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+      Collection<NotificationId> ids, Instant at) {
+    return delegate.markDelivered(userId, deviceId, ids, at);
   }
 
   @Override
@@ -104,9 +105,15 @@ final class PausableStore implements NotificationStore {
   }
 
   @Override
-  public CompletableFuture<List<StoredNotification>> pending(String userId, NotificationId after, int limit,
+  public CompletableFuture<Void> addDevice(String userId, String deviceId, NewDevicePolicy policy, int maxDevices,
       Instant now) {
-    return delegate.pending(userId, after, limit, now);
+    return delegate.addDevice(userId, deviceId, policy, maxDevices, now);
+  }
+
+  @Override
+  public CompletableFuture<List<StoredNotification>> undelivered(String userId, String deviceId,
+      NotificationId after, int limit, Instant now) {
+    return delegate.undelivered(userId, deviceId, after, limit, now);
   }
 
   @Override

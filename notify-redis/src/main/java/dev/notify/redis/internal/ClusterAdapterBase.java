@@ -239,7 +239,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
   }
 
   @Override
-  public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck) {
+  public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck, Duration timeout) {
     ArrayNode data = Payloads.eventData(namespace().mapper(), (String) args[0],
         java.util.Arrays.copyOfRange(args, 1, args.length));
     if (!withAck) {
@@ -247,13 +247,37 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       return CompletableFuture.completedFuture(List.of());
     }
     return request("serverSideEmit", ServerSideEmit.class, id -> new ServerSideEmit(uid, id, data),
-        null, parts -> {
+        null, timeout, parts -> {
           List<JsonNode> answers = new ArrayList<>(parts.size());
           for (Object part : parts) {
             answers.add((JsonNode) part);
           }
           return answers;
         });
+  }
+
+  /**
+   * Settled once Redis is reachable and, after an outage, the other nodes had time to notice and resubscribe: their
+   * longest reconnection delay plus one health check.
+   */
+  @Override
+  public boolean clusterSettled() {
+    return resources.publisher().available()
+        && resources.health().settled(options.reconnectMaxDelay().plus(options.healthCheckInterval()));
+  }
+
+  @Override
+  public void onClusterResumed(Runnable listener) {
+    resources.health().addListener(new Health.Listener() {
+      @Override
+      public void onDown() {
+      }
+
+      @Override
+      public void onUp() {
+        listener.run();
+      }
+    });
   }
 
   @Override
@@ -288,6 +312,13 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
    */
   protected final <T> CompletableFuture<T> request(String type, Class<? extends ClusterMessage> kind,
       Function<String, ClusterMessage> message, Object localPart, Function<List<Object>, T> finish) {
+    return request(type, kind, message, localPart, null, finish);
+  }
+
+  /** As above, waiting {@code timeout} for the answers; {@code null} for the options' request timeout. */
+  protected final <T> CompletableFuture<T> request(String type, Class<? extends ClusterMessage> kind,
+      Function<String, ClusterMessage> message, Object localPart, Duration timeout, Function<List<Object>, T> finish) {
+    Duration wait = timeout != null ? timeout : options.requestsTimeout();
     List<Object> initial = new ArrayList<>(2);
     if (localPart != null) {
       initial.add(localPart);
@@ -310,8 +341,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       String id = newRequestId();
       Pending p = new Pending(type, id, kind, expected, initial, finish, result);
       requests.put(id, p);
-      p.timer = namespace().scheduler().schedule(() -> onTimeout(id), options.requestsTimeout().toMillis(),
-          TimeUnit.MILLISECONDS);
+      p.timer = namespace().scheduler().schedule(() -> onTimeout(id, wait), wait.toMillis(), TimeUnit.MILLISECONDS);
       if (closed || !publish(message.apply(id))) {
         if (requests.remove(id) != null) {
           p.cancelTimer();
@@ -354,7 +384,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
     }
   }
 
-  private void onTimeout(String requestId) {
+  private void onTimeout(String requestId, Duration waited) {
     Pending p = requests.remove(requestId);
     if (p == null) {
       return;
@@ -367,7 +397,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       partial = new ArrayList<>(p.parts);
     }
     RedisRequestTimeoutException e = new RedisRequestTimeoutException(p.type, requestId, answered, p.expected,
-        options.requestsTimeout(), partial);
+        waited, partial);
     log.debug("{}: {}", member, e.getMessage());
     fail(p.future, e);
   }

@@ -30,6 +30,9 @@ public final class Health {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private long downSince;
   private boolean outage;
+  /** When the last outage ended (System.nanoTime), meaningful once {@link #everResumed} is set. */
+  private volatile long resumedAt;
+  private volatile boolean everResumed;
 
   /** @param label who is talking, for the log lines: the Redis address and the node ids and namespaces */
   public Health(Supplier<String> label) {
@@ -43,6 +46,14 @@ public final class Health {
   /** Whether every part reaches Redis. */
   public boolean up() {
     return down.isEmpty();
+  }
+
+  /**
+   * Whether every part reaches Redis and has for at least {@code settle} since the last outage ended (always, if
+   * there was none).
+   */
+  public boolean settled(java.time.Duration settle) {
+    return down.isEmpty() && (!everResumed || System.nanoTime() - resumedAt >= settle.toNanos());
   }
 
   /** A part lost Redis. */
@@ -74,6 +85,8 @@ public final class Health {
       resumed = outage && down.isEmpty();
       if (resumed) {
         outage = false;
+        this.resumedAt = System.nanoTime();
+        this.everResumed = true;
       }
       millis = (System.nanoTime() - downSince) / 1_000_000;
     }

@@ -6,13 +6,25 @@
 --   4 expiries hash id -> expiresAt in epoch microseconds (only notifications that expire)
 --   5 pending  zset, score 0: ids still pending
 --   6 unread   zset id -> expiresAt in epoch microseconds (+inf when it never expires): ids not read
---   7 stream   (save only, single Redis only) the delivery stream of the notification's priority
+--   7 idem     hash idempotency key -> id
+--   8 ikeys    hash id -> idempotency key (to forget the key with the notification)
+--   9 devs     zset device id -> last seen, epoch ms: the user's known devices
+--  10 since    hash device id -> the id after which its catch-up starts ('' for the oldest)
+--  11 stream   (save only, single Redis only) the delivery stream of the notification's priority
+-- and, per known device, the zset <tag>d:<device id> of the ids it acknowledged (same slot as the keys above).
 -- ARGV[1] is the operation; the rest depends on it. Numbers stay strings from ARGV to the commands: Lua
 -- numbers are doubles and tostring() would round them.
 local ids, bodies, states, expiries, pending, unread = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local idem, ikeys, devs, since = KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local tag = string.sub(ids, 1, #ids - 3)
 local op = ARGV[1]
 
+local function acked(device)
+  return tag .. 'd:' .. device
+end
+
 local function drop(list)
+  local devices = redis.call('ZRANGE', devs, 0, -1)
   for _, id in ipairs(list) do
     redis.call('ZREM', ids, id)
     redis.call('HDEL', bodies, id)
@@ -20,6 +32,32 @@ local function drop(list)
     redis.call('HDEL', expiries, id)
     redis.call('ZREM', pending, id)
     redis.call('ZREM', unread, id)
+    local key = redis.call('HGET', ikeys, id)
+    if key then
+      redis.call('HDEL', ikeys, id)
+      if redis.call('HGET', idem, key) == id then
+        redis.call('HDEL', idem, key)
+      end
+    end
+    for _, device in ipairs(devices) do
+      redis.call('ZREM', acked(device), id)
+    end
+  end
+end
+
+local function forgetDevice(device)
+  redis.call('DEL', acked(device))
+  redis.call('HDEL', since, device)
+  redis.call('ZREM', devs, device)
+end
+
+-- every key of the inbox expires after ttl ms without writes
+local function keep(ttl)
+  for i = 1, 10 do
+    redis.call('PEXPIRE', KEYS[i], ttl)
+  end
+  for _, device in ipairs(redis.call('ZRANGE', devs, 0, -1)) do
+    redis.call('PEXPIRE', acked(device), ttl)
   end
 end
 
@@ -51,10 +89,19 @@ local function markRead(id, at)
   return true
 end
 
--- save: id, body, expiresAt µs or '', age cutoff id, maxPerUser, key ttl ms[, user, notBefore µs]
+-- save: id, body, expiresAt µs or '', age cutoff id, maxPerUser, key ttl ms, idempotency key or ''[, user,
+-- notBefore µs] -> the id stored: this one, or the one saved earlier with the same idempotency key
 if op == 'save' then
-  local id, exp = ARGV[2], ARGV[4]
+  local id, exp, key = ARGV[2], ARGV[4], ARGV[8]
   trimAge(ARGV[5])
+  if key ~= '' then
+    local earlier = redis.call('HGET', idem, key)
+    if earlier and redis.call('HEXISTS', bodies, earlier) == 1 then
+      return earlier
+    end
+    redis.call('HSET', idem, key, id)
+    redis.call('HSET', ikeys, id, key)
+  end
   redis.call('ZADD', ids, 0, id)
   redis.call('HSET', bodies, id, ARGV[3])
   redis.call('HSET', states, id, 'P')
@@ -72,13 +119,11 @@ if op == 'save' then
     drop(redis.call('ZRANGE', ids, 0, count - max - 1))
   end
   -- an inbox nobody writes to for maxAge is empty by then: let Redis drop its keys
-  for i = 1, 6 do
-    redis.call('PEXPIRE', KEYS[i], ARGV[7])
+  keep(ARGV[7])
+  if KEYS[11] then
+    redis.call('XADD', KEYS[11], '*', 'id', id, 'user', ARGV[9], 'attempt', '1', 'nb', ARGV[10])
   end
-  if KEYS[7] then
-    redis.call('XADD', KEYS[7], '*', 'id', id, 'user', ARGV[8], 'attempt', '1', 'nb', ARGV[9])
-  end
-  return 1
+  return id
 end
 
 -- find: id -> {body or nil, state or nil}
@@ -86,16 +131,27 @@ if op == 'find' then
   return {redis.call('HGET', bodies, ARGV[2]), redis.call('HGET', states, ARGV[2])}
 end
 
--- delivered: at, ids... -> the ids that were pending
+-- delivered: at, device id or '', key ttl ms, ids... -> the ids that were pending; the device (if known)
+-- records them as acknowledged
 if op == 'delivered' then
   local at, changed = ARGV[2], {}
-  for i = 3, #ARGV do
+  local device = ARGV[3]
+  if device ~= '' and not redis.call('ZSCORE', devs, device) then
+    device = ''
+  end
+  for i = 5, #ARGV do
     local id = ARGV[i]
+    if device ~= '' and redis.call('HEXISTS', bodies, id) == 1 then
+      redis.call('ZADD', acked(device), 0, id)
+    end
     if redis.call('HGET', states, id) == 'P' then
       redis.call('HSET', states, id, 'D|' .. at)
       redis.call('ZREM', pending, id)
       changed[#changed + 1] = id
     end
+  end
+  if device ~= '' then
+    redis.call('PEXPIRE', acked(device), ARGV[4])
   end
   return changed
 end
@@ -121,27 +177,100 @@ if op == 'readall' then
   return list
 end
 
--- pending: age cutoff id, now µs, after id or '', limit -> bodies of pending unexpired ones, oldest first
-if op == 'pending' then
-  trimAge(ARGV[2])
-  local now, limit, out = tonumber(ARGV[3]), tonumber(ARGV[5]), {}
-  local from = '-'
-  if ARGV[4] ~= '' then
-    from = '(' .. ARGV[4]
+-- the id after which a new device's catch-up starts: the newest id (limit 0), '' (all unread: limit -1), or the
+-- one just older than the limit-th newest unread, unexpired notification
+local function start(limit, now)
+  if limit == 0 then
+    return redis.call('ZREVRANGEBYLEX', ids, '+', '-', 'LIMIT', 0, 1)[1] or ''
   end
-  while #out < limit do
-    local chunk = redis.call('ZRANGEBYLEX', pending, from, '+', 'LIMIT', 0, 100)
+  if limit < 0 then
+    return ''
+  end
+  local from, count = '+', 0
+  while true do
+    local chunk = redis.call('ZREVRANGEBYLEX', ids, from, '-', 'LIMIT', 0, 100)
+    if #chunk == 0 then
+      return ''
+    end
+    for _, id in ipairs(chunk) do
+      if string.sub(redis.call('HGET', states, id) or 'R', 1, 1) ~= 'R' and not expired(id, now) then
+        count = count + 1
+        if count == limit then
+          return redis.call('ZREVRANGEBYLEX', ids, '(' .. id, '-', 'LIMIT', 0, 1)[1] or ''
+        end
+      end
+    end
+    from = '(' .. chunk[#chunk]
+  end
+end
+
+-- adddevice: device id, policy limit (0 none, -1 all unread, n), maxDevices, now ms, now µs, age cutoff id,
+-- key ttl ms, stale ms (devices last seen before it are forgotten) -> 1 when the device is new, 0 when it was known
+if op == 'adddevice' then
+  local device, now = ARGV[2], tonumber(ARGV[6])
+  trimAge(ARGV[7])
+  -- devices not seen for maxAge are forgotten
+  local stale = redis.call('ZRANGEBYSCORE', devs, '-inf', '(' .. ARGV[9])
+  for _, old in ipairs(stale) do
+    forgetDevice(old)
+  end
+  local known = redis.call('ZSCORE', devs, device)
+  if not known then
+    local max = tonumber(ARGV[4])
+    while redis.call('ZCARD', devs) >= max do
+      forgetDevice(redis.call('ZRANGE', devs, 0, 0)[1])
+    end
+    redis.call('HSET', since, device, start(tonumber(ARGV[3]), now))
+  end
+  redis.call('ZADD', devs, ARGV[5], device)
+  keep(ARGV[8])
+  if known then
+    return 0
+  end
+  return 1
+end
+
+-- undelivered: age cutoff id, now µs, after id or '', limit, device id or '' -> {body, state, body, state...}, oldest
+-- first: with a device, the unread, unexpired ones it has not acknowledged, after its start; without, the pending
+-- unexpired ones
+if op == 'undelivered' then
+  trimAge(ARGV[2])
+  local now, limit, device, out = tonumber(ARGV[3]), tonumber(ARGV[5]), ARGV[6], {}
+  local from = ARGV[4]
+  local set, scan = pending, pending
+  if device ~= '' then
+    set, scan = acked(device), ids
+    local first = redis.call('HGET', since, device) or ''
+    if first > from then
+      from = first
+    end
+  end
+  if from == '' then
+    from = '-'
+  else
+    from = '(' .. from
+  end
+  while #out < limit * 2 do
+    local chunk = redis.call('ZRANGEBYLEX', scan, from, '+', 'LIMIT', 0, 100)
     if #chunk == 0 then
       break
     end
     for _, id in ipairs(chunk) do
-      if #out >= limit then
+      if #out >= limit * 2 then
         break
       end
-      if not expired(id, now) then
+      local state = redis.call('HGET', states, id)
+      local wanted
+      if device == '' then
+        wanted = state == 'P'
+      else
+        wanted = state and string.sub(state, 1, 1) ~= 'R' and not redis.call('ZSCORE', set, id)
+      end
+      if wanted and not expired(id, now) then
         local body = redis.call('HGET', bodies, id)
         if body then
           out[#out + 1] = body
+          out[#out + 1] = state
         end
       end
     end
