@@ -547,7 +547,7 @@ public final class NotificationService implements AutoCloseable {
         log.warn("user={} device={}: registering the device failed ({}); catching up as a new device", userId,
             device, unwrap(error).toString());
       }
-      catchUp(socket, userId, device, null);
+      catchUpWithRetries(socket, userId, device, 1);
     });
   }
 
@@ -605,7 +605,7 @@ public final class NotificationService implements AutoCloseable {
       catchUpNext(next);
       return;
     }
-    catchUp(socket, user.toString(), entry.getValue().isEmpty() ? null : entry.getValue(), null)
+    catchUpWithRetries(socket, user.toString(), entry.getValue().isEmpty() ? null : entry.getValue(), 1)
         .whenComplete((v, e) -> catchUpNext(next));
   }
 
@@ -662,7 +662,7 @@ public final class NotificationService implements AutoCloseable {
 
   /**
    * Sends the device what it has not acknowledged, a page at a time, each page after the previous one's ack.
-   * Completes when the first page is sent (or there was none).
+   * Completes when the first page is sent (or there was none); fails when the store could not be read.
    */
   private CompletableFuture<Void> catchUp(Socket socket, String userId, String device, NotificationId after) {
     // one more than a page, to tell whether another page follows: a full last page must say hasMore: false
@@ -688,12 +688,31 @@ public final class NotificationService implements AutoCloseable {
           if (e != null) {
             log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device, unwrap(e).toString());
           } else if (more) {
-            catchUp(socket, userId, device, delivered.get(delivered.size() - 1));
+            catchUp(socket, userId, device, delivered.get(delivered.size() - 1)).exceptionally(failure -> {
+              log.warn("user={} device={}: reading the next page failed, left for its next connection: {}", userId,
+                  device, unwrap(failure).toString());
+              return null;
+            });
           }
         });
       });
-    }).exceptionally(e -> {
-      log.warn("user={}: reading undelivered notifications failed: {}", userId, unwrap(e).toString());
+    });
+  }
+
+  /** Catches the device up; when the store fails, tries again with the retry backoff, up to the max attempts. */
+  private CompletableFuture<Void> catchUpWithRetries(Socket socket, String userId, String device, int attempt) {
+    return catchUp(socket, userId, device, null).handle((v, error) -> {
+      if (error == null || closed.get() || !socket.connected()) {
+        return null;
+      }
+      if (attempt >= maxAttempts) {
+        log.warn("user={} device={}: catching up failed {} times, left for its next connection: {}", userId, device,
+            attempt, unwrap(error).toString());
+        return null;
+      }
+      log.debug("user={} device={}: catching up failed, trying again: {}", userId, device, unwrap(error).toString());
+      scheduler.schedule(() -> catchUpWithRetries(socket, userId, device, attempt + 1),
+          backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
       return null;
     });
   }

@@ -129,10 +129,15 @@ final class NotificationFixture implements AfterEachCallback {
     return List.copyOf(fallbacks);
   }
 
-  /** A Java client of the user, not connected yet: WebSocket only, no reconnection. */
+  /** A Java client of the user, not connected yet: WebSocket only, no reconnection, no device id. */
   Device device(String userId) {
+    return device(userId, null);
+  }
+
+  /** As {@link #device(String)}, with {@code deviceId} in its handshake auth when not {@code null}. */
+  Device device(String userId, String deviceId) {
     IO.Options options = JavaClientOptions.websocketOnly();
-    options.auth = Map.of("userId", userId);
+    options.auth = deviceId == null ? Map.of("userId", userId) : Map.of("userId", userId, "deviceId", deviceId);
     Device device = new Device(IO.socket(uri(), options), this::awaitHandled);
     synchronized (clients) {
       clients.add(device);

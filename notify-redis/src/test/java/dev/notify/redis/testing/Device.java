@@ -47,6 +47,7 @@ public final class Device implements AutoCloseable {
   private static final OkHttpClient HTTP = http();
 
   private final String user;
+  private final String deviceId;
   private final boolean ack;
   private final String[] urls;
   private final List<Event> events = new CopyOnWriteArrayList<>();
@@ -59,15 +60,21 @@ public final class Device implements AutoCloseable {
   private volatile String connectedTo;
   private volatile boolean closed;
 
-  private Device(String user, boolean ack, String[] urls) {
+  private Device(String user, String deviceId, boolean ack, String[] urls) {
     this.user = user;
+    this.deviceId = deviceId;
     this.ack = ack;
     this.urls = urls;
   }
 
   /** Connects to the first URL (failing over to the next ones) and waits up to 10 s for the first connection. */
   public static Device connect(String user, boolean ack, String... urls) {
-    Device device = start(user, ack, urls);
+    return connect(user, null, ack, urls);
+  }
+
+  /** As {@link #connect(String, boolean, String...)}, sending {@code deviceId} in its handshake auth. */
+  public static Device connect(String user, String deviceId, boolean ack, String... urls) {
+    Device device = start(user, deviceId, ack, urls);
     try {
       device.firstConnect.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -79,7 +86,12 @@ public final class Device implements AutoCloseable {
 
   /** Starts connecting and returns at once; {@link #firstConnect()} completes once connected. */
   public static Device start(String user, boolean ack, String... urls) {
-    Device device = new Device(user, ack, urls);
+    return start(user, null, ack, urls);
+  }
+
+  /** As {@link #start(String, boolean, String...)}, sending {@code deviceId} in its handshake auth. */
+  public static Device start(String user, String deviceId, boolean ack, String... urls) {
+    Device device = new Device(user, deviceId, ack, urls);
     device.open(0);
     return device;
   }
@@ -100,7 +112,7 @@ public final class Device implements AutoCloseable {
     options.transports = new String[] {WebSocket.NAME};
     options.forceNew = true;
     options.reconnection = false;
-    options.auth = Map.of("user", user);
+    options.auth = deviceId == null ? Map.of("user", user) : Map.of("user", user, "deviceId", deviceId);
     options.webSocketFactory = HTTP;
     options.callFactory = HTTP;
     Socket s = IO.socket(URI.create(url), options);
@@ -155,6 +167,11 @@ public final class Device implements AutoCloseable {
 
   public String user() {
     return user;
+  }
+
+  /** The device id sent in the handshake, or {@code null}. */
+  public String deviceId() {
+    return deviceId;
   }
 
   /** Completes once the device connected the first time. */
@@ -237,6 +254,7 @@ public final class Device implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Device{user=" + user + ", connectedTo=" + connectedTo + ", ids=" + ids.size() + '}';
+    return "Device{user=" + user + ", deviceId=" + deviceId + ", connectedTo=" + connectedTo + ", ids=" + ids.size()
+        + '}';
   }
 }
