@@ -103,6 +103,15 @@
 
   let live = null;  // the socket, once the node's port is known
 
+  function deviceId() {
+    let id = sessionStorage.getItem("notify-demo-device");
+    if (!id) {
+      id = "tab-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
+      sessionStorage.setItem("notify-demo-device", id);
+    }
+    return id;
+  }
+
   async function start() {
     const config = await (await fetch("config")).json();
     const node = config.nodes.find((n) => n.name === nodeName);
@@ -118,8 +127,9 @@
       ui.otherNode.textContent = `${user} on node ${other.name}`;
     }
     ui.node.textContent = `node ${nodeName} (port ${node.port})`;
-    // demo-grade auth: the token is the user name (see the node's auth middleware)
-    live = io(`${location.protocol}//${location.hostname}:${node.port}`, { auth: { token: user } });
+    // demo-grade auth: the token is the user name (see the node's auth middleware); each tab is a device of its own,
+    // kept across reloads, so a tab that was closed gets on its return what the other tabs acknowledged meanwhile
+    live = io(`${location.protocol}//${location.hostname}:${node.port}`, { auth: { token: user, deviceId: deviceId() } });
 
     live.on("connect", () => {
       setState("connected", `connected (${live.io.engine.transport.name})`);
