@@ -146,7 +146,8 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   public CompletableFuture<NotificationId> save(StoredNotification n, boolean deliver) {
     Objects.requireNonNull(n, "notification");
     List<byte[]> keys = new ArrayList<>(userKeys(n.userId()));
-    List<byte[]> args = args("save", n.id().toString(), encode(n),
+    byte[] body = encode(n);
+    List<byte[]> args = args("save", n.id().toString(), body,
         n.expiresAt() == null ? "" : Long.toString(micros(n.expiresAt())), cutoff(n.createdAt()),
         Integer.toString(options.maxPerUser()), keyTtl(), n.idempotencyKey() == null ? "" : n.idempotencyKey());
     boolean queueHere = deliver && !cluster;
@@ -184,10 +185,15 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   }
 
   @Override
-  public CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+  public CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<String> deviceIds,
       Collection<NotificationId> ids, Instant at) {
+    Objects.requireNonNull(deviceIds, "deviceIds");
     Objects.requireNonNull(at, "at");
-    return mark(args("delivered", at.toString(), deviceId == null ? "" : deviceId, keyTtl()), userId, ids);
+    List<byte[]> args = args("delivered", at.toString(), keyTtl(), Integer.toString(deviceIds.size()));
+    for (String device : deviceIds) {
+      args.add(bytes(Objects.requireNonNull(device, "deviceId")));
+    }
+    return mark(args, userId, ids);
   }
 
   @Override

@@ -94,10 +94,11 @@ class NotificationStoreContractIT {
     StoredNotification b1 = save(store, note("bob"));
     Instant at = clock.advance(Duration.ofSeconds(1));
 
-    assertThat(get(store.markDelivered("alice", null, List.of(a1.id(), b1.id(), ids.next(), a1.id()), at)))
+    assertThat(get(store.markDelivered("alice", List.of(), List.of(a1.id(), b1.id(), ids.next(), a1.id()), at)))
         .containsExactly(a1.id());
-    assertThat(get(store.markDelivered("alice", null, List.of(a1.id()), clock.advance(Duration.ofSeconds(1))))).isEmpty();
-    assertThat(get(store.markDelivered("alice", null, List.of(), at))).isEmpty();
+    assertThat(get(store.markDelivered("alice", List.of(), List.of(a1.id()), clock.advance(Duration.ofSeconds(1)))))
+        .isEmpty();
+    assertThat(get(store.markDelivered("alice", List.of(), List.of(), at))).isEmpty();
 
     StoredNotification delivered = get(store.find("alice", a1.id()));
     assertThat(delivered.status()).isEqualTo(NotificationStatus.DELIVERED);
@@ -115,14 +116,14 @@ class NotificationStoreContractIT {
     StoredNotification delivered = save(store, note("alice"));
     StoredNotification bobs = save(store, note("bob"));
     Instant deliveredAt = clock.advance(Duration.ofSeconds(1));
-    get(store.markDelivered("alice", null, List.of(delivered.id()), deliveredAt));
+    get(store.markDelivered("alice", List.of(), List.of(delivered.id()), deliveredAt));
     Instant readAt = clock.advance(Duration.ofSeconds(1));
 
     assertThat(get(store.markRead("alice", List.of(pending.id(), delivered.id(), bobs.id(), ids.next()), readAt)))
         .containsExactly(pending.id(), delivered.id());
     assertThat(get(store.markRead("alice", List.of(pending.id(), delivered.id()), clock.advance(
         Duration.ofSeconds(1))))).isEmpty();
-    assertThat(get(store.markDelivered("alice", null, List.of(pending.id()), clock.instant()))).isEmpty();
+    assertThat(get(store.markDelivered("alice", List.of(), List.of(pending.id()), clock.instant()))).isEmpty();
 
     StoredNotification p = get(store.find("alice", pending.id()));
     assertThat(p.status()).isEqualTo(NotificationStatus.READ);
@@ -145,7 +146,7 @@ class NotificationStoreContractIT {
     StoredNotification delivered = save(store, note("alice"));
     StoredNotification bobs = save(store, note("bob"));
     get(store.markRead("alice", List.of(alreadyRead.id()), clock.instant()));
-    get(store.markDelivered("alice", null, List.of(delivered.id()), clock.instant()));
+    get(store.markDelivered("alice", List.of(), List.of(delivered.id()), clock.instant()));
     Instant at = clock.advance(Duration.ofSeconds(10));
 
     assertThat(get(store.markAllRead("alice", at))).containsExactly(first.id(), delivered.id());
@@ -166,7 +167,7 @@ class NotificationStoreContractIT {
     save(store, note("alice", Priority.NORMAL, NullNode.getInstance(), clock.instant().plusSeconds(5)));
     save(store, note("bob"));
     get(store.markRead("alice", List.of(read.id()), clock.instant()));
-    get(store.markDelivered("alice", null, List.of(delivered.id()), clock.instant()));
+    get(store.markDelivered("alice", List.of(), List.of(delivered.id()), clock.instant()));
 
     assertThat(get(store.unreadCount("alice", clock.instant()))).isEqualTo(3);
     assertThat(get(store.unreadCount("alice", clock.instant().plusSeconds(5)))).as("at its expiry").isEqualTo(2);
@@ -184,7 +185,7 @@ class NotificationStoreContractIT {
           clock.instant().plusSeconds(1)) : note("alice")));
     }
     save(store, note("bob"));
-    get(store.markDelivered("alice", null, List.of(all.get(1).id()), clock.instant()));
+    get(store.markDelivered("alice", List.of(), List.of(all.get(1).id()), clock.instant()));
     get(store.markRead("alice", List.of(all.get(5).id()), clock.instant()));
     Instant now = clock.advance(Duration.ofSeconds(1));
 
@@ -209,9 +210,9 @@ class NotificationStoreContractIT {
     StoredNotification n3 = save(store, note("alice"));
     Instant at = clock.advance(Duration.ofSeconds(1));
 
-    assertThat(get(store.markDelivered("alice", "phone", List.of(n1.id(), n2.id()), at)))
+    assertThat(get(store.markDelivered("alice", List.of("phone"), List.of(n1.id(), n2.id()), at)))
         .as("pending for the user until the first device").containsExactly(n1.id(), n2.id());
-    assertThat(get(store.markDelivered("alice", "laptop", List.of(n1.id()), at))).as("already delivered").isEmpty();
+    assertThat(get(store.markDelivered("alice", List.of("laptop"), List.of(n1.id()), at))).as("already delivered").isEmpty();
 
     assertThat(idsOf(get(store.undelivered("alice", "phone", null, 10, at)))).containsExactly(n3.id());
     assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id(), n3.id());
@@ -226,8 +227,13 @@ class NotificationStoreContractIT {
     get(store.markRead("alice", List.of(n3.id()), at));
     assertThat(get(store.undelivered("alice", "phone", null, 10, at))).as("read ones are not caught up").isEmpty();
     assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id());
-    assertThat(get(store.markDelivered("bob", "phone", List.of(n2.id()), at))).as("not bob's").isEmpty();
-    assertThat(idsOf(get(store.undelivered("alice", "laptop", null, 10, at)))).containsExactly(n2.id());
+    assertThat(get(store.markDelivered("bob", List.of("phone"), List.of(n2.id()), at))).as("not bob's").isEmpty();
+    get(store.addDevice("alice", "tablet", NewDevicePolicy.unread(), 20, at));
+    StoredNotification n4 = save(store, note("alice"));
+    get(store.markDelivered("alice", List.of("laptop", "tablet", "unknown"), List.of(n2.id(), n4.id()), at));
+    assertThat(get(store.undelivered("alice", "laptop", null, 10, at))).as("two devices in one call").isEmpty();
+    assertThat(idsOf(get(store.undelivered("alice", "tablet", null, 10, at)))).containsExactly(n1.id());
+    assertThat(idsOf(get(store.undelivered("alice", "phone", null, 10, at)))).containsExactly(n4.id());
   }
 
   @ParameterizedTest
@@ -271,7 +277,7 @@ class NotificationStoreContractIT {
     StoredNotification old = save(store, note("alice"));
     get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
     get(store.addDevice("alice", "d2", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
-    get(store.markDelivered("alice", "d2", List.of(old.id()), clock.instant()));
+    get(store.markDelivered("alice", List.of("d2"), List.of(old.id()), clock.instant()));
     get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
     get(store.addDevice("alice", "d3", NewDevicePolicy.unread(), 2, clock.advance(Duration.ofSeconds(1))));
 
@@ -282,7 +288,7 @@ class NotificationStoreContractIT {
         .as("d2 was forgotten with what it acknowledged: new again").containsExactly(old.id());
     assertThat(idsOf(get(store.undelivered("alice", "d1", null, 10, now))))
         .as("d1, seen before d3, made room for d2 now").containsExactly(old.id());
-    get(store.markDelivered("alice", "d1", List.of(old.id()), now));
+    get(store.markDelivered("alice", List.of("d1"), List.of(old.id()), now));
     now = clock.advance(Duration.ofSeconds(1));
     get(store.addDevice("alice", "d1", NewDevicePolicy.unread(), 2, now));
     assertThat(idsOf(get(store.undelivered("alice", "d1", null, 10, now)))).as("forgotten again, new again")

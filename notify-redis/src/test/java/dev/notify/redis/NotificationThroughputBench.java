@@ -23,13 +23,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * End-to-end notification throughput on one machine, printed, not asserted: a socket-less sender (NotificationService
- * on a RedisEmitter) sends as fast as its bounded backlog takes them to 200 users, each with one device (a real
- * Socket.IO client that acks), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
+ * on a RedisEmitter) sends as fast as its bounded backlog takes them to 200 users, each with two devices (real
+ * Socket.IO clients that ack, with device ids; {@code -Dbench.devices=1} for one), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
  * RedisNotificationStore), all on one redis-server of its own with {@code appendonly yes}; then the same on one node
  * with the in-memory adapter (the store without the cluster's round trips). Measured over 20,000
  * notifications after 2,000 of warm-up: persisted/s (send futures completed: notification and job in Redis),
  * received/s (every device got every notification addressed to it, acked at once), and completed/s (the delivery
- * queue is empty: every ack marked in the store, every job completed). The machine's load average is printed with
+ * queue is empty: every ack marked in the store, every job completed). With two nodes, a user's first device is on
+ * one and its second on the other. The machine's load average is printed with
  * the figures: on a shared machine they are a floor.
  *
  * <p>Run: {@code mvn -o -pl notify-redis -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
@@ -41,6 +42,7 @@ class NotificationThroughputBench {
   private static final int WARMUP = 2_000;
   private static final int MEASURED = 20_000;
   private static final int MAX_PENDING_SENDS = 5_000;
+  private static final int DEVICES = Integer.getInteger("bench.devices", 2);
 
   /** Where the devices are. */
   enum Layout {
@@ -68,7 +70,9 @@ class NotificationThroughputBench {
         NotificationService sender = NotificationService.builder().emitter(emitter).store(store)
             .maxPendingSends(MAX_PENDING_SENDS).build()) {
       for (int u = 0; u < USERS; u++) {
-        devices.add(Device.connect("user-" + u, true, (u % 2 == 0 ? node1 : node2).url()));
+        for (int d = 0; d < DEVICES; d++) {
+          devices.add(Device.connect("user-" + u, "device-" + d, true, ((u + d) % 2 == 0 ? node1 : node2).url()));
+        }
       }
 
       run(sender, store, devices, 0, WARMUP);
@@ -80,12 +84,12 @@ class NotificationThroughputBench {
       devices.forEach(d -> latencies.addAll(d.takeLatencies()));
       latencies.sort(null);
 
-      System.out.printf("notification throughput (%s), %d notifications to %d users (one acking device each), "
+      System.out.printf("notification throughput (%s), %d notifications to %d users (%d acking devices each), "
               + "redis-server appendonly yes, %d cores, load average %.1f before / %.1f after:%n"
               + "  persisted  %6.0f /s (%d ms)%n  received   %6.0f /s (%d ms, every device has all its ids)%n"
               + "  completed  %6.0f /s (%d ms, every ack marked delivered and every job completed)%n"
               + "  send to notification:new on the device: p50 %d ms, p99 %d ms, max %d ms (%d deliveries)%n",
-          layout, MEASURED, USERS, Runtime.getRuntime().availableProcessors(), load, loadAfter,
+          layout, MEASURED, USERS, DEVICES, Runtime.getRuntime().availableProcessors(), load, loadAfter,
           MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
           MEASURED * 1000.0 / millis[2], millis[2], latencies.get(latencies.size() / 2),
           latencies.get((int) (latencies.size() * 0.99)), latencies.get(latencies.size() - 1), latencies.size());
@@ -106,7 +110,9 @@ class NotificationThroughputBench {
     }
     int[] expected = new int[devices.size()];
     for (int k = first; k < first + count; k++) {
-      expected[k % devices.size()]++;
+      for (int d = 0; d < DEVICES; d++) {
+        expected[(k % USERS) * DEVICES + d]++;
+      }
     }
     int[] before = new int[devices.size()];
     for (int u = 0; u < devices.size(); u++) {
@@ -120,7 +126,7 @@ class NotificationThroughputBench {
           break;
         }
         outstanding.incrementAndGet();
-        sender.send("user-" + (k % devices.size()), Notification.of("bench", "Notification " + k, "body"))
+        sender.send("user-" + (k % USERS), Notification.of("bench", "Notification " + k, "body"))
             .whenComplete((id, e) -> {
               outstanding.decrementAndGet();
               if (e == null) {

@@ -110,7 +110,7 @@ class RedisNotificationStoreIT {
       get(store.save(delivered, false));
       get(store.save(claimed, true));
       get(store.save(waiting, true));
-      get(store.markDelivered("alice", null, List.of(delivered.id()), Instant.now()));
+      get(store.markDelivered("alice", List.of(), List.of(delivered.id()), Instant.now()));
       Duration visibility = Duration.ofMillis(500);
       assertThat(get(store.claim("dead-node", 1, visibility, Instant.now()))).extracting(DeliveryJob::id)
           .containsExactly(claimed.id());

@@ -101,14 +101,16 @@ public final class InMemoryNotificationStore implements NotificationStore {
   }
 
   @Override
-  public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
-      Collection<NotificationId> ids, Instant at) {
+  public synchronized CompletableFuture<List<NotificationId>> markDelivered(String userId,
+      Collection<String> deviceIds, Collection<NotificationId> ids, Instant at) {
     Inbox inbox = inboxes.get(userId);
-    Device device = inbox == null || deviceId == null ? null : inbox.devices.get(deviceId);
-    if (device != null) {
-      for (NotificationId id : ids) {
-        if (inbox.items.containsKey(id)) {
-          device.acked.add(id);
+    for (String deviceId : deviceIds) {
+      Device device = inbox == null ? null : inbox.devices.get(Objects.requireNonNull(deviceId, "deviceId"));
+      if (device != null) {
+        for (NotificationId id : ids) {
+          if (inbox.items.containsKey(id)) {
+            device.acked.add(id);
+          }
         }
       }
     }

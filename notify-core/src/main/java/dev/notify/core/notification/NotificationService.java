@@ -104,6 +104,8 @@ public final class NotificationService implements AutoCloseable {
   static final String EVENT_INBOX = "notification:inbox";
   /** Between nodes: deliver a claimed notification to the user's devices you hold, answer how it went. */
   static final String EVENT_DELIVER = "notify:deliver";
+  /** From a socket-less sender to the nodes: jobs were queued, claim now rather than at the next poll. */
+  static final String EVENT_WAKE = "notify:wake";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -111,6 +113,9 @@ public final class NotificationService implements AutoCloseable {
   private static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
   private static final int RESUME_CONCURRENCY = 16;
+  /** A socket-less sender wakes the nodes at most once per this delay, for all the jobs it queued meanwhile. */
+  private static final java.util.concurrent.Executor NUDGE = CompletableFuture.delayedExecutor(2,
+      TimeUnit.MILLISECONDS);
 
   private final Emitter emitter;
   private final NotifyServer server;
@@ -144,6 +149,7 @@ public final class NotificationService implements AutoCloseable {
   private final AtomicBoolean woken = new AtomicBoolean();
   private final AtomicBoolean claimAgain = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean nudging = new AtomicBoolean();
   private final ScheduledFuture<?> poller;
 
   private NotificationService(Builder b) {
@@ -180,6 +186,7 @@ public final class NotificationService implements AutoCloseable {
           POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       server.onConnection(this::onConnection);
       server.onServerSideEmit(EVENT_DELIVER, this::onDeliverRequest);
+      server.onServerSideEmit(EVENT_WAKE, (args, ack) -> wake());
       adapter.onClusterResumed(() -> {
         if (!closed.get()) {
           scheduler.execute(this::catchUpEveryone);
@@ -278,7 +285,11 @@ public final class NotificationService implements AutoCloseable {
             + unwrap(error).getMessage(), unwrap(error));
       }
       if (deliver && id.equals(storedId)) {
-        wake();
+        if (server != null) {
+          wake();
+        } else {
+          nudgeNodes();
+        }
       }
       return storedId;
     });
@@ -333,6 +344,20 @@ public final class NotificationService implements AutoCloseable {
   }
 
   // ---- delivering (on a NotifyServer) ----
+
+  /** Tells the cluster's nodes that jobs were queued; the sends of the next 2 ms share one message. */
+  private void nudgeNodes() {
+    if (!closed.get() && nudging.compareAndSet(false, true)) {
+      NUDGE.execute(() -> {
+        nudging.set(false);
+        try {
+          emitter.serverSideEmit(EVENT_WAKE);
+        } catch (RuntimeException e) {
+          log.debug("could not wake the nodes (they claim at their next poll): {}", e.toString());
+        }
+      });
+    }
+  }
 
   /** Claims jobs soon; many wakes before that coalesce into one claim. */
   private void wake() {
@@ -424,7 +449,8 @@ public final class NotificationService implements AutoCloseable {
       }
       acks.add(socket.timeout(ackTimeout).emitWithAck(EVENT_NEW, json).handle((answer, error) -> error == null)
           .thenCompose(acked -> !acked ? CompletableFuture.completedFuture(false)
-              : store.markDelivered(userId, device.isEmpty() ? null : device, List.of(id), clock.instant())
+              : store.markDelivered(userId, device.isEmpty() ? List.of() : List.of(device), List.of(id),
+                  clock.instant())
                   .handle((changed, error) -> {
                     if (error != null) {
                       log.warn("user={} device={}: recording the ack of {} failed ({}); the device may get it "
@@ -684,17 +710,19 @@ public final class NotificationService implements AutoCloseable {
           return;
         }
         List<NotificationId> delivered = page.stream().map(StoredNotification::id).toList();
-        store.markDelivered(userId, device, delivered, clock.instant()).whenComplete((changed, e) -> {
-          if (e != null) {
-            log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device, unwrap(e).toString());
-          } else if (more) {
-            catchUp(socket, userId, device, delivered.get(delivered.size() - 1)).exceptionally(failure -> {
-              log.warn("user={} device={}: reading the next page failed, left for its next connection: {}", userId,
-                  device, unwrap(failure).toString());
-              return null;
+        store.markDelivered(userId, device == null ? List.of() : List.of(device), delivered, clock.instant())
+            .whenComplete((changed, e) -> {
+              if (e != null) {
+                log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device,
+                    unwrap(e).toString());
+              } else if (more) {
+                catchUp(socket, userId, device, delivered.get(delivered.size() - 1)).exceptionally(failure -> {
+                  log.warn("user={} device={}: reading the next page failed, left for its next connection: {}",
+                      userId, device, unwrap(failure).toString());
+                  return null;
+                });
+              }
             });
-          }
-        });
       });
     });
   }
@@ -871,8 +899,8 @@ public final class NotificationService implements AutoCloseable {
 
     /**
      * How long a delivery job claimed by this node stays invisible to the others; if this node dies, another one
-     * takes the job after it. Must exceed {@link #ackTimeout}. Defaults to the ack timeout +
-     * {@link #DEFAULT_VISIBILITY_MARGIN}.
+     * takes the job after it. Must exceed {@link #ackTimeout} + 2 s (the time the other nodes' answers may take).
+     * Defaults to the ack timeout + {@link #DEFAULT_VISIBILITY_MARGIN}.
      */
     public Builder visibilityTimeout(Duration visibilityTimeout) {
       this.visibilityTimeout = positive("visibilityTimeout", visibilityTimeout);
@@ -937,9 +965,9 @@ public final class NotificationService implements AutoCloseable {
         throw new IllegalStateException("emitter is required: a NotifyServer, or a RedisEmitter for a socket-less "
             + "sender");
       }
-      if (visibilityTimeout != null && visibilityTimeout.compareTo(ackTimeout) <= 0) {
+      if (visibilityTimeout != null && visibilityTimeout.compareTo(ackTimeout.plus(REMOTE_MARGIN)) <= 0) {
         throw new IllegalStateException("visibilityTimeout (" + visibilityTimeout + ") must exceed ackTimeout ("
-            + ackTimeout + "), or other nodes take jobs still waiting for acks");
+            + ackTimeout + ") + 2 s (the other nodes' answers), or other nodes take jobs still waiting for acks");
       }
       if (store == null) {
         store = new InMemoryNotificationStore();

@@ -31,13 +31,13 @@ public interface NotificationStore {
   CompletableFuture<StoredNotification> find(String userId, NotificationId id);
 
   /**
-   * Records that device {@code deviceId} of {@code userId} acknowledged notifications (a device the store does not
-   * know, or {@code null}, records nothing per device), and marks those still pending delivered for the user. Ids
-   * the user does not own and unknown ones are left alone.
+   * Records that devices of {@code userId} acknowledged notifications (devices the store does not know record
+   * nothing; an empty collection is a client without device id), and marks those still pending delivered for the
+   * user. Ids the user does not own and unknown ones are left alone.
    *
    * @return the ids whose user status changed from pending to delivered
    */
-  CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+  CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<String> deviceIds,
       Collection<NotificationId> ids, Instant at);
 
   /**

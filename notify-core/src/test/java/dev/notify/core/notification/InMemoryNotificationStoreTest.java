@@ -100,11 +100,11 @@ class InMemoryNotificationStoreTest {
       StoredNotification n = saved("alice");
       Instant at = T0.plusSeconds(10);
 
-      assertThat(done(store.markDelivered("bob", null, List.of(n.id()), at))).isEmpty();
+      assertThat(done(store.markDelivered("bob", List.of(), List.of(n.id()), at))).isEmpty();
       assertThat(find("alice", n.id()).status()).isEqualTo(NotificationStatus.PENDING);
 
-      assertThat(done(store.markDelivered("alice", null, List.of(n.id()), at))).containsExactly(n.id());
-      assertThat(done(store.markDelivered("alice", null, List.of(n.id()), at.plusSeconds(5)))).isEmpty();
+      assertThat(done(store.markDelivered("alice", List.of(), List.of(n.id()), at))).containsExactly(n.id());
+      assertThat(done(store.markDelivered("alice", List.of(), List.of(n.id()), at.plusSeconds(5)))).isEmpty();
 
       StoredNotification delivered = find("alice", n.id());
       assertThat(delivered.status()).isEqualTo(NotificationStatus.DELIVERED);
@@ -118,7 +118,7 @@ class InMemoryNotificationStoreTest {
       StoredNotification pending = saved("alice");
       done(store.markRead("alice", List.of(read.id()), T0.plusSeconds(1)));
 
-      List<NotificationId> changed = done(store.markDelivered("alice", null, List.of(ids.next(), read.id(), pending.id()),
+      List<NotificationId> changed = done(store.markDelivered("alice", List.of(), List.of(ids.next(), read.id(), pending.id()),
           T0.plusSeconds(2)));
 
       assertThat(changed).containsExactly(pending.id());
@@ -146,7 +146,7 @@ class InMemoryNotificationStoreTest {
     @Test
     void markReadKeepsTheTimeOfDelivery() {
       StoredNotification n = saved("alice");
-      done(store.markDelivered("alice", null, List.of(n.id()), T0.plusSeconds(1)));
+      done(store.markDelivered("alice", List.of(), List.of(n.id()), T0.plusSeconds(1)));
 
       done(store.markRead("alice", List.of(n.id()), T0.plusSeconds(9)));
 
@@ -161,7 +161,7 @@ class InMemoryNotificationStoreTest {
       StoredNotification a3 = saved("alice");
       StoredNotification b1 = saved("bob");
       done(store.markRead("alice", List.of(a2.id()), clock.instant()));
-      done(store.markDelivered("alice", null, List.of(a3.id()), clock.instant()));
+      done(store.markDelivered("alice", List.of(), List.of(a3.id()), clock.instant()));
 
       assertThat(done(store.markAllRead("alice", clock.instant()))).containsExactlyInAnyOrder(a1.id(), a3.id());
       assertThat(done(store.markAllRead("alice", clock.instant()))).isEmpty();
@@ -175,7 +175,7 @@ class InMemoryNotificationStoreTest {
     void pendingListsPendingNotificationsOldestFirstInPages() {
       List<StoredNotification> all = saved("alice", 6);
       saved("bob");
-      done(store.markDelivered("alice", null, List.of(all.get(1).id()), clock.instant()));
+      done(store.markDelivered("alice", List.of(), List.of(all.get(1).id()), clock.instant()));
       done(store.markRead("alice", List.of(all.get(4).id()), clock.instant()));
 
       List<StoredNotification> first = done(store.undelivered("alice", null, null, 2, clock.instant()));
@@ -223,7 +223,7 @@ class InMemoryNotificationStoreTest {
     void unreadCountCountsPendingAndDeliveredButNotRead() {
       List<StoredNotification> all = saved("alice", 4);
       saved("bob");
-      done(store.markDelivered("alice", null, List.of(all.get(0).id()), clock.instant()));
+      done(store.markDelivered("alice", List.of(), List.of(all.get(0).id()), clock.instant()));
       done(store.markRead("alice", List.of(all.get(1).id()), clock.instant()));
 
       assertThat(done(store.unreadCount("alice", clock.instant()))).isEqualTo(3);

@@ -211,6 +211,24 @@ class RateLimitsTest {
         .isLessThan(InMemoryRateLimitStore.SWEEP_EVERY * 2);
   }
 
+  @Test
+  void theInMemoryStoreHoldsAtMostMaxBucketsAndLetsNewUsersThroughPastIt() {
+    InMemoryRateLimitStore store = new InMemoryRateLimitStore(10);
+    RateLimit once = RateLimit.of(1, Duration.ofMinutes(1));
+    for (int user = 0; user < 10; user++) {
+      assertThat(store.acquire("user" + user, "chat", once)).isZero();
+      assertThat(store.acquire("user" + user, "chat", once)).as("limited: it has a bucket").isPositive();
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.acquire("user10", "chat", once)).as("past the cap, a new user is not limited here").isZero();
+    }
+    assertThat(store.size()).isEqualTo(10);
+    assertThat(store.acquire("user3", "chat", once)).as("users with a bucket still are").isPositive();
+    assertThatThrownBy(() -> new InMemoryRateLimitStore(0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxBuckets must be >= 1, was 0");
+  }
+
   private TestTransport connect(String user) {
     TestTransport transport = TestTransport.websocket().autoDrain(true);
     transport.open(io.engine(), TestRequests.request("/engine.io/?EIO=4&transport=websocket&user=" + user));

@@ -89,9 +89,9 @@ final class PausableStore implements NotificationStore {
   }
 
   @Override
-  public CompletableFuture<List<NotificationId>> markDelivered(String userId, String deviceId,
+  public CompletableFuture<List<NotificationId>> markDelivered(String userId, Collection<String> deviceIds,
       Collection<NotificationId> ids, Instant at) {
-    return delegate.markDelivered(userId, deviceId, ids, at);
+    return delegate.markDelivered(userId, deviceIds, ids, at);
   }
 
   @Override

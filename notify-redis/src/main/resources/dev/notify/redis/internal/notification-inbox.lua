@@ -131,18 +131,21 @@ if op == 'find' then
   return {redis.call('HGET', bodies, ARGV[2]), redis.call('HGET', states, ARGV[2])}
 end
 
--- delivered: at, device id or '', key ttl ms, ids... -> the ids that were pending; the device (if known)
--- records them as acknowledged
+-- delivered: at, key ttl ms, device count n, n device ids, ids... -> the ids that were pending; the known devices
+-- among the given ones record them as acknowledged
 if op == 'delivered' then
-  local at, changed = ARGV[2], {}
-  local device = ARGV[3]
-  if device ~= '' and not redis.call('ZSCORE', devs, device) then
-    device = ''
+  local at, ttl, n, changed, known = ARGV[2], ARGV[3], tonumber(ARGV[4]), {}, {}
+  for i = 5, 4 + n do
+    if redis.call('ZSCORE', devs, ARGV[i]) then
+      known[#known + 1] = acked(ARGV[i])
+    end
   end
-  for i = 5, #ARGV do
+  for i = 5 + n, #ARGV do
     local id = ARGV[i]
-    if device ~= '' and redis.call('HEXISTS', bodies, id) == 1 then
-      redis.call('ZADD', acked(device), 0, id)
+    if #known > 0 and redis.call('HEXISTS', bodies, id) == 1 then
+      for _, set in ipairs(known) do
+        redis.call('ZADD', set, 0, id)
+      end
     end
     if redis.call('HGET', states, id) == 'P' then
       redis.call('HSET', states, id, 'D|' .. at)
@@ -150,8 +153,8 @@ if op == 'delivered' then
       changed[#changed + 1] = id
     end
   end
-  if device ~= '' then
-    redis.call('PEXPIRE', acked(device), ARGV[4])
+  for _, set in ipairs(known) do
+    redis.call('PEXPIRE', set, ttl)
   end
   return changed
 end
