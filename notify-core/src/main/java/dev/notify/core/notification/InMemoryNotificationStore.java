@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -170,7 +171,7 @@ public final class InMemoryNotificationStore implements NotificationStore {
     Device device = inbox.devices.get(deviceId);
     if (device == null) {
       while (!inbox.devices.isEmpty() && inbox.devices.size() >= maxDevices) {
-        inbox.devices.values().remove(java.util.Collections.min(inbox.devices.values(),
+        inbox.devices.values().remove(Collections.min(inbox.devices.values(),
             Comparator.comparing((Device d) -> d.lastSeen)));
       }
       device = new Device(inbox.start(policy, now));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -114,7 +116,7 @@ public final class NotificationService implements AutoCloseable {
   private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
   private static final int RESUME_CONCURRENCY = 16;
   /** A socket-less sender wakes the nodes at most once per this delay, for all the jobs it queued meanwhile. */
-  private static final java.util.concurrent.Executor NUDGE = CompletableFuture.delayedExecutor(2,
+  private static final Executor NUDGE = CompletableFuture.delayedExecutor(2,
       TimeUnit.MILLISECONDS);
 
   private final Emitter emitter;
@@ -611,13 +613,13 @@ public final class NotificationService implements AutoCloseable {
     List<Map.Entry<Socket, String>> all = new ArrayList<>();
     localUsers.values().forEach(devices -> all.addAll(devices.entrySet()));
     log.info("cluster traffic resumed: catching up the {} devices on this node", all.size());
-    java.util.Iterator<Map.Entry<Socket, String>> next = all.iterator();
+    Iterator<Map.Entry<Socket, String>> next = all.iterator();
     for (int i = 0; i < RESUME_CONCURRENCY; i++) {
       catchUpNext(next);
     }
   }
 
-  private void catchUpNext(java.util.Iterator<Map.Entry<Socket, String>> next) {
+  private void catchUpNext(Iterator<Map.Entry<Socket, String>> next) {
     Map.Entry<Socket, String> entry;
     synchronized (next) {
       if (closed.get() || !next.hasNext()) {

@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +53,8 @@ public final class Health {
    * Whether every part reaches Redis and has for at least {@code settle} since the last outage ended (always, if
    * there was none).
    */
-  public boolean settled(java.time.Duration settle) {
-    return down.isEmpty() && (!everResumed || System.nanoTime() - resumedAt >= settle.toNanos());
+  public boolean settled(Duration settle) {
+    return up() && (!everResumed || System.nanoTime() - resumedAt >= settle.toNanos());
   }
 
   /** A part lost Redis. */
