@@ -3,7 +3,6 @@ package dev.notify.jakarta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
@@ -180,10 +179,11 @@ final class GrizzlyPolling extends HttpHandler {
         response.setContentType(contentType);
       }
       response.setContentLength(body.length);
+      // No flush: Grizzly sends the response when it ends the request (after service() or on resume()). Once the
+      // client has the response it may send its next request on this connection, and a request that arrives
+      // before Grizzly has ended this one is taken for this one's body and never answered.
       try {
-        OutputStream out = response.getOutputStream();
-        out.write(body);
-        out.flush();
+        response.getOutputStream().write(body);
       } catch (IOException e) {
         // the client went away; the session learns it from its heartbeat
       }
