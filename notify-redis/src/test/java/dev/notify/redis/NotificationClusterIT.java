@@ -1,6 +1,12 @@
 package dev.notify.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.notify.redis.testing.NotificationCluster.ACK_TIMEOUT;
+import static dev.notify.redis.testing.NotificationCluster.MAX_ATTEMPTS;
+import static dev.notify.redis.testing.NotificationCluster.RETRY_DELAY;
+import static dev.notify.redis.testing.NotificationCluster.awaitDevicesInRoom;
+import static dev.notify.redis.testing.NotificationCluster.awaitServerCount;
+import static dev.notify.redis.testing.NotificationCluster.status;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.notification.Notification;
@@ -8,16 +14,14 @@ import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationService;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.Priority;
-import dev.notify.core.notification.StoredNotification;
 import dev.notify.redis.testing.Device;
 import dev.notify.redis.testing.NotificationNode;
+import dev.notify.redis.testing.NotificationCluster;
 import dev.notify.redis.testing.RedisExtension;
-import dev.notify.redis.testing.RedisKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.json.JSONArray;
 import org.json.JSONObject;
@@ -35,36 +39,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisExtension.class)
 class NotificationClusterIT {
 
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(1);
-  private static final Duration RETRY_DELAY = Duration.ofMillis(500);
-  private static final int MAX_ATTEMPTS = 3;
-
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final List<String> fallbacks = new CopyOnWriteArrayList<>();
-  private final String adapterKey = RedisExtension.uniqueKey("notif-adapter");
-  private final String storePrefix = RedisExtension.uniqueKey("notif-store");
+  private final NotificationCluster cluster = new NotificationCluster("notif");
   private NotificationNode nodeA;
   private NotificationNode nodeB;
 
   @BeforeEach
   void startNodes() {
-    nodeA = node();
-    nodeB = node();
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        nodeA.io().of("/").adapter().serverCount().get(5, TimeUnit.SECONDS) == 2);
+    nodeA = cluster.node();
+    nodeB = cluster.node();
+    awaitServerCount(nodeA, 2);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    RedisKeys.deleteStoreKeys(RedisExtension.url(), storePrefix);
+    cluster.close();
   }
 
   @Test
   void aNotificationSentOnOneNodeReachesTheUserOnTheOtherAndItsAckMarksItDelivered() throws Exception {
-    Device phone = device("alice", true, nodeB);
+    Device phone = cluster.device("alice", true, nodeB);
 
     NotificationId id = nodeA.service().send("alice", Notification.of("order", "Order shipped",
         "Your order #1001 is on its way").data(Map.of("orderId", 1001)).priority(Priority.URGENT))
@@ -77,18 +70,18 @@ class NotificationClusterIT {
     assertThat(received.getString("priority")).isEqualTo("urgent");
     await().atMost(Duration.ofSeconds(10)).until(() -> status(nodeA, "alice", id) == NotificationStatus.DELIVERED);
     assertThat(phone.events("notification:new")).as("acknowledged once: not sent again").hasSize(1);
-    assertThat(fallbacks).isEmpty();
+    assertThat(cluster.fallbacks()).isEmpty();
   }
 
   @Test
   void anUnacknowledgedNotificationIsRetriedAtTheBackoffThenLeftPendingAndDeliveredInTheNextBatch()
       throws Exception {
-    Device silent = device("bob", false, nodeA);
+    Device silent = cluster.device("bob", false, nodeA);
 
     NotificationId id = nodeB.service().send("bob", Notification.of("chat", "New message", "Hi"))
         .get(5, TimeUnit.SECONDS);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> fallbacks.contains("NOT_ACKNOWLEDGED " + id));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.fallbacks().contains("NOT_ACKNOWLEDGED bob " + id));
     List<Long> arrivals = silent.arrivals(id.toString());
     assertThat(arrivals).as("one try per attempt").hasSize(MAX_ATTEMPTS);
     for (int attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
@@ -100,7 +93,7 @@ class NotificationClusterIT {
     assertThat(status(nodeA, "bob", id)).isEqualTo(NotificationStatus.PENDING);
 
     silent.close();
-    Device later = device("bob", true, nodeB);
+    Device later = cluster.device("bob", true, nodeB);
     await().atMost(Duration.ofSeconds(10)).until(() -> !later.events("notification:batch").isEmpty());
     JSONArray batch = ((JSONObject) later.events("notification:batch").get(0).payload()).getJSONArray(
         "notifications");
@@ -111,11 +104,11 @@ class NotificationClusterIT {
 
   @Test
   void oneUserOnThreeDevicesOnTwoNodesGetsItOnAllAndAReadOnOneSyncsTheOtherTwo() throws Exception {
-    Device phone = device("carol", true, nodeA);
-    Device laptop = device("carol", true, nodeA);
-    Device tablet = device("carol", true, nodeB);
-    Device someoneElse = device("dave", true, nodeB);
-    awaitDevicesInRoom("carol", 3);
+    Device phone = cluster.device("carol", true, nodeA);
+    Device laptop = cluster.device("carol", true, nodeA);
+    Device tablet = cluster.device("carol", true, nodeB);
+    Device someoneElse = cluster.device("dave", true, nodeB);
+    awaitDevicesInRoom(nodeA, "carol", 3);
 
     NotificationId id = nodeB.service().send("carol", Notification.of("invite", "Invitation", "Join project 7"))
         .get(5, TimeUnit.SECONDS);
@@ -143,16 +136,16 @@ class NotificationClusterIT {
   @Test
   void aSocketLessSenderOnARedisEmitterSendsAndTheNodesDeliver() throws Exception {
     RedisEmitter emitter = RedisEmitter.create(RedisEmitterOptions.builder().url(RedisExtension.url())
-        .key(adapterKey).build());
-    closeables.add(emitter);
+        .key(cluster.adapterKey()).build());
+    cluster.closeLater(emitter);
     RedisNotificationStore senderStore = RedisNotificationStore.create(RedisNotificationStoreOptions.builder()
-        .url(RedisExtension.url()).keyPrefix(storePrefix).build());
-    closeables.add(senderStore);
+        .url(RedisExtension.url()).keyPrefix(cluster.storePrefix()).build());
+    cluster.closeLater(senderStore);
     NotificationService sender = NotificationService.builder().emitter(emitter).store(senderStore).build();
-    closeables.add(sender);
-    Device phone = device("erin", true, nodeA);
-    Device laptop = device("erin", true, nodeB);
-    awaitDevicesInRoom("erin", 2);
+    cluster.closeLater(sender);
+    Device phone = cluster.device("erin", true, nodeA);
+    Device laptop = cluster.device("erin", true, nodeB);
+    awaitDevicesInRoom(nodeA, "erin", 2);
 
     List<NotificationId> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -174,36 +167,5 @@ class NotificationClusterIT {
       assertThat(((JSONObject) d.events("notification:read-sync").get(0).payload()).getJSONArray("ids").length())
           .isEqualTo(ids.size());
     }
-  }
-
-  // ---- fixture ----
-
-  private NotificationNode node() {
-    NotificationNode node = NotificationNode.start(RedisExtension.url(), adapterKey, storePrefix, b -> b
-        .ackTimeout(ACK_TIMEOUT).retryDelay(RETRY_DELAY).maxAttempts(MAX_ATTEMPTS)
-        .fallback((n, reason) -> fallbacks.add(reason + " " + n.id())));
-    closeables.add(node);
-    return node;
-  }
-
-  private Device device(String user, boolean ack, NotificationNode node) {
-    Device device = Device.connect(user, ack, node.url());
-    closeables.add(device);
-    return device;
-  }
-
-  /**
-   * Waits until {@code n} devices of {@code user} are in the user's room on the cluster. A client sees its CONNECT
-   * before the server's connection handler has joined it to that room; a notification delivered in between reaches
-   * only the devices already in it, and once one of them acks, the latecomer's catch-up no longer finds it pending.
-   */
-  private void awaitDevicesInRoom(String user, int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        nodeA.io().in("user:" + user).fetchSockets().get(5, TimeUnit.SECONDS).size() == n);
-  }
-
-  private static NotificationStatus status(NotificationNode node, String user, NotificationId id) throws Exception {
-    StoredNotification n = node.store().find(user, id).get(5, TimeUnit.SECONDS);
-    return n == null ? null : n.status();
   }
 }

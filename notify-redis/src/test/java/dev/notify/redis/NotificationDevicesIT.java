@@ -1,16 +1,19 @@
 package dev.notify.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.notify.redis.testing.NotificationCluster.ACK_TIMEOUT;
+import static dev.notify.redis.testing.NotificationCluster.awaitDevicesInRoom;
+import static dev.notify.redis.testing.NotificationCluster.awaitServerCount;
+import static dev.notify.redis.testing.NotificationCluster.status;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
-import dev.notify.core.notification.NotificationService;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.redis.testing.Device;
 import dev.notify.redis.testing.NotificationNode;
+import dev.notify.redis.testing.NotificationCluster;
 import dev.notify.redis.testing.RedisExtension;
-import dev.notify.redis.testing.RedisKeys;
 import dev.notify.redis.testing.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
 import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
@@ -40,51 +41,44 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisExtension.class)
 class NotificationDevicesIT {
 
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(1);
-
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final List<String> fallbacks = new CopyOnWriteArrayList<>();
-  private final String adapterKey = RedisExtension.uniqueKey("devices-adapter");
-  private final String storePrefix = RedisExtension.uniqueKey("devices-store");
+  private final NotificationCluster cluster = new NotificationCluster("devices");
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    RedisKeys.deleteStoreKeys(RedisExtension.url(), storePrefix);
+    cluster.close();
   }
 
   @Test
   void aDeviceOfflineWhileItsSiblingAcksGetsTheNotificationWhenItComesBack() throws Exception {
-    NotificationNode nodeA = node(RedisExtension.url(), b -> b);
-    NotificationNode nodeB = node(RedisExtension.url(), b -> b);
+    NotificationNode nodeA = cluster.node(RedisExtension.url(), b -> b);
+    NotificationNode nodeB = cluster.node(RedisExtension.url(), b -> b);
     awaitServerCount(nodeA, 2);
-    device("alice", "laptop", nodeB).close(); // known to the store, now offline
-    Device phone = device("alice", "phone", nodeA);
+    cluster.device("alice", "laptop", nodeB).close(); // known to the store, now offline
+    Device phone = cluster.device("alice", "phone", nodeA);
 
     NotificationId id = nodeB.service().send("alice", Notification.of("order", "Order shipped", "#1001"))
         .get(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> phone.ids().contains(id.toString()));
     await().atMost(Duration.ofSeconds(10)).until(() -> status(nodeA, "alice", id) == NotificationStatus.DELIVERED);
 
-    Device laptop = device("alice", "laptop", nodeB);
+    Device laptop = cluster.device("alice", "laptop", nodeB);
     await().atMost(Duration.ofSeconds(10)).until(() -> laptop.ids().contains(id.toString()));
     assertThat(batchIds(laptop)).as("in its catch-up").contains(id.toString());
-    Device phoneAgain = device("alice", "phone", nodeB);
-    Device marker = device("alice", "marker", nodeB); // a new device: gets the unread inbox, so it has caught up
+    Device phoneAgain = cluster.device("alice", "phone", nodeB);
+    // a new device: gets the unread inbox, so it has caught up
+    Device marker = cluster.device("alice", "marker", nodeB);
     await().atMost(Duration.ofSeconds(10)).until(() -> marker.ids().contains(id.toString()));
     assertThat(phoneAgain.ids()).as("the phone acked it: not sent again").doesNotContain(id.toString());
-    assertThat(fallbacks).isEmpty();
+    assertThat(cluster.fallbacks()).isEmpty();
   }
 
   @Test
   void aDeviceConnectedTheWholeTimeMissesNoneWhileItsSiblingCatchesUp() throws Exception {
-    NotificationNode nodeA = node(RedisExtension.url(), b -> b);
-    NotificationNode nodeB = node(RedisExtension.url(), b -> b.batchSize(10));
+    NotificationNode nodeA = cluster.node(RedisExtension.url(), b -> b);
+    NotificationNode nodeB = cluster.node(RedisExtension.url(), b -> b.batchSize(10));
     awaitServerCount(nodeA, 2);
-    device("bob", "laptop", nodeB).close();
-    Device phone = device("bob", "phone", nodeA);
+    cluster.device("bob", "laptop", nodeB).close();
+    Device phone = cluster.device("bob", "phone", nodeA);
     awaitDevicesInRoom(nodeA, "bob", 1);
 
     List<String> sent = new ArrayList<>();
@@ -93,7 +87,7 @@ class NotificationDevicesIT {
       sent.add(nodeA.service().send("bob", Notification.of("tick", "Tick " + i, "t")).get(5, TimeUnit.SECONDS)
           .toString());
       if (i == 150) {
-        laptop = device("bob", "laptop", nodeB); // catches up in pages of 10 while the live ones keep coming
+        laptop = cluster.device("bob", "laptop", nodeB); // catches up in pages of 10 while the live ones keep coming
       }
     }
 
@@ -102,20 +96,20 @@ class NotificationDevicesIT {
       assertThat(d.ids()).as("%s", d).containsExactlyInAnyOrderElementsOf(sent);
     }
     assertThat(phone.events("notification:batch")).as("the phone was there for all of them").isEmpty();
-    assertThat(fallbacks).isEmpty();
+    assertThat(cluster.fallbacks()).isEmpty();
   }
 
   @Test
   void everyDeviceGetsEveryNotificationThroughARedisRestartWithoutReconnectingAndNothingFallsBack()
       throws Exception {
     try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always")) {
-      NotificationNode nodeA = node(redis.url(), b -> b.visibilityTimeout(ACK_TIMEOUT.plusSeconds(4)));
-      NotificationNode nodeB = node(redis.url(), b -> b.visibilityTimeout(ACK_TIMEOUT.plusSeconds(4)));
+      NotificationNode nodeA = cluster.node(redis.url(), b -> b.visibilityTimeout(ACK_TIMEOUT.plusSeconds(4)));
+      NotificationNode nodeB = cluster.node(redis.url(), b -> b.visibilityTimeout(ACK_TIMEOUT.plusSeconds(4)));
       awaitServerCount(nodeA, 2);
       List<Device> devices = new ArrayList<>();
       for (int u = 0; u < 20; u++) {
-        devices.add(device("user-" + u, "phone", nodeA));
-        devices.add(device("user-" + u, "laptop", nodeA));
+        devices.add(cluster.device("user-" + u, "phone", nodeA));
+        devices.add(cluster.device("user-" + u, "laptop", nodeA));
       }
       awaitDevicesInRoom(nodeA, "user-19", 2);
 
@@ -138,7 +132,7 @@ class NotificationDevicesIT {
       }
       await().atMost(Duration.ofSeconds(30)).until(() ->
           nodeB.store().exactQueueDepth().get(5, TimeUnit.SECONDS) == 0);
-      assertThat(fallbacks).as("no device was taken for offline").isEmpty();
+      assertThat(cluster.fallbacks()).as("no device was taken for offline").isEmpty();
     }
   }
 
@@ -162,30 +156,6 @@ class NotificationDevicesIT {
     return id.get();
   }
 
-  private NotificationNode node(String redisUrl, UnaryOperator<NotificationService.Builder> tune) {
-    NotificationNode node = NotificationNode.start(redisUrl, adapterKey, storePrefix, b -> tune.apply(b
-        .ackTimeout(ACK_TIMEOUT).retryDelay(Duration.ofMillis(500)).maxAttempts(3)
-        .fallback((n, reason) -> fallbacks.add(reason + " " + n.userId() + " " + n.id()))));
-    closeables.add(node);
-    return node;
-  }
-
-  private Device device(String user, String deviceId, NotificationNode node) {
-    Device device = Device.connect(user, deviceId, true, node.url());
-    closeables.add(device);
-    return device;
-  }
-
-  private static void awaitServerCount(NotificationNode node, int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        node.io().of("/").adapter().serverCount().get(5, TimeUnit.SECONDS) == n);
-  }
-
-  private static void awaitDevicesInRoom(NotificationNode node, String user, int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        node.io().in("user:" + user).fetchSockets().get(5, TimeUnit.SECONDS).size() == n);
-  }
-
   private static List<String> batchIds(Device device) {
     List<String> ids = new ArrayList<>();
     for (Device.Event e : device.events("notification:batch")) {
@@ -195,10 +165,5 @@ class NotificationDevicesIT {
       }
     }
     return ids;
-  }
-
-  private static NotificationStatus status(NotificationNode node, String user, NotificationId id) throws Exception {
-    var n = node.store().find(user, id).get(5, TimeUnit.SECONDS);
-    return n == null ? null : n.status();
   }
 }
