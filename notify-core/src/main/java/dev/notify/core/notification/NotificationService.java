@@ -466,6 +466,9 @@ public final class NotificationService implements AutoCloseable {
 
   /** A {@code notify:deliver} from the node that claimed a job: deliver to the devices here and say how it went. */
   private void onDeliverRequest(Args args, dev.notify.core.server.Ack ack) {
+    if (closed.get()) {
+      return; // as a node without a service: no answer, so the claiming node cannot take the user for offline
+    }
     JsonNode user = args.get(0);
     NotificationId id = args.get(1).isTextual() ? NotificationId.parseOrNull(args.get(1).textValue()) : null;
     if (!user.isTextual() || id == null || !args.get(2).isObject()) {
@@ -551,7 +554,8 @@ public final class NotificationService implements AutoCloseable {
 
   private void onConnection(Socket socket) {
     Object user = socket.data().get(userIdKey);
-    if (user == null || user.toString().isEmpty()) {
+    // the server keeps its handlers after close(): a closed service must leave its sockets alone
+    if (closed.get() || user == null || user.toString().isEmpty()) {
       return;
     }
     String userId = user.toString();
@@ -777,12 +781,16 @@ public final class NotificationService implements AutoCloseable {
 
   // ---- lifecycle ----
 
-  /** Stops delivering from this node; sends already stored stay queued for the others. Does not close the store. */
+  /**
+   * Stops delivering from this node: sends already stored stay queued for the others, and sockets that connect
+   * later are left alone (no user room, no catch-up). Does not close the store.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && scheduler != null) {
       poller.cancel(false);
       scheduler.shutdownNow();
+      localUsers.clear();
     }
   }
 

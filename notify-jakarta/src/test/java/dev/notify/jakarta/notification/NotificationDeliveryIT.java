@@ -177,4 +177,15 @@ class NotificationDeliveryIT {
     laptop.awaitEvent(NEW);
     fixture.awaitStatus("alice", id, NotificationStatus.DELIVERED);
   }
+
+  @Test
+  void aClosedServiceLeavesSocketsThatConnectLaterAlone() {
+    fixture.service().close();
+
+    Device phone = fixture.device("alice").connect();
+
+    // connect() returns once every connection handler ran, the service's first: joining the user's room is the
+    // first thing it does for a socket, before its catch-up
+    assertThat(fixture.io().of("/").sockets().get(phone.socket().id()).rooms()).doesNotContain("user:alice");
+  }
 }
