@@ -59,6 +59,11 @@ final class TestClient implements AutoCloseable {
     received.record(event);
   }
 
+  /** Drops what it recorded of this event (see {@link EventLog#forget}). */
+  void forget(String event) {
+    received.forget(event);
+  }
+
   /** The client socket itself. */
   Socket socket() {
     return socket;
