@@ -1,12 +1,12 @@
 package dev.notify.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.notify.redis.testing.NotificationCluster.ACK_TIMEOUT;
 import static dev.notify.redis.testing.NotificationCluster.MAX_ATTEMPTS;
 import static dev.notify.redis.testing.NotificationCluster.RETRY_DELAY;
 import static dev.notify.redis.testing.NotificationCluster.awaitDevicesInRoom;
 import static dev.notify.redis.testing.NotificationCluster.awaitServerCount;
 import static dev.notify.redis.testing.NotificationCluster.status;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.notification.Notification;
@@ -15,8 +15,8 @@ import dev.notify.core.notification.NotificationService;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.Priority;
 import dev.notify.redis.testing.Device;
-import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.NotificationCluster;
+import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;

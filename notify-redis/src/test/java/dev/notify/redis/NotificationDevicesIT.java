@@ -1,18 +1,18 @@
 package dev.notify.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.notify.redis.testing.NotificationCluster.ACK_TIMEOUT;
 import static dev.notify.redis.testing.NotificationCluster.awaitDevicesInRoom;
 import static dev.notify.redis.testing.NotificationCluster.awaitServerCount;
 import static dev.notify.redis.testing.NotificationCluster.status;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.redis.testing.Device;
-import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.NotificationCluster;
+import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.RedisServer;
 import java.time.Duration;
@@ -50,8 +50,8 @@ class NotificationDevicesIT {
 
   @Test
   void aDeviceOfflineWhileItsSiblingAcksGetsTheNotificationWhenItComesBack() throws Exception {
-    NotificationNode nodeA = cluster.node(RedisExtension.url(), b -> b);
-    NotificationNode nodeB = cluster.node(RedisExtension.url(), b -> b);
+    NotificationNode nodeA = cluster.node();
+    NotificationNode nodeB = cluster.node();
     awaitServerCount(nodeA, 2);
     cluster.device("alice", "laptop", nodeB).close(); // known to the store, now offline
     Device phone = cluster.device("alice", "phone", nodeA);
@@ -74,7 +74,7 @@ class NotificationDevicesIT {
 
   @Test
   void aDeviceConnectedTheWholeTimeMissesNoneWhileItsSiblingCatchesUp() throws Exception {
-    NotificationNode nodeA = cluster.node(RedisExtension.url(), b -> b);
+    NotificationNode nodeA = cluster.node();
     NotificationNode nodeB = cluster.node(RedisExtension.url(), b -> b.batchSize(10));
     awaitServerCount(nodeA, 2);
     cluster.device("bob", "laptop", nodeB).close();
