@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationService;
 import dev.notify.redis.testing.Device;
+import dev.notify.redis.testing.LeanDevice;
 import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.RedisServer;
@@ -15,26 +16,37 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * End-to-end notification throughput on one machine, printed, not asserted: a socket-less sender (NotificationService
- * on a RedisEmitter) sends as fast as its bounded backlog takes them to 200 users, each with two devices (real
- * Socket.IO clients that ack, with device ids; {@code -Dbench.devices=1} for one), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
- * RedisNotificationStore), all on one redis-server of its own with {@code appendonly yes}; then the same on one node
- * with the in-memory adapter (the store without the cluster's round trips). Measured over 20,000
- * notifications after 2,000 of warm-up: persisted/s (send futures completed: notification and job in Redis),
- * received/s (every device got every notification addressed to it, acked at once), and completed/s (the delivery
- * queue is empty: every ack marked in the store, every job completed). With two nodes, a user's first device is on
- * one and its second on the other. The machine's load average is printed with
- * the figures: on a shared machine they are a floor.
+ * End-to-end notification throughput and latency on one machine, printed, not asserted: a socket-less sender
+ * (NotificationService on a RedisEmitter) sends to 200 users, each with two acking devices with device ids
+ * ({@code -Dbench.devices=1} for one), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
+ * RedisNotificationStore), all on one redis-server of its own with {@code appendonly yes}. A user's first device is on
+ * one node and its second on the other. Measured over 20,000 notifications after 2,000 of warm-up: persisted/s (send
+ * futures completed: notification and job in Redis), received/s (every device got every notification addressed to
+ * it), completed/s (the delivery queue is empty: every ack marked in the store, every job completed), and the
+ * latency from send to {@code notification:new} on the device.
+ * <ul>
+ *   <li>{@code endToEndThroughput}: as fast as the sender's bounded backlog takes them, on two nodes, then on one
+ *       node with the in-memory adapter (the store without the cluster's round trips).</li>
+ *   <li>{@code latencyAtSteadyRate}: two nodes, sent at {@code -Dbench.rate} per second (2,000 by default).</li>
+ * </ul>
+ * The devices are {@link LeanDevice}s (a minimal client on the JDK's WebSocket), so the figures are the servers';
+ * {@code -Dbench.client=official} uses the official Java client instead, whose single event thread for every
+ * socket then limits the run. The machine's load average is printed with the figures: on a shared machine they
+ * are a floor.
  *
- * <p>Run: {@code mvn -o -pl notify-redis -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=NotificationThroughputBench -Dfailsafe.failIfNoSpecifiedTests=false}
+ * <p>Run: {@code mvn -o -pl notify-redis verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.test=NotificationThroughputBench -Dfailsafe.failIfNoSpecifiedTests=false} (after {@code mvn install
+ * -DskipTests}); {@code -Dit.test='NotificationThroughputBench#latencyAtSteadyRate'} for one scenario.
  */
 class NotificationThroughputBench {
 
@@ -43,6 +55,28 @@ class NotificationThroughputBench {
   private static final int MEASURED = 20_000;
   private static final int MAX_PENDING_SENDS = 5_000;
   private static final int DEVICES = Integer.getInteger("bench.devices", 2);
+  private static final boolean OFFICIAL_CLIENT = "official".equals(System.getProperty("bench.client", "lean"));
+  private static final int RATE = Integer.getInteger("bench.rate", 2_000);
+
+  /** What the bench reads from a device, whichever client it is. */
+  private record Receiver(Set<String> ids, Supplier<List<Long>> latencies, AutoCloseable connection) {
+    static Receiver connect(String user, String device, String url) {
+      if (OFFICIAL_CLIENT) {
+        Device d = Device.connect(user, device, true, url);
+        return new Receiver(d.ids(), d::takeLatencies, d);
+      }
+      LeanDevice d = LeanDevice.connect(user, device, url);
+      return new Receiver(d.ids(), d::takeLatencies, d);
+    }
+
+    void close() {
+      try {
+        connection.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** Where the devices are. */
   enum Layout {
@@ -55,10 +89,35 @@ class NotificationThroughputBench {
   @ParameterizedTest
   @EnumSource(Layout.class)
   void endToEndThroughput(Layout layout) throws Exception {
+    bench(layout, (sender, store, devices) -> {
+      run(sender, store, devices, 0, WARMUP, 0);
+      devices.forEach(d -> d.latencies().get());
+      double load = loadAverage();
+      long[] millis = run(sender, store, devices, WARMUP, MEASURED, 0);
+      print(layout, "as fast as the sender's backlog takes them", load, millis, devices);
+    });
+  }
+
+  @Test
+  void latencyAtSteadyRate() throws Exception {
+    bench(Layout.TWO_NODES, (sender, store, devices) -> {
+      run(sender, store, devices, 0, WARMUP, RATE);
+      devices.forEach(d -> d.latencies().get());
+      double load = loadAverage();
+      long[] millis = run(sender, store, devices, WARMUP, MEASURED, RATE);
+      print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices);
+    });
+  }
+
+  private interface Scenario {
+    void run(NotificationService sender, RedisNotificationStore store, List<Receiver> devices) throws Exception;
+  }
+
+  private static void bench(Layout layout, Scenario scenario) throws Exception {
     String adapterKey = RedisExtension.uniqueKey("bench-adapter");
     String prefix = RedisExtension.uniqueKey("bench");
-    List<Device> devices = new ArrayList<>();
-    try (RedisServer redis = RedisServer.start("--appendonly", "yes");
+    List<Receiver> devices = new ArrayList<>();
+    try (RedisServer redis = RedisServer.start("--appendonly", System.getProperty("bench.aof", "yes"));
         NotificationNode node1 = NotificationNode.start(redis.url(), layout == Layout.TWO_NODES ? adapterKey : null,
             prefix, b -> b);
         NotificationNode node2 = layout == Layout.TWO_NODES
@@ -71,37 +130,39 @@ class NotificationThroughputBench {
             .maxPendingSends(MAX_PENDING_SENDS).build()) {
       for (int u = 0; u < USERS; u++) {
         for (int d = 0; d < DEVICES; d++) {
-          devices.add(Device.connect("user-" + u, "device-" + d, true, ((u + d) % 2 == 0 ? node1 : node2).url()));
+          devices.add(Receiver.connect("user-" + u, "device-" + d, ((u + d) % 2 == 0 ? node1 : node2).url()));
         }
       }
-
-      run(sender, store, devices, 0, WARMUP);
-      devices.forEach(Device::takeLatencies);
-      double load = loadAverage();
-      long[] millis = run(sender, store, devices, WARMUP, MEASURED);
-      double loadAfter = loadAverage();
-      List<Long> latencies = new ArrayList<>();
-      devices.forEach(d -> latencies.addAll(d.takeLatencies()));
-      latencies.sort(null);
-
-      System.out.printf("notification throughput (%s), %d notifications to %d users (%d acking devices each), "
-              + "redis-server appendonly yes, %d cores, load average %.1f before / %.1f after:%n"
-              + "  persisted  %6.0f /s (%d ms)%n  received   %6.0f /s (%d ms, every device has all its ids)%n"
-              + "  completed  %6.0f /s (%d ms, every ack marked delivered and every job completed)%n"
-              + "  send to notification:new on the device: p50 %d ms, p99 %d ms, max %d ms (%d deliveries)%n",
-          layout, MEASURED, USERS, DEVICES, Runtime.getRuntime().availableProcessors(), load, loadAfter,
-          MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
-          MEASURED * 1000.0 / millis[2], millis[2], latencies.get(latencies.size() / 2),
-          latencies.get((int) (latencies.size() * 0.99)), latencies.get(latencies.size() - 1), latencies.size());
-      assertThat(millis[2]).isPositive();
+      scenario.run(sender, store, devices);
     } finally {
-      devices.forEach(Device::close);
+      devices.forEach(Receiver::close);
     }
   }
 
-  /** Sends {@code count} notifications (sequence numbers from {@code first}); returns ms to persisted, received, done. */
-  private static long[] run(NotificationService sender, RedisNotificationStore store, List<Device> devices, int first,
-      int count) {
+  private static void print(Layout layout, String pace, double load, long[] millis, List<Receiver> devices) {
+    double loadAfter = loadAverage();
+    List<Long> latencies = new ArrayList<>();
+    devices.forEach(d -> latencies.addAll(d.latencies().get()));
+    latencies.sort(null);
+    System.out.printf("notification throughput (%s, %s), %d notifications to %d users (%d acking devices each, "
+            + "%s client), redis-server appendonly yes, %d cores, load average %.1f before / %.1f after:%n"
+            + "  persisted  %6.0f /s (%d ms)%n  received   %6.0f /s (%d ms, every device has all its ids)%n"
+            + "  completed  %6.0f /s (%d ms, every ack marked delivered and every job completed)%n"
+            + "  send to notification:new on the device: p50 %d ms, p99 %d ms, max %d ms (%d deliveries)%n",
+        layout, pace, MEASURED, USERS, DEVICES, OFFICIAL_CLIENT ? "official Java" : "lean",
+        Runtime.getRuntime().availableProcessors(), load, loadAfter,
+        MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
+        MEASURED * 1000.0 / millis[2], millis[2], latencies.get(latencies.size() / 2),
+        latencies.get((int) (latencies.size() * 0.99)), latencies.get(latencies.size() - 1), latencies.size());
+    assertThat(millis[2]).isPositive();
+  }
+
+  /**
+   * Sends {@code count} notifications (sequence numbers from {@code first}), at {@code rate} per second or, with 0,
+   * as fast as the sender's backlog takes them; returns ms to persisted, received, done.
+   */
+  private static long[] run(NotificationService sender, RedisNotificationStore store, List<Receiver> devices,
+      int first, int count, int rate) {
     AtomicInteger stored = new AtomicInteger();
     AtomicInteger outstanding = new AtomicInteger();
     Queue<Integer> toSend = new ConcurrentLinkedQueue<>();
@@ -119,12 +180,16 @@ class NotificationThroughputBench {
       before[u] = devices.get(u).ids().size();
     }
     long start = System.nanoTime();
-    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
-      while (outstanding.get() < MAX_PENDING_SENDS) {
+    AtomicInteger due = new AtomicInteger();
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(rate > 0 ? 1 : 10)).until(() -> {
+      int allowed = rate > 0 ? (int) Math.min(count, (System.nanoTime() - start) / 1_000_000L * rate / 1000)
+          : Integer.MAX_VALUE;
+      while (outstanding.get() < MAX_PENDING_SENDS && due.get() < allowed) {
         Integer k = toSend.poll();
         if (k == null) {
           break;
         }
+        due.incrementAndGet();
         outstanding.incrementAndGet();
         sender.send("user-" + (k % USERS), Notification.of("bench", "Notification " + k, "body"))
             .whenComplete((id, e) -> {
@@ -132,6 +197,7 @@ class NotificationThroughputBench {
               if (e == null) {
                 stored.incrementAndGet();
               } else {
+                due.decrementAndGet();
                 toSend.add(k);
               }
             });

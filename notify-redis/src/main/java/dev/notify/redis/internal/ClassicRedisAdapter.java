@@ -92,7 +92,7 @@ public final class ClassicRedisAdapter extends ClusterAdapterBase {
 
   @Override
   public CompletableFuture<Integer> serverCount() {
-    return resources.publisher().query("serverCount", c -> (int) c.numsub(requestChannel, false));
+    return resources.publisher().sharedQuery("serverCount " + requestChannel, c -> (int) c.numsub(requestChannel, false));
   }
 
   @Override

@@ -6,9 +6,11 @@ import dev.notify.redis.internal.RedisConnector.Outgoing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +47,8 @@ public final class Publisher implements AutoCloseable, Health.Listener {
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread thread;
   private final LogLimiter limiter = new LogLimiter(10_000);
+  /** Shared queries not yet started, by key: a caller may still join them. */
+  private final Map<String, Query<?>> waitingShared = new ConcurrentHashMap<>();
   private volatile boolean available = true;
 
   public Publisher(RedisConnector connector, int capacity, Health health, Duration minDelay, Duration maxDelay,
@@ -87,6 +91,27 @@ public final class Publisher implements AutoCloseable, Health.Listener {
       future.completeExceptionally(new RedisUnavailableException(what + ": the outgoing queue is full"));
     }
     return future;
+  }
+
+  /**
+   * As {@link #query}, for a read that many callers ask at once (the server count before each request): callers
+   * asking with the same {@code key} while its query still waits in the queue share it, so one round trip answers
+   * them all and each still gets an answer read after its call. Continuations of the shared future run one after
+   * the other on the publisher thread.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> sharedQuery(String key, Function<RedisConnector, T> command) {
+    if (!available) {
+      return CompletableFuture.failedFuture(new RedisUnavailableException(key + ": Redis is unreachable"));
+    }
+    Query<?>[] created = new Query<?>[1];
+    Query<?> q = waitingShared.computeIfAbsent(key,
+        k -> created[0] = new Query<>(k, command, new CompletableFuture<>()));
+    if (q == created[0] && !queue.offer(q)) {
+      waitingShared.remove(key, q);
+      q.future.completeExceptionally(new RedisUnavailableException(key + ": the outgoing queue is full"));
+    }
+    return (CompletableFuture<T>) q.future;
   }
 
   /** Whether messages are being taken (Redis reachable as far as this node knows). */
@@ -170,6 +195,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
       Query<?> q = (Query<?>) item;
       batch.set(i, null);
       runStart = i + 1;
+      waitingShared.remove(q.what, q);
       q.execute(connector);
     }
     flush(run, batch, runStart);
@@ -206,6 +232,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
       if (item instanceof Outgoing) {
         n++;
       } else if (item instanceof Query<?> q) {
+        waitingShared.remove(q.what, q);
         q.future.completeExceptionally(new RedisUnavailableException(q.what + ": " + Health.describe(cause)));
       }
     }

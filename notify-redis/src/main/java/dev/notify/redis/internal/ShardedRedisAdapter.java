@@ -126,7 +126,7 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
 
   @Override
   public CompletableFuture<Integer> serverCount() {
-    return resources.publisher().query("serverCount", c -> (int) c.numsub(channel, true));
+    return resources.publisher().sharedQuery("serverCount " + channel, c -> (int) c.numsub(channel, true));
   }
 
   private void onMessage(String channel, byte[] payload) {
