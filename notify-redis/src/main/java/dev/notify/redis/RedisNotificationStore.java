@@ -13,6 +13,7 @@ import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.notification.Priority;
 import dev.notify.core.notification.StoredNotification;
+import dev.notify.redis.internal.Coalescer;
 import dev.notify.redis.internal.RedisConnector;
 import dev.notify.redis.internal.ScriptRunner;
 import dev.notify.redis.internal.ScriptRunner.Script;
@@ -86,7 +87,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Thread-safe; share one instance per application. Calls never block: they queue to
  * {@link RedisConnectionOptions#poolSize()} I/O threads that pipeline what has queued up, one round trip per
- * server; past {@link RedisNotificationStoreOptions#maxQueuedCommands()} waiting calls, or while Redis is
+ * server. Under load, calls of one kind made while two such runs are already out are merged into one script run
+ * (group commit; a lone call goes out at once): {@code complete} always, {@code find} and {@code markDelivered}
+ * across users on a single Redis (on a Redis Cluster users are in different slots). Past
+ * {@link RedisNotificationStoreOptions#maxQueuedCommands()} waiting calls, or while Redis is
  * unreachable, futures fail with {@link NotificationException}. Futures complete on those I/O threads: keep
  * continuations short and non-blocking. Needs Redis 6.2 or later ({@code XAUTOCLAIM}).
  */
@@ -99,7 +103,12 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private static final String[] INBOX_PARTS = {"ids", "n", "st", "x", "pend", "unread", "idem", "ik", "devs",
       "since"};
+  /** The inbox keys a merged delivery mark needs per user, in the order the script reads them. */
+  private static final String[] DELIVERED_PARTS = {"ids", "n", "st", "pend", "devs"};
   private static final long DEPTH_REFRESH_NANOS = Duration.ofMillis(500).toNanos();
+  /** Calls merged into one script run at most, and merged runs of one kind at a time. */
+  private static final int MAX_MERGED = 128;
+  private static final int MERGED_IN_FLIGHT = 2;
 
   private final RedisNotificationStoreOptions options;
   private final RedisConnector connector;
@@ -110,6 +119,10 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   private final AtomicLong depth = new AtomicLong();
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Merged calls: finds and delivery marks of several users at once (single Redis only), completes. */
+  private final Coalescer<Find, StoredNotification> finds;
+  private final Coalescer<Delivered, List<NotificationId>> delivered;
+  private final Coalescer<Handle, Long> completes;
   private volatile long depthAt;
   private volatile boolean depthKnown;
 
@@ -121,6 +134,9 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     this.cluster = options.connection().topology() == RedisConnectionOptions.Topology.CLUSTER;
     String q = "{" + options.keyPrefix() + ":q}:";
     this.queueKeys = List.of(bytes(q + "urgent"), bytes(q + "normal"), bytes(q + "low"), bytes(q + "delayed"));
+    this.finds = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::findMany);
+    this.delivered = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::deliveredMany);
+    this.completes = new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::completeMany);
   }
 
   /** A store on one Redis server, with the default options. */
@@ -178,9 +194,35 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   @Override
   public CompletableFuture<StoredNotification> find(String userId, NotificationId id) {
     Objects.requireNonNull(id, "id");
+    if (finds != null) {
+      return finds.submit(new Find(Objects.requireNonNull(userId, "userId"), id));
+    }
     return runner.run(INBOX, userKeys(userId), args("find", id.toString())).thenApply(reply -> {
       List<?> pair = (List<?>) reply;
       return pair.get(0) == null ? null : decode(userId, (byte[]) pair.get(0), (byte[]) pair.get(1));
+    });
+  }
+
+  private record Find(String userId, NotificationId id) {
+  }
+
+  private CompletableFuture<List<StoredNotification>> findMany(List<Find> calls) {
+    List<byte[]> keys = new ArrayList<>(2 * calls.size());
+    List<byte[]> args = args("findmany");
+    for (Find f : calls) {
+      String tag = userTag(f.userId());
+      keys.add(bytes(tag + "n"));
+      keys.add(bytes(tag + "st"));
+      args.add(bytes(f.id().toString()));
+    }
+    return runner.run(INBOX, keys, args).thenApply(reply -> {
+      List<?> list = (List<?>) reply;
+      List<StoredNotification> found = new ArrayList<>(calls.size());
+      for (int i = 0; i < calls.size(); i++) {
+        Object body = list.get(2 * i);
+        found.add(body == null ? null : decode(calls.get(i).userId(), (byte[]) body, (byte[]) list.get(2 * i + 1)));
+      }
+      return found;
     });
   }
 
@@ -189,11 +231,43 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
       Collection<NotificationId> ids, Instant at) {
     Objects.requireNonNull(deviceIds, "deviceIds");
     Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(ids, "ids");
+    if (delivered != null && !ids.isEmpty()) {
+      deviceIds.forEach(device -> Objects.requireNonNull(device, "deviceId"));
+      return delivered.submit(new Delivered(Objects.requireNonNull(userId, "userId"), List.copyOf(deviceIds),
+          List.copyOf(ids), at));
+    }
     List<byte[]> args = args("delivered", at.toString(), keyTtl(), Integer.toString(deviceIds.size()));
     for (String device : deviceIds) {
       args.add(bytes(Objects.requireNonNull(device, "deviceId")));
     }
     return mark(args, userId, ids);
+  }
+
+  private record Delivered(String userId, List<String> devices, List<NotificationId> ids, Instant at) {
+  }
+
+  private CompletableFuture<List<List<NotificationId>>> deliveredMany(List<Delivered> calls) {
+    List<byte[]> keys = new ArrayList<>(5 * calls.size());
+    List<byte[]> args = args("deliveredmany", keyTtl());
+    for (Delivered d : calls) {
+      String tag = userTag(d.userId());
+      for (String part : DELIVERED_PARTS) {
+        keys.add(bytes(tag + part));
+      }
+      args.add(bytes(d.at().toString()));
+      args.add(bytes(Integer.toString(d.devices().size())));
+      d.devices().forEach(device -> args.add(bytes(device)));
+      args.add(bytes(Integer.toString(d.ids().size())));
+      d.ids().forEach(id -> args.add(bytes(id.toString())));
+    }
+    return runner.run(INBOX, keys, args).thenApply(reply -> {
+      List<List<NotificationId>> changed = new ArrayList<>(calls.size());
+      for (Object one : (List<?>) reply) {
+        changed.add(ids(one));
+      }
+      return changed;
+    });
   }
 
   @Override
@@ -321,8 +395,16 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return runner.run(QUEUE, queueKeys, args("complete", options.consumerGroup(), Integer.toString(h.stream()),
-        h.entryId())).thenApply(r -> null);
+    return completes.submit(h).thenApply(r -> null);
+  }
+
+  private CompletableFuture<List<Long>> completeMany(List<Handle> calls) {
+    List<byte[]> args = args("completemany", options.consumerGroup());
+    for (Handle h : calls) {
+      args.add(bytes(Integer.toString(h.stream())));
+      args.add(bytes(h.entryId()));
+    }
+    return runner.run(QUEUE, queueKeys, args).thenApply(r -> java.util.Collections.nCopies(calls.size(), (Long) r));
   }
 
   @Override
@@ -387,13 +469,18 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   // ---- encoding ----
 
   private List<byte[]> userKeys(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    String tag = "{" + options.keyPrefix() + ":u:" + userId + "}:";
+    String tag = userTag(userId);
     List<byte[]> keys = new ArrayList<>(INBOX_PARTS.length);
     for (String part : INBOX_PARTS) {
       keys.add(bytes(tag + part));
     }
     return keys;
+  }
+
+  /** What every key of the user's inbox starts with (its hash tag is the user's slot). */
+  private String userTag(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    return "{" + options.keyPrefix() + ":u:" + userId + "}:";
   }
 
   /** How long an inbox nobody writes to keeps its keys: the retention age and a minute. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.notify.core.notification.DeliveryJob;
+import dev.notify.core.notification.NewDevicePolicy;
 import dev.notify.core.notification.NotificationException;
 import dev.notify.core.notification.NotificationId;
 import dev.notify.core.notification.NotificationStatus;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -129,6 +131,72 @@ class RedisNotificationStoreIT {
       });
       assertThat(jobs).extracting(DeliveryJob::id).as("the waiting job, and the dead node's once past its "
           + "visibility timeout").containsExactlyInAnyOrder(claimed.id(), waiting.id());
+    }
+  }
+
+  @Test
+  void callsMadeAtOnceForManyUsersAreMergedWithoutMixingUpTheirAnswers() throws Exception {
+    String prefix = RedisExtension.uniqueKey("merged");
+    int users = 50;
+    try (RedisNotificationStore store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder()
+        .url(RedisExtension.url()).keyPrefix(prefix).build())) {
+      List<StoredNotification> notes = new ArrayList<>();
+      List<CompletableFuture<Void>> devices = new ArrayList<>();
+      for (int u = 0; u < users; u++) {
+        devices.add(store.addDevice("user-" + u, "phone", NewDevicePolicy.unread(), 5, Instant.now()));
+        for (int k = 0; k < 4; k++) {
+          notes.add(note("user-" + u, Priority.values()[k % 3], null));
+        }
+      }
+      devices.forEach(CompletableFuture::join);
+      List<CompletableFuture<NotificationId>> saves = new ArrayList<>();
+      notes.forEach(n -> saves.add(store.save(n, true)));
+      saves.forEach(CompletableFuture::join);
+
+      // all at once, so that they queue behind each other and merge: each user's own ids, and another user's
+      List<CompletableFuture<StoredNotification>> own = new ArrayList<>();
+      List<CompletableFuture<StoredNotification>> foreign = new ArrayList<>();
+      for (int i = 0; i < notes.size(); i++) {
+        StoredNotification n = notes.get(i);
+        own.add(store.find(n.userId(), n.id()));
+        foreign.add(store.find(notes.get((i + 4) % notes.size()).userId(), n.id()));
+      }
+      for (int i = 0; i < notes.size(); i++) {
+        assertThat(get(own.get(i))).isEqualTo(notes.get(i));
+        assertThat(get(foreign.get(i))).as("another user's id").isNull();
+      }
+
+      // the even ones acked by the phone, the odd ones claimed by another user (which changes nothing)
+      Instant at = Instant.now();
+      List<CompletableFuture<List<NotificationId>>> marks = new ArrayList<>();
+      for (int i = 0; i < notes.size(); i++) {
+        StoredNotification n = notes.get(i);
+        String user = i % 2 == 0 ? n.userId() : notes.get((i + 4) % notes.size()).userId();
+        marks.add(store.markDelivered(user, List.of("phone"), List.of(n.id()), at));
+      }
+      for (int i = 0; i < notes.size(); i++) {
+        assertThat(get(marks.get(i))).as("mark %d", i)
+            .isEqualTo(i % 2 == 0 ? List.of(notes.get(i).id()) : List.of());
+      }
+      for (int u = 0; u < users; u++) {
+        List<NotificationId> left = get(store.undelivered("user-" + u, "phone", null, 10, Instant.now())).stream()
+            .map(StoredNotification::id).toList();
+        assertThat(left).as("user-%d's phone still lacks the odd ones", u)
+            .containsExactly(notes.get(4 * u + 1).id(), notes.get(4 * u + 3).id());
+      }
+
+      List<DeliveryJob> jobs = new ArrayList<>();
+      List<DeliveryJob> batch;
+      while (!(batch = get(store.claim("node", 100, Duration.ofSeconds(30), Instant.now()))).isEmpty()) {
+        jobs.addAll(batch);
+      }
+      assertThat(jobs).hasSize(notes.size());
+      List<CompletableFuture<Void>> completes = new ArrayList<>();
+      jobs.forEach(job -> completes.add(store.complete(job)));
+      completes.forEach(CompletableFuture::join);
+      assertThat(get(store.exactQueueDepth())).isZero();
+    } finally {
+      RedisKeys.deleteStoreKeys(RedisExtension.url(), prefix);
     }
   }
 

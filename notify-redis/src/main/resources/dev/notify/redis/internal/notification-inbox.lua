@@ -159,6 +159,59 @@ if op == 'delivered' then
   return changed
 end
 
+-- findmany (single Redis: several users at once): KEYS are (bodies, states) per call, ARGV[2...] one id per call
+--   -> {body or nil, state or nil} per call, flattened
+if op == 'findmany' then
+  local out = {}
+  for i = 2, #ARGV do
+    local b, s = KEYS[2 * i - 3], KEYS[2 * i - 2]
+    out[#out + 1] = redis.call('HGET', b, ARGV[i])
+    out[#out + 1] = redis.call('HGET', s, ARGV[i])
+  end
+  return out
+end
+
+-- deliveredmany (single Redis: several users at once): key ttl ms, then per call: at, device count n, n device
+-- ids, id count m, m ids; KEYS are (ids, bodies, states, pending, devs) per call -> per call, as delivered
+if op == 'deliveredmany' then
+  local ttl, a, out = ARGV[2], 3, {}
+  for call = 0, #KEYS / 5 - 1 do
+    local k = call * 5
+    local own, b, s, p, d = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
+    local prefix = string.sub(own, 1, #own - 3) .. 'd:'
+    local known, changed = {}, {}
+    local at = ARGV[a]
+    a = a + 1
+    local n = tonumber(ARGV[a])
+    for i = a + 1, a + n do
+      if redis.call('ZSCORE', d, ARGV[i]) then
+        known[#known + 1] = prefix .. ARGV[i]
+      end
+    end
+    a = a + n + 1
+    local m = tonumber(ARGV[a])
+    for i = a + 1, a + m do
+      local id = ARGV[i]
+      if #known > 0 and redis.call('HEXISTS', b, id) == 1 then
+        for _, set in ipairs(known) do
+          redis.call('ZADD', set, 0, id)
+        end
+      end
+      if redis.call('HGET', s, id) == 'P' then
+        redis.call('HSET', s, id, 'D|' .. at)
+        redis.call('ZREM', p, id)
+        changed[#changed + 1] = id
+      end
+    end
+    a = a + m + 1
+    for _, set in ipairs(known) do
+      redis.call('PEXPIRE', set, ttl)
+    end
+    out[#out + 1] = changed
+  end
+  return out
+end
+
 -- read: at, ids... -> the ids that were not read
 if op == 'read' then
   local changed = {}

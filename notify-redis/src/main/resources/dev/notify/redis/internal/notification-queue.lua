@@ -71,6 +71,23 @@ if op == 'complete' then
   return redis.call('XDEL', stream, ARGV[4])
 end
 
+-- completemany: (stream index, entry id) pairs -> jobs removed
+if op == 'completemany' then
+  local byStream = {{}, {}, {}}
+  for i = 3, #ARGV - 1, 2 do
+    local list = byStream[tonumber(ARGV[i])]
+    list[#list + 1] = ARGV[i + 1]
+  end
+  local removed = 0
+  for s = 1, 3 do
+    if #byStream[s] > 0 then
+      redis.call('XACK', KEYS[s], group, unpack(byStream[s]))
+      removed = removed + redis.call('XDEL', KEYS[s], unpack(byStream[s]))
+    end
+  end
+  return removed
+end
+
 -- retry: stream index, entry id, notBefore µs, delayed member -> 1, or 0 when the job was no longer claimed
 -- (completed or retried by another consumer after a reclaim)
 if op == 'retry' then
