@@ -90,7 +90,7 @@ import org.slf4j.LoggerFactory;
  * server. Under load, calls of one kind made while two such runs are already out are merged into one script run
  * (group commit; a lone call goes out at once): {@code complete} always, {@code find} and {@code markDelivered}
  * across users on a single Redis (on a Redis Cluster users are in different slots). Past
- * {@link RedisNotificationStoreOptions#maxQueuedCommands()} waiting calls, or while Redis is
+ * {@link RedisNotificationStoreOptions#maxQueuedCommands()} waiting calls (for Redis, or of one kind to merge), or while Redis is
  * unreachable, futures fail with {@link NotificationException}. Futures complete on those I/O threads: keep
  * continuations short and non-blocking. Needs Redis 6.2 or later ({@code XAUTOCLAIM}).
  */
@@ -134,9 +134,12 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     this.cluster = options.connection().topology() == RedisConnectionOptions.Topology.CLUSTER;
     String q = "{" + options.keyPrefix() + ":q}:";
     this.queueKeys = List.of(bytes(q + "urgent"), bytes(q + "normal"), bytes(q + "low"), bytes(q + "delayed"));
-    this.finds = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::findMany);
-    this.delivered = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::deliveredMany);
-    this.completes = new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT, this::completeMany);
+    this.finds = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
+        options.maxQueuedCommands(), this::findMany);
+    this.delivered = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
+        options.maxQueuedCommands(), this::deliveredMany);
+    this.completes = new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
+        options.maxQueuedCommands(), this::completeMany);
   }
 
   /** A store on one Redis server, with the default options. */

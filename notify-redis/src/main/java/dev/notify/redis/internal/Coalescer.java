@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import dev.notify.core.notification.NotificationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -12,7 +13,8 @@ import java.util.function.Function;
 /**
  * Group commit for store calls: what is submitted while {@code maxInFlight} merged calls are already running waits,
  * and the next merged call takes all of it (up to {@code maxBatch}). A lone call goes out at once, so it adds no
- * latency; under load, many calls share one script run. Thread-safe.
+ * latency; under load, many calls share one script run. At most {@code capacity} calls wait; past it, calls fail at
+ * once with {@link NotificationException}. Thread-safe.
  *
  * @param <I> one caller's input
  * @param <O> one caller's result
@@ -25,20 +27,30 @@ public final class Coalescer<I, O> {
   private final Function<List<I>, CompletableFuture<List<O>>> call;
   private final int maxBatch;
   private final int maxInFlight;
+  private final int capacity;
+  private final AtomicInteger size = new AtomicInteger();
   private final Queue<Entry<I, O>> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
    * @param call runs one merged call; its list holds one result per input, in order
    */
-  public Coalescer(int maxBatch, int maxInFlight, Function<List<I>, CompletableFuture<List<O>>> call) {
+  public Coalescer(int maxBatch, int maxInFlight, int capacity,
+      Function<List<I>, CompletableFuture<List<O>>> call) {
     this.call = call;
+    this.capacity = capacity;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
   }
 
   public CompletableFuture<O> submit(I input) {
     CompletableFuture<O> result = new CompletableFuture<>();
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      result.completeExceptionally(new NotificationException("notification store busy: " + capacity
+          + " calls already wait (maxQueuedCommands)"));
+      return result;
+    }
     waiting.add(new Entry<>(input, result));
     drain();
     return result;
@@ -57,6 +69,7 @@ public final class Coalescer<I, O> {
       Entry<I, O> e;
       while (batch.size() < maxBatch && (e = waiting.poll()) != null) {
         batch.add(e);
+        size.decrementAndGet();
       }
       if (batch.isEmpty()) {
         inFlight.decrementAndGet();
