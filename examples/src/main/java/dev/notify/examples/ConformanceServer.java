@@ -1,10 +1,10 @@
 package dev.notify.examples;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineOptions;
-import dev.notify.core.engine.EngineServer;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.protocol.EngineEncoder;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.protocol.EngineEncoder;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
 import dev.notify.jakarta.NotifyStandalone;

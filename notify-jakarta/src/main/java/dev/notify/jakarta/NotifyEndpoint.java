@@ -1,9 +1,9 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.engine.EngineRequest;
-import dev.notify.core.engine.EngineServer;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.engine.RequestError;
+import dev.notify.core.internal.engine.EngineRequest;
+import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.RequestError;
 import dev.notify.core.server.NotifyServer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;

@@ -1,6 +1,6 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.engine.EngineServer;
+import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.server.NotifyServer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;

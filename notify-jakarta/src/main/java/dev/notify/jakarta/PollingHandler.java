@@ -1,15 +1,15 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineOptions;
-import dev.notify.core.engine.EngineRequest;
-import dev.notify.core.engine.EngineServer;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.engine.RequestError;
-import dev.notify.core.protocol.EngineDecoder;
-import dev.notify.core.protocol.EnginePacket;
-import dev.notify.core.protocol.EnginePacketType;
-import dev.notify.core.protocol.ProtocolException;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.internal.engine.EngineRequest;
+import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.RequestError;
+import dev.notify.core.internal.protocol.EngineDecoder;
+import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.protocol.EnginePacketType;
+import dev.notify.core.internal.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

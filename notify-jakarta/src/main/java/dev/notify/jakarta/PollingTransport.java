@@ -1,11 +1,11 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.engine.RequestError;
-import dev.notify.core.engine.Transport;
-import dev.notify.core.protocol.EngineEncoder;
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.RequestError;
+import dev.notify.core.internal.engine.Transport;
+import dev.notify.core.internal.protocol.EngineEncoder;
+import dev.notify.core.internal.protocol.Frame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

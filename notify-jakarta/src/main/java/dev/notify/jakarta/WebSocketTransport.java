@@ -1,12 +1,12 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.engine.Transport;
-import dev.notify.core.protocol.EngineDecoder;
-import dev.notify.core.protocol.EnginePacket;
-import dev.notify.core.protocol.Frame;
-import dev.notify.core.protocol.ProtocolException;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.Transport;
+import dev.notify.core.internal.protocol.EngineDecoder;
+import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.ProtocolException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;

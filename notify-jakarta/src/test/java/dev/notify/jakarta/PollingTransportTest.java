@@ -2,11 +2,11 @@ package dev.notify.jakarta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineOptions;
-import dev.notify.core.engine.EngineRequest;
-import dev.notify.core.engine.EngineServer;
-import dev.notify.core.engine.EngineSession;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.internal.engine.EngineRequest;
+import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.internal.engine.EngineSession;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.notify.redis;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.notify.core.adapter.BroadcastOptions;
-import dev.notify.core.adapter.Emitter;
-import dev.notify.core.adapter.EmitterOperator;
-import dev.notify.core.protocol.SocketPacketDecoder;
+import dev.notify.core.internal.protocol.SocketPacketDecoder;
+import dev.notify.core.server.Emitter;
+import dev.notify.core.server.EmitterOperator;
 import dev.notify.redis.internal.Channels;
 import dev.notify.redis.internal.ClassicCodec;
 import dev.notify.redis.internal.ClusterMessage;

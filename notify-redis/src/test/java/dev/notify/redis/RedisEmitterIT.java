@@ -3,7 +3,7 @@ package dev.notify.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.notify.core.adapter.EmitterOperator;
+import dev.notify.core.server.EmitterOperator;
 import dev.notify.redis.testing.Cluster;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.TestClient;

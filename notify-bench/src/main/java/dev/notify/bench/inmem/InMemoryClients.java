@@ -1,7 +1,7 @@
 package dev.notify.bench.inmem;
 
-import dev.notify.core.engine.EngineRequest;
-import dev.notify.core.engine.EngineSession;
+import dev.notify.core.internal.engine.EngineRequest;
+import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.server.NotifyServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package dev.notify.bench.inmem;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.EngineSession;
-import dev.notify.core.engine.Transport;
-import dev.notify.core.protocol.EngineDecoder;
-import dev.notify.core.protocol.EnginePacket;
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.Transport;
+import dev.notify.core.internal.protocol.EngineDecoder;
+import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.protocol.Frame;
 import java.util.List;
 
 /**

@@ -1,13 +1,13 @@
 package dev.notify.bench.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.notify.core.protocol.EngineDecoder;
-import dev.notify.core.protocol.EngineEncoder;
-import dev.notify.core.protocol.EnginePacket;
-import dev.notify.core.protocol.Frame;
-import dev.notify.core.protocol.SocketPacket;
-import dev.notify.core.protocol.SocketPacketDecoder;
-import dev.notify.core.protocol.SocketPacketEncoder;
+import dev.notify.core.internal.protocol.EngineDecoder;
+import dev.notify.core.internal.protocol.EngineEncoder;
+import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.SocketPacket;
+import dev.notify.core.internal.protocol.SocketPacketDecoder;
+import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.notify.core.protocol.SocketPacketEncoder;
+import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.Collection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;

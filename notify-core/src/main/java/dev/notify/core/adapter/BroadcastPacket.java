@@ -1,8 +1,8 @@
 package dev.notify.core.adapter;
 
-import dev.notify.core.protocol.Frame;
-import dev.notify.core.protocol.SocketPacket;
-import dev.notify.core.protocol.SocketPacketEncoder;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.SocketPacket;
+import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.List;
 import java.util.Objects;
 

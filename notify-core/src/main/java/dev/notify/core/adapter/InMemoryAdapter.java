@@ -1,7 +1,7 @@
 package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.protocol.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.notify.core.adapter;
 
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.protocol.Frame;
 import java.util.List;
 
 /**

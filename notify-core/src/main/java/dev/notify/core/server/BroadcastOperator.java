@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.BroadcastPacket;
-import dev.notify.core.adapter.EmitterOperator;
 import dev.notify.core.adapter.SocketDetails;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.notify.core.server;
 
-import dev.notify.core.engine.CloseReason;
+import dev.notify.core.internal.engine.CloseReason;
 
 /** Why a socket left its namespace, worded as Socket.IO does. */
 public enum DisconnectReason {

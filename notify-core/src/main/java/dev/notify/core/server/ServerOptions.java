@@ -1,6 +1,6 @@
 package dev.notify.core.server;
 
-import dev.notify.core.engine.EngineOptions;
+import dev.notify.core.internal.engine.EngineOptions;
 import java.time.Duration;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.adapter.RecordingSocket.AckDelivery;
 import dev.notify.core.adapter.RecordingSocket.Delivery;
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.protocol.Frame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.notify.core.protocol.Frame;
+import dev.notify.core.internal.protocol.Frame;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

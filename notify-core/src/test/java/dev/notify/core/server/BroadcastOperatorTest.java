@@ -8,7 +8,7 @@ import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.BroadcastPacket;
 import dev.notify.core.adapter.InMemoryAdapter;
-import dev.notify.core.engine.ManualScheduler;
+import dev.notify.core.internal.engine.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -2,9 +2,9 @@ package dev.notify.core.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.notify.core.engine.ManualScheduler;
-import dev.notify.core.engine.TestRequests;
-import dev.notify.core.engine.TestTransport;
+import dev.notify.core.internal.engine.ManualScheduler;
+import dev.notify.core.internal.engine.TestRequests;
+import dev.notify.core.internal.engine.TestTransport;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.notify.core.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.notify.core.engine.TestRequests;
-import dev.notify.core.engine.TestTransport;
+import dev.notify.core.internal.engine.TestRequests;
+import dev.notify.core.internal.engine.TestTransport;
 import java.io.UncheckedIOException;
 import java.util.List;
 

@@ -2,10 +2,10 @@ package dev.notify.core.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.ManualScheduler;
-import dev.notify.core.engine.TestRequests;
-import dev.notify.core.engine.TestTransport;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.ManualScheduler;
+import dev.notify.core.internal.engine.TestRequests;
+import dev.notify.core.internal.engine.TestTransport;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.notify.core.engine.CloseReason;
-import dev.notify.core.engine.ManualScheduler;
-import dev.notify.core.engine.TestRequests;
-import dev.notify.core.engine.TestTransport;
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.ManualScheduler;
+import dev.notify.core.internal.engine.TestRequests;
+import dev.notify.core.internal.engine.TestTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.notify.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.notify.core.engine.ManualScheduler;
+import dev.notify.core.internal.engine.ManualScheduler;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

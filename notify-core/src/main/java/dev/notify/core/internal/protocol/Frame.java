@@ -1,0 +1,86 @@
+package dev.notify.core.internal.protocol;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One encoded Engine.IO packet, ready for the wire: the text of a WebSocket text frame (type digit included) or
+ * the bytes of a binary message. A broadcast encodes its frames once and hands the same instances to every
+ * target, so a frame and its bytes must never be modified. Immutable.
+ */
+public final class Frame {
+
+  public static final Frame PING = text("2");
+  public static final Frame PONG = text("3");
+  public static final Frame PONG_PROBE = text("3probe");
+  public static final Frame NOOP = text("6");
+  public static final Frame CLOSE = text("1");
+
+  private final String text;
+  private final byte[] binary;
+
+  private Frame(String text, byte[] binary) {
+    this.text = text;
+    this.binary = binary;
+  }
+
+  /** A text frame; {@code wire} starts with the Engine.IO packet type digit. */
+  public static Frame text(String wire) {
+    return new Frame(Objects.requireNonNull(wire, "wire"), null);
+  }
+
+  /** A binary Engine.IO message; the array is kept, not copied. */
+  public static Frame binary(byte[] data) {
+    return new Frame(null, Objects.requireNonNull(data, "data"));
+  }
+
+  public boolean isBinary() {
+    return binary != null;
+  }
+
+  /** The wire text of a text frame. */
+  public String text() {
+    if (text == null) {
+      throw new IllegalStateException("binary frame has no text");
+    }
+    return text;
+  }
+
+  /** The bytes of a binary frame; shared, never modify them. */
+  public byte[] binary() {
+    if (binary == null) {
+      throw new IllegalStateException("text frame has no binary data");
+    }
+    return binary;
+  }
+
+  /**
+   * The frame's length: bytes of a binary frame, characters of a text one. About what it holds in memory (the
+   * JVM stores ASCII and Latin-1 strings a byte per character), and never more than its size on the wire.
+   */
+  public int length() {
+    return binary != null ? binary.length : text.length();
+  }
+
+  @Override
+  public String toString() {
+    if (binary != null) {
+      return "Frame<" + binary.length + " bytes>";
+    }
+    return text.length() <= 80 ? "Frame[" + text + "]" : "Frame[" + text.substring(0, 77) + "...]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Frame other)) {
+      return false;
+    }
+    return binary != null ? other.binary != null && Arrays.equals(binary, other.binary)
+        : text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return binary != null ? Arrays.hashCode(binary) : text.hashCode();
+  }
+}
