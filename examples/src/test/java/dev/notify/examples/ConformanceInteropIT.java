@@ -170,7 +170,7 @@ class ConformanceInteropIT {
       client.assertRunning();
       Socket main = socketTagged("/", tag);
       Socket custom = socketTagged("/custom", tag);
-      if (main == null || custom == null || server.io().engine().sessionCount() != 1) {
+      if (main == null || custom == null || server.io().clientsCount() != 1) {
         return false;
       }
       serverIds[0] = main.id();

@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.engine.EngineSession;
@@ -54,7 +55,7 @@ public final class NotifyEndpoint extends Endpoint {
 
   /** The endpoint configuration of a Socket.IO server. */
   public static ServerEndpointConfig config(NotifyServer io) {
-    return config(Objects.requireNonNull(io, "io").engine());
+    return config(Transports.engine(io));
   }
 
   /** The endpoint configuration of a bare Engine.IO server, on its own path. */

@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.server.NotifyServer;
 import jakarta.servlet.ServletContext;
@@ -42,7 +43,7 @@ public final class NotifyServlet extends HttpServlet {
   }
 
   public NotifyServlet(NotifyServer io) {
-    this(Objects.requireNonNull(io, "io").engine());
+    this(Transports.engine(io));
   }
 
   /** The polling transport of a bare Engine.IO server. */
@@ -92,7 +93,7 @@ public final class NotifyServlet extends HttpServlet {
       throw new ServletException("no NotifyServer in servlet context attribute " + SERVER_ATTRIBUTE
           + ": set it from a ServletContextListener, or construct NotifyServlet with the server");
     }
-    handler = new PollingHandler(server.engine());
+    handler = new PollingHandler(Transports.engine(server));
   }
 
   @Override

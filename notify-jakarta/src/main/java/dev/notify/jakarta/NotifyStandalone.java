@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.server.NotifyServer;
 import jakarta.websocket.DeploymentException;
@@ -162,7 +163,7 @@ public final class NotifyStandalone implements AutoCloseable {
 
     /** Serves a Socket.IO server on its path. */
     public Builder add(NotifyServer io) {
-      return add(Objects.requireNonNull(io, "io").engine());
+      return add(Transports.engine(io));
     }
 
     /** Serves a bare Engine.IO server on its path. */

@@ -139,7 +139,7 @@ class BadInputIT {
     offender = RawClient.connect(http.port());
     String sid = offender.awaitOpen();
     String socketId = offender.connectToMainNamespace();
-    await().atMost(DEADLINE).until(() -> io.engine().sessionCount() == 2);
+    await().atMost(DEADLINE).until(() -> io.clientsCount() == 2);
 
     for (Object frame : frames) {
       offender.send(frame);
@@ -238,7 +238,7 @@ class BadInputIT {
   /** The engine and the main namespace hold the good client only. */
   private void assertNoStateLeftFor(String socketId) {
     await().atMost(DEADLINE).untilAsserted(() -> {
-      assertThat(io.engine().sessionCount()).as("open Engine.IO sessions").isEqualTo(1);
+      assertThat(io.clientsCount()).as("open Engine.IO sessions").isEqualTo(1);
       assertThat(io.of("/").sockets().keySet()).containsExactly(good.id());
     });
     if (socketId != null) {

@@ -210,7 +210,7 @@ class HttpAttacksIT {
       assertThat(reply.orTimeout(10, TimeUnit.SECONDS).join()).containsExactly("still here");
       assertThat(client.connected()).isTrue();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> io.engine().sessionCount() >= clients.size());
+    await().atMost(Duration.ofSeconds(10)).until(() -> io.clientsCount() >= clients.size());
   }
 
   private static long threadsNamed(String prefix) {

@@ -1,5 +1,6 @@
 package dev.notify.bench.inmem;
 
+import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.server.NotifyServer;
@@ -25,7 +26,7 @@ public final class InMemoryClients {
    */
   public static LoopbackTransport connect(NotifyServer io, int n, Map<String, String> query) {
     LoopbackTransport transport = new LoopbackTransport();
-    EngineSession session = io.engine().open(transport, request(n, query));
+    EngineSession session = Transports.engine(io).open(transport, request(n, query));
     if (session == null) {
       throw new IllegalStateException("server closed");
     }

@@ -106,7 +106,7 @@ public final class BenchServer {
       String[] w = line.trim().split(" ");
       switch (w[0]) {
         case "gc" -> System.out.println("heap " + heapAfterGc());
-        case "count" -> System.out.println("count " + io.engine().sessionCount());
+        case "count" -> System.out.println("count " + io.clientsCount());
         case "connect" -> {
           int n = Integer.parseInt(w[1]);
           InMemoryClients.connect(io, n, Map.of("room", "fan"), inmemClients);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.InMemoryAdapter;
+import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineOptions;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.protocol.SocketPacketDecoder;
@@ -65,6 +66,10 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotifyServer.class);
 
   private final ServerOptions options;
+  static {
+    Transports.install(NotifyServer::engine);
+  }
+
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsExecutor;
@@ -116,12 +121,14 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return options;
   }
 
-  /**
-   * The Engine.IO server, for transport implementations (Socket.IO's {@code io.engine}): notify-jakarta's
-   * WebSocket endpoint and polling servlet are built on it.
-   */
-  public EngineServer engine() {
+  /** The Engine.IO server: transports reach it through {@link Transports}, tests of this package directly. */
+  EngineServer engine() {
     return engine;
+  }
+
+  /** Engine.IO sessions open on this node, whatever their namespaces (Node's {@code io.engine.clientsCount}). */
+  public int clientsCount() {
+    return engine.sessionCount();
   }
 
   /**

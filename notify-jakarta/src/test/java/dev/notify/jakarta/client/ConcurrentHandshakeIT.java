@@ -46,7 +46,7 @@ class ConcurrentHandshakeIT {
     clients.forEach(client -> client.socket().connect());
     clients.forEach(client -> client.awaitEvent(TestClient.CONNECT));
 
-    assertThat(fixture.io().engine().sessionCount()).isEqualTo(CLIENTS);
+    assertThat(fixture.io().clientsCount()).isEqualTo(CLIENTS);
     assertThat(fixture.io().of("/").sockets()).hasSize(CLIENTS);
     for (int i = 0; i < CLIENTS; i++) {
       String id = "client-" + i;

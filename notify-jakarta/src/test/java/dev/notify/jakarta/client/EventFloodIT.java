@@ -51,7 +51,7 @@ class EventFloodIT {
     // Tyrus closes the TCP connection as soon as its close frame is written; a client still writing then gets a
     // reset, and its TCP stack may drop the unread close frame (1006): the server's reason is asserted below
     assertThat(Await.result(flooder.closed()).code()).as("close code").isIn(1008, 1006);
-    await().atMost(Await.DEADLINE).until(() -> fixture.io().engine().sessionCount() == 1);
+    await().atMost(Await.DEADLINE).until(() -> fixture.io().clientsCount() == 1);
     assertThat(reasons).as("the server closed it for its violations").containsExactly(DisconnectReason.FORCED_CLOSE);
     // the burst, and a token every 6 s while the flood lasts
     assertThat(floods.get()).isBetween(100, 110);

@@ -54,7 +54,7 @@ class HeartbeatIT {
       assertThat(idsIn("lobby")).isEmpty();
       assertThat(fixture.io().of("/").adapter().rooms()).doesNotContain("lobby");
       assertThat(fixture.io().of("/").sockets()).isEmpty();
-      assertThat(fixture.io().engine().sessionCount()).isZero();
+      assertThat(fixture.io().clientsCount()).isZero();
     }
   }
 
@@ -77,7 +77,7 @@ class HeartbeatIT {
       }
       raw.send("421[\"echo\",\"alive\"]");
       assertThat(nextIgnoringPings(raw)).isEqualTo("431[\"alive\"]");
-      assertThat(fixture.io().engine().sessionCount()).isEqualTo(1);
+      assertThat(fixture.io().clientsCount()).isEqualTo(1);
     }
   }
 

@@ -30,7 +30,7 @@ class NamespacesIT {
     Socket mainSocket = fixture.awaitServerSocket();
     Socket adminSocket = admins.next();
 
-    assertThat(fixture.io().engine().sessionCount()).isEqualTo(1);
+    assertThat(fixture.io().clientsCount()).isEqualTo(1);
     assertThat(mainSocket.id()).isEqualTo(main.id());
     assertThat(adminSocket.id()).isEqualTo(admin.id()).isNotEqualTo(mainSocket.id());
     assertThat(mainSocket.namespace().name()).isEqualTo("/");
@@ -68,7 +68,7 @@ class NamespacesIT {
 
     assertThat(reasons.next()).isEqualTo("client namespace disconnect");
     assertThat(main.request("echo", "still here")).containsExactly("still here");
-    assertThat(fixture.io().engine().sessionCount()).isEqualTo(1);
+    assertThat(fixture.io().clientsCount()).isEqualTo(1);
     assertThat(fixture.io().of("/admin").sockets()).isEmpty();
   }
 

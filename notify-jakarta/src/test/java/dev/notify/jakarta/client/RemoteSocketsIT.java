@@ -124,7 +124,7 @@ class RemoteSocketsIT {
     assertThat(alice.awaitDisconnect()).isEqualTo("io server disconnect");
     assertThat(reasons.next()).isEqualTo("forced server close");
     org.awaitility.Awaitility.await().atMost(Await.DEADLINE)
-        .until(() -> fixture.io().engine().sessionCount() == 1);
+        .until(() -> fixture.io().clientsCount() == 1);
     assertThat(bob.request("echo", "still here")).containsExactly("still here");
   }
 

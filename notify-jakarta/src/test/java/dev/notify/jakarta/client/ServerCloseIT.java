@@ -37,7 +37,7 @@ class ServerCloseIT {
       assertThat(client.awaitDisconnect()).isEqualTo("transport close");
       assertThat(client.awaitEvent(TestClient.RECONNECT_ATTEMPT).arg(0)).isEqualTo(1);
     }
-    assertThat(fixture.io().engine().sessionCount()).isZero();
+    assertThat(fixture.io().clientsCount()).isZero();
   }
 
   @Test
@@ -94,7 +94,7 @@ class ServerCloseIT {
       assertThat(closed.code()).isEqualTo(1001);
       assertThat(raw.received()).isEmpty();
     }
-    assertThat(fixture.io().engine().sessionCount()).isZero();
+    assertThat(fixture.io().clientsCount()).isZero();
   }
 
   private TestClient reconnectingClient() {

@@ -66,7 +66,7 @@ class ServerDisconnectIT {
 
     assertThat(main.awaitDisconnect()).isEqualTo("io server disconnect");
     assertThat(admin.request("echo", "still here")).containsExactly("still here");
-    assertThat(fixture.io().engine().sessionCount()).isEqualTo(1);
+    assertThat(fixture.io().clientsCount()).isEqualTo(1);
   }
 
   @Test
@@ -89,7 +89,7 @@ class ServerDisconnectIT {
     assertThat(adminReasons.next()).isEqualTo("forced server close");
     assertThat(main.awaitDisconnect()).isEqualTo("io server disconnect");
     assertThat(admin.awaitDisconnect()).isEqualTo("io server disconnect");
-    await().atMost(Await.DEADLINE).until(() -> fixture.io().engine().sessionCount() == 0);
+    await().atMost(Await.DEADLINE).until(() -> fixture.io().clientsCount() == 0);
     assertThat(fixture.io().of("/").sockets()).isEmpty();
     assertThat(fixture.io().of("/admin").sockets()).isEmpty();
   }

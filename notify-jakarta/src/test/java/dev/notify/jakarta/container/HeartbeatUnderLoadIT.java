@@ -47,7 +47,7 @@ class HeartbeatUnderLoadIT {
       NodeScript.run("heartbeat-load.mjs", Duration.ofMinutes(3), "500", "50", "500", "2000", first, second);
     }
     await().atMost(Duration.ofSeconds(30))
-        .until(() -> servers.stream().allMatch(io -> io.engine().sessionCount() == 0));
+        .until(() -> servers.stream().allMatch(io -> io.clientsCount() == 0));
     serverDisconnects.clear();
 
     JsonNode result = NodeScript.run("heartbeat-load.mjs", Duration.ofMinutes(3), "500", "50", "500", "5000",

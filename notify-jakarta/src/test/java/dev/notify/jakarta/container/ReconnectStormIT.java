@@ -52,7 +52,7 @@ class ReconnectStormIT {
     assertThat(result.path("refused").path("polling").asInt()).as("polling handshakes refused with 503 "
         + result).isPositive();
     assertThat(result.path("failed").asInt()).as("attempts that failed otherwise " + result).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(() -> io.engine().sessionCount() == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> io.clientsCount() == 0);
     long perClient = (usedHeapAfterGc() - heapBefore) / CLIENTS;
     assertThat(perClient).as("heap left per client in bytes").isLessThan(HEAP_LEFT_PER_CLIENT);
   }
