@@ -144,6 +144,7 @@ public final class NotificationService implements AutoCloseable {
   private final NotificationPreferences preferences;
   private final FallbackChannel fallback;
   private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
   private final String consumer = "notify-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicInteger pendingSends = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -179,7 +180,8 @@ public final class NotificationService implements AutoCloseable {
     this.preferences = b.preferences;
     this.fallback = b.fallback;
     if (server != null) {
-      this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      this.ownsScheduler = b.scheduler == null;
+      this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "notify-notifications");
         thread.setDaemon(true);
         return thread;
@@ -196,6 +198,7 @@ public final class NotificationService implements AutoCloseable {
       });
     } else {
       this.scheduler = null;
+      this.ownsScheduler = false;
       this.poller = null;
     }
   }
@@ -789,7 +792,9 @@ public final class NotificationService implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true) && scheduler != null) {
       poller.cancel(false);
-      scheduler.shutdownNow();
+      if (ownsScheduler) {
+        scheduler.shutdownNow();
+      }
       localUsers.clear();
     }
   }
@@ -835,6 +840,7 @@ public final class NotificationService implements AutoCloseable {
     private Function<String, String> userRoom = id -> "user:" + id;
     private NotificationPreferences preferences = NotificationPreferences.DELIVER_ALL;
     private FallbackChannel fallback;
+    private ScheduledExecutorService scheduler;
 
     private Builder() {
     }
@@ -970,6 +976,18 @@ public final class NotificationService implements AutoCloseable {
     }
 
     /** @throws IllegalStateException without an emitter */
+    /**
+     * Where a delivering service (on a {@code NotifyServer}) polls the queue, claims jobs and schedules catch-up
+     * retries; share the application's scheduler, or drive time in tests. It must run tasks one at a time or be
+     * thread-safe for them (any {@code ScheduledThreadPoolExecutor} is); {@link NotificationService#close()} cancels
+     * the service's tasks and leaves it running. Default: a daemon thread of the service's own, stopped by
+     * {@code close()}.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
     public NotificationService build() {
       if (emitter == null) {
         throw new IllegalStateException("emitter is required: a NotifyServer, or a RedisEmitter for a socket-less "

@@ -44,9 +44,11 @@ final class ServerSocket implements Socket, LocalSocket {
   private final EventLimiter limiter;
   private volatile Map<String, Object> data;
   private volatile Handlers handlers = Handlers.EMPTY;
-  /** guarded by this */
+  /** Guards the handler registry's writes, the ack table and the held deliveries; never held while sending. */
+  private final Object lock = new Object();
+  /** guarded by lock */
   private Map<Long, AckListener> acks;
-  /** Live deliveries held while a recovered session replays what it missed; guarded by this. */
+  /** Live deliveries held while a recovered session replays what it missed; guarded by lock. */
   private List<Held> held;
 
   private record Held(List<Frame> frames, boolean volatileFrames) {
@@ -95,7 +97,7 @@ final class ServerSocket implements Socket, LocalSocket {
   public Map<String, Object> data() {
     Map<String, Object> d = data;
     if (d == null) {
-      synchronized (this) {
+      synchronized (lock) {
         d = data;
         if (d == null) {
           d = new ConcurrentHashMap<>(4);
@@ -238,62 +240,80 @@ final class ServerSocket implements Socket, LocalSocket {
   // ---- handlers ----
 
   @Override
-  public synchronized Socket on(String event, EventHandler handler) {
-    Objects.requireNonNull(event, "event");
-    Objects.requireNonNull(handler, "handler");
-    handlers = handlers.withEvent(event, handler);
-    return this;
+  public Socket on(String event, EventHandler handler) {
+    synchronized (lock) {
+      Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(handler, "handler");
+      handlers = handlers.withEvent(event, handler);
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket off(String event) {
-    handlers = handlers.withoutEvent(event, null);
-    return this;
+  public Socket off(String event) {
+    synchronized (lock) {
+      handlers = handlers.withoutEvent(event, null);
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket off(String event, EventHandler handler) {
-    handlers = handlers.withoutEvent(event, handler);
-    return this;
+  public Socket off(String event, EventHandler handler) {
+    synchronized (lock) {
+      handlers = handlers.withoutEvent(event, handler);
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket onAny(AnyEventHandler handler) {
-    handlers = handlers.with(h -> h.any = append(h.any, Objects.requireNonNull(handler, "handler")));
-    return this;
+  public Socket onAny(AnyEventHandler handler) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.any = append(h.any, Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket offAny(AnyEventHandler handler) {
-    handlers = handlers.with(h -> h.any = remove(h.any, handler));
-    return this;
+  public Socket offAny(AnyEventHandler handler) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.any = remove(h.any, handler));
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket use(EventMiddleware middleware) {
-    handlers = handlers.with(h -> h.middlewares = append(h.middlewares, Objects.requireNonNull(middleware,
-        "middleware")));
-    return this;
+  public Socket use(EventMiddleware middleware) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.middlewares = append(h.middlewares, Objects.requireNonNull(middleware,
+          "middleware")));
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket onDisconnecting(Consumer<DisconnectReason> handler) {
-    handlers = handlers.with(h -> h.disconnecting = append(h.disconnecting, Objects.requireNonNull(handler,
-        "handler")));
-    return this;
+  public Socket onDisconnecting(Consumer<DisconnectReason> handler) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.disconnecting = append(h.disconnecting, Objects.requireNonNull(handler,
+          "handler")));
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket onDisconnect(Consumer<DisconnectReason> handler) {
-    handlers = handlers.with(h -> h.disconnect = append(h.disconnect, Objects.requireNonNull(handler,
-        "handler")));
-    return this;
+  public Socket onDisconnect(Consumer<DisconnectReason> handler) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.disconnect = append(h.disconnect, Objects.requireNonNull(handler,
+          "handler")));
+      return this;
+    }
   }
 
   @Override
-  public synchronized Socket onError(Consumer<Throwable> handler) {
-    handlers = handlers.with(h -> h.error = append(h.error, Objects.requireNonNull(handler, "handler")));
-    return this;
+  public Socket onError(Consumer<Throwable> handler) {
+    synchronized (lock) {
+      handlers = handlers.with(h -> h.error = append(h.error, Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
   }
 
   // ---- inbound, called by the Client ----
@@ -430,7 +450,7 @@ final class ServerSocket implements Socket, LocalSocket {
     if (!connected()) {
       return;
     }
-    synchronized (this) {
+    synchronized (lock) {
       if (held != null) {
         held.add(new Held(frames, volatileFrames));
         return;
@@ -440,24 +460,36 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   /** From now on, live deliveries wait for {@link #releaseLive}. */
-  synchronized void holdLive() {
-    held = new ArrayList<>();
+  void holdLive() {
+    synchronized (lock) {
+      held = new ArrayList<>();
+    }
   }
 
   /**
    * Sends the held deliveries, in order, leaving out the events the replay already sent: those whose offset is not
-   * after {@code replayedUpTo} ({@code null}: nothing was replayed).
+   * after {@code replayedUpTo} ({@code null}: nothing was replayed). Sends outside the lock: deliveries that arrive
+   * meanwhile are still held, and go out in the next round, after the ones before them.
    */
-  synchronized void releaseLive(String replayedUpTo) {
-    List<Held> release = held;
-    held = null;
-    if (release == null) {
-      return;
-    }
-    for (Held h : release) {
-      String offset = offsetOf(h.frames());
-      if (offset == null || replayedUpTo == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
-        client.send(h.frames(), h.volatileFrames());
+  void releaseLive(String replayedUpTo) {
+    while (true) {
+      List<Held> release;
+      synchronized (lock) {
+        release = held;
+        if (release == null) {
+          return;
+        }
+        if (release.isEmpty()) {
+          held = null;
+          return;
+        }
+        held = new ArrayList<>();
+      }
+      for (Held h : release) {
+        String offset = offsetOf(h.frames());
+        if (offset == null || replayedUpTo == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
+          client.send(h.frames(), h.volatileFrames());
+        }
       }
     }
   }
@@ -544,7 +576,7 @@ final class ServerSocket implements Socket, LocalSocket {
     namespace.remove(this);
     client.remove(this);
     List<AckListener> pending;
-    synchronized (this) {
+    synchronized (lock) {
       pending = acks == null ? List.of() : new ArrayList<>(acks.values());
       acks = null;
     }
@@ -583,19 +615,23 @@ final class ServerSocket implements Socket, LocalSocket {
     }
   }
 
-  private synchronized boolean addAck(long ackId, AckListener listener) {
-    if (!connected()) {
-      return false;
+  private boolean addAck(long ackId, AckListener listener) {
+    synchronized (lock) {
+      if (!connected()) {
+        return false;
+      }
+      if (acks == null) {
+        acks = new HashMap<>(4);
+      }
+      acks.put(ackId, listener);
+      return true;
     }
-    if (acks == null) {
-      acks = new HashMap<>(4);
-    }
-    acks.put(ackId, listener);
-    return true;
   }
 
-  private synchronized AckListener removeAck(long ackId) {
-    return acks == null ? null : acks.remove(ackId);
+  private AckListener removeAck(long ackId) {
+    synchronized (lock) {
+      return acks == null ? null : acks.remove(ackId);
+    }
   }
 
   @Override

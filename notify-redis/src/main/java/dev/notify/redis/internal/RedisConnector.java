@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.Connection;
@@ -42,8 +43,10 @@ public final class RedisConnector implements AutoCloseable {
   private final RedisConnectionOptions options;
   private final JedisClientConfig config;
   private final JedisClientConfig subscriberConfig;
-  private ConnectionProvider provider;
-  private boolean closed;
+  /** Held while a provider is made (a Cluster or Sentinel one connects to learn the topology); not by close(). */
+  private final Object creating = new Object();
+  private final AtomicReference<ConnectionProvider> provider = new AtomicReference<>();
+  private volatile boolean closed;
 
   public RedisConnector(RedisConnectionOptions options) {
     this.options = options;
@@ -88,28 +91,40 @@ public final class RedisConnector implements AutoCloseable {
     };
   }
 
-  private synchronized ConnectionProvider provider() {
+  private ConnectionProvider provider() {
+    ConnectionProvider p = provider.get();
+    if (p == null) {
+      synchronized (creating) {
+        p = provider.get();
+        if (p == null && !closed) {
+          p = create();
+          provider.set(p);
+        }
+      }
+    }
     if (closed) {
+      closeQuietly(provider.getAndSet(null)); // close() ran while this one was being made
       throw new JedisException("connector closed");
     }
-    if (provider == null) {
-      ConnectionPoolConfig pool = new ConnectionPoolConfig();
-      pool.setMaxTotal(options.poolSize());
-      pool.setMaxIdle(options.poolSize());
-      pool.setMaxWait(options.connectTimeout());
-      provider = switch (options.topology()) {
-        case STANDALONE -> new PooledConnectionProvider(hostAndPort(options.nodes().get(0)), config, pool);
-        case CLUSTER -> new ClusterConnectionProvider(hostsAndPorts(), config, pool);
-        case SENTINEL -> new SentineledConnectionProvider(options.masterName(), config, pool, hostsAndPorts(),
-            DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) options.connectTimeout().toMillis())
-                .socketTimeoutMillis((int) options.socketTimeout().toMillis())
-                .user(options.sentinelUser())
-                .password(options.sentinelPassword())
-                .build());
-      };
-    }
-    return provider;
+    return p;
+  }
+
+  private ConnectionProvider create() {
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(options.poolSize());
+    pool.setMaxIdle(options.poolSize());
+    pool.setMaxWait(options.connectTimeout());
+    return switch (options.topology()) {
+      case STANDALONE -> new PooledConnectionProvider(hostAndPort(options.nodes().get(0)), config, pool);
+      case CLUSTER -> new ClusterConnectionProvider(hostsAndPorts(), config, pool);
+      case SENTINEL -> new SentineledConnectionProvider(options.masterName(), config, pool, hostsAndPorts(),
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis((int) options.connectTimeout().toMillis())
+              .socketTimeoutMillis((int) options.socketTimeout().toMillis())
+              .user(options.sentinelUser())
+              .password(options.sentinelPassword())
+              .build());
+    };
   }
 
   /**
@@ -309,16 +324,20 @@ public final class RedisConnector implements AutoCloseable {
     return new HostAndPort(address.getHostString(), address.getPort());
   }
 
+  /** Closes the pools; does not wait for a provider being made (its maker closes it). */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
-    if (provider != null) {
+    closeQuietly(provider.getAndSet(null));
+  }
+
+  private static void closeQuietly(ConnectionProvider p) {
+    if (p != null) {
       try {
-        provider.close();
+        p.close();
       } catch (Exception e) {
         // closing: nothing to do about it
       }
-      provider = null;
     }
   }
 

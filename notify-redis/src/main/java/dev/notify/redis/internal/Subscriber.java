@@ -96,21 +96,33 @@ public final class Subscriber implements AutoCloseable {
     if (cluster) {
       timer.execute(() -> route(sub, 0));
     } else {
+      Link link;
       synchronized (this) {
-        link("default", null).add(sub);
+        link = link("default", null);
+        link.register(sub);
       }
+      link.sendIfConnected(sub);
     }
     return sub.confirmed;
   }
 
   /** Ends a subscription; never blocks. */
-  public synchronized void unsubscribe(Kind kind, String name) {
-    for (Link link : new ArrayList<>(links.values())) {
-      if (link.remove(kind, name) && link.subs.isEmpty() && cluster) {
-        links.remove(link.key);
-        link.stop();
+  public void unsubscribe(Kind kind, String name) {
+    List<Link> had = new ArrayList<>();
+    List<Link> unused = new ArrayList<>();
+    synchronized (this) {
+      for (Link link : links.values()) {
+        if (link.unregister(kind, name)) {
+          had.add(link);
+          if (link.subs.isEmpty() && cluster) {
+            unused.add(link);
+          }
+        }
       }
+      unused.forEach(link -> links.remove(link.key));
     }
+    had.forEach(link -> link.sendUnsubscribe(kind, name));
+    unused.forEach(Link::stop);
   }
 
   /** Whether every connection is up and subscribed. */
@@ -138,10 +150,15 @@ public final class Subscriber implements AutoCloseable {
       return;
     }
     health.up(this);
+    Link link = null;
     synchronized (this) {
       if (!closed && sub.wanted) {
-        link(endpoint.toString(), endpoint).add(sub);
+        link = link(endpoint.toString(), endpoint);
+        link.register(sub);
       }
+    }
+    if (link != null) {
+      link.sendIfConnected(sub);
     }
   }
 
@@ -160,18 +177,27 @@ public final class Subscriber implements AutoCloseable {
         return;
       }
       if (!endpoint.equals(from.endpoint)) {
+        Link to = null;
         synchronized (this) {
           if (from.subs.remove(sub.key(), sub) && !closed) {
-            link(endpoint.toString(), endpoint).add(sub);
+            to = link(endpoint.toString(), endpoint);
+            to.register(sub);
           }
+        }
+        if (to != null) {
+          to.sendIfConnected(sub);
         }
       }
     }
+    boolean unused;
     synchronized (this) {
-      if (from.subs.isEmpty() && links.get(from.key) == from) {
+      unused = from.subs.isEmpty() && links.get(from.key) == from;
+      if (unused) {
         links.remove(from.key);
-        from.stop();
       }
+    }
+    if (unused) {
+      from.stop();
     }
   }
 
@@ -239,6 +265,7 @@ public final class Subscriber implements AutoCloseable {
     final Map<String, Sub> subs = new ConcurrentHashMap<>();
     /** sent and not yet confirmed on the current connection, oldest first */
     final Queue<Sub> awaiting = new ConcurrentLinkedQueue<>();
+    /** serializes writes to the connection (a Jedis connection is not thread-safe); held only while writing */
     final Object writeLock = new Object();
     final CountDownLatch stopped = new CountDownLatch(1);
     final Thread thread;
@@ -258,22 +285,32 @@ public final class Subscriber implements AutoCloseable {
       thread.start();
     }
 
-    void add(Sub sub) {
+    /** Takes the subscription: a reconnection subscribes it from now on. Called under the subscriber's lock. */
+    void register(Sub sub) {
       subs.put(sub.key(), sub);
+    }
+
+    /** Sends a registered subscription now, unless the connection is down (its reconnection will). */
+    void sendIfConnected(Sub sub) {
       synchronized (writeLock) {
         Connection c = conn;
-        if (c != null) {
+        if (c != null && subs.get(sub.key()) == sub) {
           send(c, sub);
         }
       }
     }
 
-    boolean remove(Kind kind, String name) {
+    /** Drops the subscription; {@code false} when this link did not have it. Called under the subscriber's lock. */
+    boolean unregister(Kind kind, String name) {
       Sub sub = subs.remove(kind.name() + ' ' + name);
       if (sub == null) {
         return false;
       }
       sub.wanted = false;
+      return true;
+    }
+
+    void sendUnsubscribe(Kind kind, String name) {
       synchronized (writeLock) {
         Connection c = conn;
         if (c != null) {
@@ -285,7 +322,6 @@ public final class Subscriber implements AutoCloseable {
           }
         }
       }
-      return true;
     }
 
     /** guarded by writeLock */
