@@ -1,7 +1,7 @@
 package dev.notify.core.server;
 
 /** A middleware rejected a connection or an event; carries the message and data it gave. */
-public final class MiddlewareException extends RuntimeException {
+public final class MiddlewareException extends NotifyException {
 
   private static final long serialVersionUID = 1L;
 
