@@ -159,6 +159,9 @@ public final class Soak {
     }
   }
 
+  // the load worker is closed inside the try, so that the quiet phase is measured without it; the try closes it
+  // again (a no-op) when a step fails
+  @SuppressWarnings("try")
   private boolean run() throws IOException {
     long started = System.nanoTime();
     String loadBefore = Bench.loadAverage();

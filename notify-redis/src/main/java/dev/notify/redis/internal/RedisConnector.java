@@ -48,6 +48,9 @@ public final class RedisConnector implements AutoCloseable {
   private final AtomicReference<ConnectionProvider> provider = new AtomicReference<>();
   private volatile boolean closed;
 
+  // Jedis 7 deprecates ssl(...), sslSocketFactory(...) and sslParameters(...) for SslOptions, which takes key and
+  // trust stores but no SSLSocketFactory: RedisConnectionOptions.sslSocketFactory would have no equivalent
+  @SuppressWarnings("deprecation")
   public RedisConnector(RedisConnectionOptions options) {
     this.options = options;
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
