@@ -2,7 +2,7 @@ package dev.notify.redis;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.notify.core.adapter.BroadcastOptions;
-import dev.notify.core.internal.protocol.SocketPacketDecoder;
+import dev.notify.core.internal.Targets;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.EmitterOperator;
 import dev.notify.redis.internal.Channels;
@@ -11,10 +11,6 @@ import dev.notify.redis.internal.ClusterMessage;
 import dev.notify.redis.internal.Payloads;
 import dev.notify.redis.internal.RedisResources;
 import dev.notify.redis.internal.ShardedCodec;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -146,10 +142,10 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
   /** Sends an event to the {@code serverSideEmit} handlers of this namespace on every node (no acks). */
   @Override
   public void serverSideEmit(String event, Object... args) {
-    checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     ArrayNode data = Payloads.eventData(shared.options.objectMapper(), event, args);
-    publish(new ClusterMessage.ServerSideEmit(UID, null, data), null);
+    publish(new ClusterMessage.ServerSideEmit(UID, null, data));
   }
 
   /** Messages not published: Redis unreachable, queue full, or lost in a failed send. */
@@ -181,32 +177,16 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
 
   // ---- publishing ----
 
-  /** @param room the room of a one-room broadcast without ack, which may go on the room's channel */
-  private void publish(ClusterMessage message, String room) {
+  private void publish(ClusterMessage message) {
     RedisEmitterOptions o = shared.options;
-    byte[] payload;
-    String channel;
-    if (o.mode() == RedisMode.SHARDED) {
-      payload = shared.sharded(nsp).encode(message);
-      channel = room != null && o.subscriptionMode() == SubscriptionMode.DYNAMIC && !Channels.looksLikeSocketId(room)
-          ? Channels.room(o.key(), nsp, room) : Channels.main(o.key(), nsp);
-    } else if (message instanceof ClusterMessage.Broadcast b) {
-      payload = shared.classic(nsp).encodeBroadcast(UID, b.data(), b.opts());
-      channel = room != null ? Channels.room(o.key(), nsp, room) : Channels.main(o.key(), nsp);
-    } else {
-      payload = shared.classic(nsp).encodeRequest(message);
-      channel = Channels.request(o.key(), nsp);
-    }
-    shared.resources.publisher().publish(channel.getBytes(StandardCharsets.UTF_8), payload,
-        o.mode() == RedisMode.SHARDED);
-  }
-
-  private static void checkEvent(String event) {
-    Objects.requireNonNull(event, "event");
-    if (SocketPacketDecoder.RESERVED_EVENTS.contains(event)) {
-      throw new IllegalArgumentException("'" + event + "' is a reserved event name; reserved: "
-          + SocketPacketDecoder.RESERVED_EVENTS);
-    }
+    boolean sharded = o.mode() == RedisMode.SHARDED;
+    byte[] payload = sharded ? shared.sharded(nsp).encode(message)
+        : message instanceof ClusterMessage.Broadcast b ? shared.classic(nsp).encodeBroadcast(UID, b.data(), b.opts())
+        : shared.classic(nsp).encodeRequest(message);
+    byte[] channel = sharded
+        ? Channels.shardedTarget(o.key(), nsp, o.subscriptionMode() == SubscriptionMode.DYNAMIC, message)
+        : Channels.classicTarget(o.key(), nsp, message);
+    shared.resources.publisher().publish(channel, payload, sharded);
   }
 
   /** What every emitter derived from one {@link #create} shares. */
@@ -247,7 +227,7 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
 
     @Override
     public EmitterOperator to(String... more) {
-      return new Operator(emitter, union(rooms, more), except, volatileFlag, compress);
+      return new Operator(emitter, Targets.union(rooms, more), except, volatileFlag, compress);
     }
 
     @Override
@@ -257,7 +237,7 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
 
     @Override
     public EmitterOperator except(String... more) {
-      return new Operator(emitter, rooms, union(except, more), volatileFlag, compress);
+      return new Operator(emitter, rooms, Targets.union(except, more), volatileFlag, compress);
     }
 
     @Override
@@ -272,26 +252,25 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
 
     @Override
     public void emit(String event, Object... args) {
-      checkEvent(event);
+      Targets.checkEvent(event);
       Objects.requireNonNull(args, "args");
       ArrayNode data = Payloads.eventData(emitter.shared.options.objectMapper(), event, args);
-      emitter.publish(new ClusterMessage.Broadcast(UID, data, options(), null),
-          rooms.size() == 1 ? rooms.iterator().next() : null);
+      emitter.publish(new ClusterMessage.Broadcast(UID, data, options(), null));
     }
 
     @Override
     public void socketsJoin(String... names) {
-      emitter.publish(new ClusterMessage.SocketsJoin(uidForRequests(), options(), checked(names)), null);
+      emitter.publish(new ClusterMessage.SocketsJoin(uidForRequests(), options(), Targets.rooms(names)));
     }
 
     @Override
     public void socketsLeave(String... names) {
-      emitter.publish(new ClusterMessage.SocketsLeave(uidForRequests(), options(), checked(names)), null);
+      emitter.publish(new ClusterMessage.SocketsLeave(uidForRequests(), options(), Targets.rooms(names)));
     }
 
     @Override
     public void disconnectSockets(boolean close) {
-      emitter.publish(new ClusterMessage.DisconnectSockets(uidForRequests(), options(), close), null);
+      emitter.publish(new ClusterMessage.DisconnectSockets(uidForRequests(), options(), close));
     }
 
     /** Node's classic emitter sends these requests without uid; the sharded schema always has one. */
@@ -301,23 +280,6 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
 
     private BroadcastOptions options() {
       return new BroadcastOptions(rooms, except, volatileFlag, compress, false, null);
-    }
-
-    private static List<String> checked(String[] names) {
-      Objects.requireNonNull(names, "rooms");
-      for (String room : names) {
-        Objects.requireNonNull(room, "room");
-      }
-      return List.copyOf(Arrays.asList(names));
-    }
-
-    private static Set<String> union(Set<String> set, String[] more) {
-      Objects.requireNonNull(more, "rooms");
-      Set<String> result = new LinkedHashSet<>(set);
-      for (String room : more) {
-        result.add(Objects.requireNonNull(room, "room"));
-      }
-      return Set.copyOf(result);
     }
 
     @Override

@@ -5,10 +5,9 @@ import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.BroadcastPacket;
 import dev.notify.core.adapter.SocketDetails;
+import dev.notify.core.internal.Targets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -58,7 +57,7 @@ public final class BroadcastOperator implements EmitterOperator {
 
   @Override
   public BroadcastOperator to(String... rooms) {
-    return new BroadcastOperator(namespace, union(this.rooms, rooms), except, volatileFlag, compress, local,
+    return new BroadcastOperator(namespace, Targets.union(this.rooms, rooms), except, volatileFlag, compress, local,
         timeout);
   }
 
@@ -69,7 +68,7 @@ public final class BroadcastOperator implements EmitterOperator {
 
   @Override
   public BroadcastOperator except(String... rooms) {
-    return new BroadcastOperator(namespace, this.rooms, union(except, rooms), volatileFlag, compress, local,
+    return new BroadcastOperator(namespace, this.rooms, Targets.union(except, rooms), volatileFlag, compress, local,
         timeout);
   }
 
@@ -95,7 +94,7 @@ public final class BroadcastOperator implements EmitterOperator {
 
   @Override
   public void emit(String event, Object... args) {
-    Namespace.checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     BroadcastOptions options = options();
     RecoveryStore recovery = namespace.server().recovery();
@@ -132,7 +131,7 @@ public final class BroadcastOperator implements EmitterOperator {
   }
 
   private CompletableFuture<List<Args>> collect(String event, Object[] args, boolean first) {
-    Namespace.checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     AckCollector collector = new AckCollector(event, first);
     namespace.adapter().broadcastWithAck(new BroadcastPacket(event, args), options(), collector::onClientCount,
@@ -160,12 +159,12 @@ public final class BroadcastOperator implements EmitterOperator {
 
   @Override
   public void socketsJoin(String... rooms) {
-    namespace.adapter().addSockets(options(), checked(rooms));
+    namespace.adapter().addSockets(options(), Targets.rooms(rooms));
   }
 
   @Override
   public void socketsLeave(String... rooms) {
-    namespace.adapter().delSockets(options(), checked(rooms));
+    namespace.adapter().delSockets(options(), Targets.rooms(rooms));
   }
 
   @Override
@@ -183,22 +182,6 @@ public final class BroadcastOperator implements EmitterOperator {
       throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
     }
     return timeout;
-  }
-
-  private static List<String> checked(String[] rooms) {
-    Objects.requireNonNull(rooms, "rooms");
-    List<String> list = Arrays.asList(rooms);
-    Namespace.checkRooms(list);
-    return list;
-  }
-
-  private static Set<String> union(Set<String> set, String[] more) {
-    Objects.requireNonNull(more, "rooms");
-    Set<String> result = new LinkedHashSet<>(set);
-    for (String room : more) {
-      result.add(Objects.requireNonNull(room, "room"));
-    }
-    return Set.copyOf(result);
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.adapter.Adapter;
 import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.core.adapter.LocalSocket;
-import dev.notify.core.internal.protocol.SocketPacketDecoder;
+import dev.notify.core.internal.Targets;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,7 +213,7 @@ public final class Namespace implements Emitter {
   }
 
   private static Object[] serverSidePayload(String event, Object[] args) {
-    checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     Object[] payload = new Object[args.length + 1];
     payload[0] = event;
@@ -265,21 +265,6 @@ public final class Namespace implements Emitter {
 
   ObjectMapper mapper() {
     return server.mapper();
-  }
-
-  static void checkEvent(String event) {
-    Objects.requireNonNull(event, "event");
-    if (SocketPacketDecoder.RESERVED_EVENTS.contains(event)) {
-      throw new IllegalArgumentException("'" + event + "' is a reserved event name; reserved: "
-          + SocketPacketDecoder.RESERVED_EVENTS);
-    }
-  }
-
-  static void checkRooms(Collection<String> rooms) {
-    Objects.requireNonNull(rooms, "rooms");
-    for (String room : rooms) {
-      Objects.requireNonNull(room, "room");
-    }
   }
 
   private void onServerSideEmit(JsonNode payload, Consumer<Object> reply) {

@@ -6,6 +6,7 @@ import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
+import dev.notify.core.internal.Targets;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.internal.protocol.SocketPacket;
@@ -130,7 +131,7 @@ final class ServerSocket implements Socket, LocalSocket {
 
   @Override
   public void join(Collection<String> rooms) {
-    Namespace.checkRooms(rooms);
+    Targets.checkRooms(rooms);
     if (connected()) {
       namespace.adapter().addAll(this, rooms);
     }
@@ -150,7 +151,7 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   void emit(String event, Object[] args, boolean volatileFlag) {
-    Namespace.checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     RecoveryStore recovery = namespace.server().recovery();
     if (recovery != null && !volatileFlag) {
@@ -170,7 +171,7 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   CompletableFuture<Args> emitWithAck(String event, Object[] args, Duration timeout, boolean volatileFlag) {
-    Namespace.checkEvent(event);
+    Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     long ackId = namespace.nextAckId();
     List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), ackId, event, args);

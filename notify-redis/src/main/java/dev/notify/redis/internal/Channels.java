@@ -45,6 +45,34 @@ public final class Channels {
     return room.length() == 20;
   }
 
+  /**
+   * Where a message goes in the classic format: a broadcast without ack to exactly one room on that room's channel
+   * (nodes subscribe to the prefix), other broadcasts on the main channel, requests on the request channel.
+   */
+  public static byte[] classicTarget(String key, String nsp, ClusterMessage message) {
+    if (message instanceof ClusterMessage.Broadcast b && b.requestId() == null) {
+      return bytes(b.opts().rooms().size() == 1 ? room(key, nsp, b.opts().rooms().iterator().next())
+          : main(key, nsp));
+    }
+    return bytes(request(key, nsp));
+  }
+
+  /**
+   * Where a message goes in the sharded format: with {@code dynamic} subscriptions, a broadcast without ack to
+   * exactly one room that is not a socket id on that room's channel; everything else on the main channel (a
+   * broadcast with acks too: every node must answer its client count).
+   */
+  public static byte[] shardedTarget(String key, String nsp, boolean dynamic, ClusterMessage message) {
+    if (dynamic && message instanceof ClusterMessage.Broadcast b && b.requestId() == null
+        && b.opts().rooms().size() == 1) {
+      String room = b.opts().rooms().iterator().next();
+      if (!looksLikeSocketId(room)) {
+        return bytes(room(key, nsp, room));
+      }
+    }
+    return bytes(main(key, nsp));
+  }
+
   static byte[] bytes(String channel) {
     return channel.getBytes(StandardCharsets.UTF_8);
   }

@@ -24,8 +24,6 @@ public final class ClassicRedisAdapter extends ClusterAdapterBase {
   private final String requestChannel;
   private final String responseChannel;
   private final String ownResponseChannel;
-  private final byte[] channelBytes;
-  private final byte[] requestChannelBytes;
   private final byte[] responseChannelBytes;
 
   public ClassicRedisAdapter(AdapterNamespace namespace, RedisAdapterOptions options, RedisResources resources,
@@ -37,8 +35,6 @@ public final class ClassicRedisAdapter extends ClusterAdapterBase {
     this.requestChannel = Channels.request(options.key(), nsp);
     this.responseChannel = Channels.response(options.key(), nsp);
     this.ownResponseChannel = responseChannel + uid + "#";
-    this.channelBytes = Channels.bytes(channel);
-    this.requestChannelBytes = Channels.bytes(requestChannel);
     this.responseChannelBytes = Channels.bytes(responseChannel);
   }
 
@@ -68,14 +64,10 @@ public final class ClassicRedisAdapter extends ClusterAdapterBase {
 
   @Override
   protected boolean publish(ClusterMessage message) {
-    if (message instanceof Broadcast b && b.requestId() == null) {
-      byte[] payload = codec.encodeBroadcast(uid, b.data(), b.opts());
-      byte[] target = b.opts().rooms().size() == 1
-          ? Channels.bytes(Channels.room(options.key(), namespace().name(), b.opts().rooms().iterator().next()))
-          : channelBytes;
-      return resources.publisher().publish(target, payload, false);
-    }
-    return resources.publisher().publish(requestChannelBytes, codec.encodeRequest(message), false);
+    byte[] payload = message instanceof Broadcast b && b.requestId() == null
+        ? codec.encodeBroadcast(uid, b.data(), b.opts()) : codec.encodeRequest(message);
+    return resources.publisher().publish(Channels.classicTarget(options.key(), namespace().name(), message), payload,
+        false);
   }
 
   @Override
@@ -92,7 +84,8 @@ public final class ClassicRedisAdapter extends ClusterAdapterBase {
 
   @Override
   public CompletableFuture<Integer> serverCount() {
-    return resources.publisher().sharedQuery("serverCount " + requestChannel, c -> (int) c.numsub(requestChannel, false));
+    return resources.publisher().sharedQuery("serverCount " + requestChannel,
+        c -> (int) c.numsub(requestChannel, false));
   }
 
   @Override

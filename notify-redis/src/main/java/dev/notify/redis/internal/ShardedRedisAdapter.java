@@ -4,7 +4,6 @@ import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.redis.RedisAdapterOptions;
 import dev.notify.redis.RedisMode;
 import dev.notify.redis.SubscriptionMode;
-import dev.notify.redis.internal.ClusterMessage.Broadcast;
 import dev.notify.redis.internal.Subscriber.Kind;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +21,6 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
   private final ShardedCodec codec;
   private final String channel;
   private final String responseChannel;
-  private final byte[] channelBytes;
   private final boolean dynamic;
   /** Room channel subscriptions, changed in the order rooms come and go. */
   private final SerialQueue roomSubscriptions;
@@ -35,7 +33,6 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
     this.codec = new ShardedCodec(namespace.name());
     this.channel = Channels.main(options.key(), namespace.name());
     this.responseChannel = channel + uid + "#";
-    this.channelBytes = Channels.bytes(channel);
     this.dynamic = options.subscriptionMode() == SubscriptionMode.DYNAMIC;
     this.roomSubscriptions = new SerialQueue(namespace.executor(), Integer.MAX_VALUE, "room subscriptions");
   }
@@ -97,18 +94,8 @@ public final class ShardedRedisAdapter extends ClusterAdapterBase {
 
   @Override
   protected boolean publish(ClusterMessage message) {
-    return resources.publisher().publish(channelFor(message), codec.encode(message), true);
-  }
-
-  private byte[] channelFor(ClusterMessage message) {
-    // a broadcast with acks stays on the main channel: every node must answer its client count
-    if (dynamic && message instanceof Broadcast b && b.requestId() == null && b.opts().rooms().size() == 1) {
-      String room = b.opts().rooms().iterator().next();
-      if (!Channels.looksLikeSocketId(room)) {
-        return Channels.bytes(Channels.room(options.key(), namespace().name(), room));
-      }
-    }
-    return channelBytes;
+    return resources.publisher().publish(Channels.shardedTarget(options.key(), namespace().name(), dynamic,
+        message), codec.encode(message), true);
   }
 
   @Override
