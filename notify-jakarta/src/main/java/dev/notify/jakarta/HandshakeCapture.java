@@ -1,6 +1,6 @@
 package dev.notify.jakarta;
 
-import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.server.EngineOptions;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;

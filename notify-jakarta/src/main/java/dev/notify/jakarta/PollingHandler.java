@@ -1,7 +1,7 @@
 package dev.notify.jakarta;
 
 import dev.notify.core.internal.engine.CloseReason;
-import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.server.EngineOptions;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.engine.EngineSession;

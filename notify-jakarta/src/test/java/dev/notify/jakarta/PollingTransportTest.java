@@ -3,7 +3,7 @@ package dev.notify.jakarta;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.internal.engine.CloseReason;
-import dev.notify.core.internal.engine.EngineOptions;
+import dev.notify.core.server.EngineOptions;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.engine.EngineSession;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.internal.Transports;
-import dev.notify.core.internal.engine.EngineOptions;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.protocol.SocketPacketDecoder;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;

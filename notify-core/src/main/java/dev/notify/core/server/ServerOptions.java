@@ -1,6 +1,5 @@
 package dev.notify.core.server;
 
-import dev.notify.core.internal.engine.EngineOptions;
 import java.time.Duration;
 
 /**

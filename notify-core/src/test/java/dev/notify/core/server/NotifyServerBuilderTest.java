@@ -3,7 +3,6 @@ package dev.notify.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.notify.core.internal.engine.EngineOptions;
 import dev.notify.core.internal.engine.ManualScheduler;
 import java.time.Duration;
 import java.util.function.Consumer;

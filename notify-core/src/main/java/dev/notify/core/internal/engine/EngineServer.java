@@ -2,6 +2,7 @@ package dev.notify.core.internal.engine;
 
 import dev.notify.core.internal.LogLimiter;
 import dev.notify.core.internal.protocol.EngineEncoder;
+import dev.notify.core.server.EngineOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public final class EngineServer {
     if (sessions.size() >= options.maxConnections()) {
       busy = new Busy("server full: " + options.maxConnections() + " connections", FULL_RETRY_AFTER_SECONDS);
     } else if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
-      String address = options.clientAddress(request);
+      String address = clientAddress(request);
       if (perAddress.getOrDefault(address, 0) >= options.maxConnectionsPerAddress()) {
         busy = new Busy("too many connections from " + address + ": " + options.maxConnectionsPerAddress(),
             FULL_RETRY_AFTER_SECONDS);
@@ -181,7 +182,7 @@ public final class EngineServer {
     EngineSession session = new EngineSession(this, SessionIds.next(), transport, request);
     sessions.put(session.id(), session);
     if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
-      perAddress.merge(options.clientAddress(request), 1, Integer::sum);
+      perAddress.merge(clientAddress(request), 1, Integer::sum);
     }
     log.debug("sid={} opened over {} from {}", session.id(), transport.name(), request.remoteAddress());
     session.send(EngineEncoder.open(session.id(), options.upgradesFrom(transport.name()),
@@ -206,7 +207,7 @@ public final class EngineServer {
 
   void remove(EngineSession session) {
     if (sessions.remove(session.id(), session) && options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
-      perAddress.computeIfPresent(options.clientAddress(session.request()), (address, n) -> n == 1 ? null : n - 1);
+      perAddress.computeIfPresent(clientAddress(session.request()), (address, n) -> n == 1 ? null : n - 1);
     }
   }
 
@@ -227,5 +228,9 @@ public final class EngineServer {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  private String clientAddress(EngineRequest request) {
+    return options.clientAddress(request.remoteAddress(), request.header("x-forwarded-for"));
   }
 }

@@ -3,6 +3,7 @@ package dev.notify.core.internal.engine;
 import dev.notify.core.internal.protocol.EnginePacket;
 import dev.notify.core.internal.protocol.EnginePacketType;
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.server.EngineOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.notify.core.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.server.EngineOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package dev.notify.core.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.server.EngineOptions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package dev.notify.core.internal.engine;
+package dev.notify.core.server;
 
 import java.net.URI;
 import java.time.Duration;
@@ -173,16 +173,16 @@ public final class EngineOptions {
   }
 
   /**
-   * The address of the client behind a request: the peer's, or, when the peer is one of the {@link
-   * #trustedProxies()}, the last address of {@code X-Forwarded-For} that is not a trusted proxy. Only trusted
+   * The address of the client behind a request from {@code peer} with that {@code X-Forwarded-For} header (or
+   * {@code null}): the peer's, or, when the peer is one of the {@link #trustedProxies()}, the last address of
+   * {@code X-Forwarded-For} that is not a trusted proxy. Only trusted
    * proxies may say who the client is: anyone else could claim any address.
    */
-  public String clientAddress(EngineRequest request) {
-    String peer = request.remoteAddress();
+  public String clientAddress(String peer, String forwardedFor) {
     if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
       return peer;
     }
-    String forwarded = request.header("x-forwarded-for");
+    String forwarded = forwardedFor;
     if (forwarded == null) {
       return peer;
     }
