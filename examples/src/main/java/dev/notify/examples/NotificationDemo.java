@@ -292,7 +292,7 @@ public final class NotificationDemo implements AutoCloseable {
           next.accept();
         });
         store = RedisNotificationStore.create(storeOptions(redisUrl, key));
-        service = NotificationService.builder().emitter(io).store(store).build();
+        service = NotificationService.builder().server(io).store(store).build();
         io.of("/").ready().orTimeout(30, TimeUnit.SECONDS).join();
         NotifyStandalone http = NotifyStandalone.builder().host("127.0.0.1").port(port).add(io).start();
         log.info("node {} on http://127.0.0.1:{}", number, http.port());

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * RedisNotificationStore store = RedisNotificationStore.create("redis://redis.internal:6379");  // share one
- * NotificationService notifications = NotificationService.builder().emitter(io).store(store).build();
+ * NotificationService notifications = NotificationService.builder().server(io).store(store).build();
  * ...
  * notifications.close();
  * store.close();                                                                            // at shutdown

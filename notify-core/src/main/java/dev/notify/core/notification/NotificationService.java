@@ -7,29 +7,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.adapter.Adapter;
-import dev.notify.core.server.Args;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
-import dev.notify.core.server.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,15 +36,16 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * NotificationService notifications = NotificationService.builder()
- *     .emitter(io)                                    // a NotifyServer: delivers, tracks acks, catches up
+ *     .server(io)                                     // delivers on this node: acks, retries, catch-up
  *     .store(new InMemoryNotificationStore())         // RedisNotificationStore for a cluster
  *     .build();
  * notifications.send("42", Notification.of("order", "Order shipped", "Your order #1001 is on its way"));
  * }</pre>
  *
- * <p>Built on a {@link NotifyServer}, the service also <em>delivers</em>, per device. A device is a client that
- * sends a stable id in its handshake ({@code io({auth: {token, deviceId}})}, see {@link Builder#deviceIdKey}); the
- * auth middleware puts the user id in {@code socket.data()} under {@link Builder#userIdKey}. The node that claims a
+ * <p>Built with {@link Builder#server}, the service also <em>delivers</em> on that node, per device. A device is a
+ * client that sends a stable id in its handshake ({@code io({auth: {token, deviceId}})}, see
+ * {@link Builder#deviceIdKey}); the auth middleware puts the user id in {@code socket.data()} under
+ * {@link Builder#userIdKey}. The node that claims a
  * job from the store's queue asks every node (itself included) to emit {@code notification:new} to the devices of
  * the user it holds; each device's ack is recorded for that device, and the notification becomes
  * {@link NotificationStatus#DELIVERED} for the user at the first one. Devices that did not ack are retried with
@@ -61,13 +54,13 @@ import org.slf4j.LoggerFactory;
  * the unread notifications it has not acknowledged (a device never seen before: as {@link Builder#newDevices}
  * says); a client without a device id gets what no device of the user acknowledged yet. Its
  * {@code notification:read} and {@code notification:read-all} events mark notifications read for the user and sync
- * every device with {@code notification:read-sync}. Built on another {@link Emitter} (a socket-less service with a
+ * every device with {@code notification:read-sync}. Built with {@link Builder#emitter} (a socket-less service with a
  * {@code RedisEmitter}), it only stores and queues; the cluster's nodes deliver.
  *
  * <p>In a cluster, silence is not taken for "offline" while the adapter recovers from a broker outage
  * ({@link Adapter#clusterSettled()}): such attempts are retried without counting. When cluster traffic resumes,
  * each node catches up the devices it holds, so what they missed meanwhile arrives without a reconnection. Every
- * node that holds users' sockets must run a service built on its server, with the same ack timeout.
+ * node that holds users' sockets must run a service built with its server, with the same ack timeout.
  *
  * <p>Delivery is at least once per device: clients de-duplicate by notification id. Thread-safe.
  */
@@ -110,97 +103,36 @@ public final class NotificationService implements AutoCloseable {
   static final String EVENT_WAKE = "notify:wake";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-  /** What a remote node's answer may take beyond the ack timeout: recording acks, two trips through the broker. */
-  private static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
-  private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
-  private static final int RESUME_CONCURRENCY = 16;
+  /** What a remote node's answer may take beyond the ack timeout (see the visibility timeout check). */
+  static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   /** A socket-less sender wakes the nodes at most once per this delay, for all the jobs it queued meanwhile. */
   private static final Executor NUDGE = CompletableFuture.delayedExecutor(2,
       TimeUnit.MILLISECONDS);
 
   private final Emitter emitter;
-  private final NotifyServer server;
-  private final Adapter adapter;
-  /** This node's sockets of each user, with their device ids ("" for none). */
-  private final Map<String, Map<Socket, String>> localUsers = new ConcurrentHashMap<>();
   private final NotificationStore store;
   private final ObjectMapper mapper;
   private final Clock clock;
   private final NotificationId.Generator ids;
-  private final Duration ackTimeout;
-  private final int maxAttempts;
-  private final Duration retryDelay;
-  private final int batchSize;
-  private final int maxReadIds;
   private final int maxPendingSends;
-  private final int maxInFlight;
-  private final Duration visibilityTimeout;
-  private final String userIdKey;
-  private final String deviceIdKey;
-  private final NewDevicePolicy newDevices;
-  private final int maxDevicesPerUser;
   private final Function<String, String> userRoom;
   private final NotificationPreferences preferences;
-  private final FallbackChannel fallback;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  private final String consumer = "notify-" + UUID.randomUUID().toString().substring(0, 8);
+  /** The delivering role, on a service built with {@link Builder#server}; {@code null} for a sender. */
+  private final Deliverer deliverer;
   private final AtomicInteger pendingSends = new AtomicInteger();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean claiming = new AtomicBoolean();
-  private final AtomicBoolean woken = new AtomicBoolean();
-  private final AtomicBoolean claimAgain = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean nudging = new AtomicBoolean();
-  private final ScheduledFuture<?> poller;
 
   private NotificationService(Builder b) {
-    this.emitter = b.emitter;
-    this.server = b.emitter instanceof NotifyServer io ? io : null;
+    this.emitter = b.server != null ? b.server : b.emitter;
     this.store = b.store;
-    this.mapper = server != null ? server.mapper() : b.mapper;
+    this.mapper = b.server != null ? b.server.mapper() : b.mapper;
     this.clock = b.clock;
     this.ids = new NotificationId.Generator(clock);
-    this.ackTimeout = b.ackTimeout;
-    this.maxAttempts = b.maxAttempts;
-    this.retryDelay = b.retryDelay;
-    this.batchSize = b.batchSize;
-    this.maxReadIds = b.maxReadIds;
     this.maxPendingSends = b.maxPendingSends;
-    this.maxInFlight = b.maxInFlight;
-    this.visibilityTimeout = b.visibilityTimeout != null ? b.visibilityTimeout
-        : ackTimeout.plus(DEFAULT_VISIBILITY_MARGIN);
-    this.userIdKey = b.userIdKey;
-    this.deviceIdKey = b.deviceIdKey;
-    this.newDevices = b.newDevices;
-    this.maxDevicesPerUser = b.maxDevicesPerUser;
-    this.adapter = server != null ? server.of("/").adapter() : null;
     this.userRoom = b.userRoom;
     this.preferences = b.preferences;
-    this.fallback = b.fallback;
-    if (server != null) {
-      this.ownsScheduler = b.scheduler == null;
-      this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "notify-notifications");
-        thread.setDaemon(true);
-        return thread;
-      });
-      this.poller = scheduler.scheduleWithFixedDelay(this::claimJobs, POLL_INTERVAL.toMillis(),
-          POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-      server.onConnection(this::onConnection);
-      server.onServerSideEmit(EVENT_DELIVER, this::onDeliverRequest);
-      server.onServerSideEmit(EVENT_WAKE, (args, ack) -> wake());
-      adapter.onClusterResumed(() -> {
-        if (!closed.get()) {
-          scheduler.execute(this::catchUpEveryone);
-        }
-      });
-    } else {
-      this.scheduler = null;
-      this.ownsScheduler = false;
-      this.poller = null;
-    }
+    this.deliverer = b.server != null ? new Deliverer(this, b.server, b) : null;
   }
 
   public static Builder builder() {
@@ -245,25 +177,16 @@ public final class NotificationService implements AutoCloseable {
   /**
    * Sends to the users whose sockets are in {@code room} now, anywhere in the cluster (their user id comes
    * from {@code socket.data()}). Members that are offline are not known and not reached: send to their ids.
-   * Needs a service built on a {@link NotifyServer}.
+   * Needs a service built with {@link Builder#server}.
    */
   public CompletableFuture<List<NotificationId>> sendToRoom(String room, Notification notification) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(notification, "notification");
-    if (server == null) {
-      throw new IllegalStateException("sendToRoom needs a service built on a NotifyServer (it asks the cluster "
-          + "who is in the room); this one has " + emitter.getClass().getSimpleName());
+    if (deliverer == null) {
+      throw new IllegalStateException("sendToRoom needs a service built with server(io) (it asks the cluster who "
+          + "is in the room); this one only sends, on " + emitter.getClass().getSimpleName());
     }
-    return server.in(room).fetchSockets().thenCompose(sockets -> {
-      Set<String> users = new LinkedHashSet<>();
-      sockets.forEach(s -> {
-        JsonNode id = s.data().path(userIdKey);
-        if (id.isValueNode() && !id.asText().isEmpty()) {
-          users.add(id.asText());
-        }
-      });
-      return send(users, notification);
-    });
+    return deliverer.usersIn(room).thenCompose(users -> send(users, notification));
   }
 
   private CompletableFuture<NotificationId> store(String userId, Notification n, JsonNode data, boolean deliver) {
@@ -290,8 +213,8 @@ public final class NotificationService implements AutoCloseable {
             + unwrap(error).getMessage(), unwrap(error));
       }
       if (deliver && id.equals(storedId)) {
-        if (server != null) {
-          wake();
+        if (deliverer != null) {
+          deliverer.wake();
         } else {
           nudgeNodes();
         }
@@ -348,7 +271,7 @@ public final class NotificationService implements AutoCloseable {
     return changed;
   }
 
-  // ---- delivering (on a NotifyServer) ----
+  // ---- waking the delivering nodes (a sender) ----
 
   /** Tells the cluster's nodes that jobs were queued; the sends of the next 2 ms share one message. */
   private void nudgeNodes() {
@@ -364,424 +287,6 @@ public final class NotificationService implements AutoCloseable {
     }
   }
 
-  /** Claims jobs soon; many wakes before that coalesce into one claim. */
-  private void wake() {
-    if (scheduler != null && !closed.get() && woken.compareAndSet(false, true)) {
-      scheduler.execute(() -> {
-        woken.set(false);
-        claimJobs();
-      });
-    }
-  }
-
-  private void claimJobs() {
-    if (closed.get()) {
-      return;
-    }
-    if (!claiming.compareAndSet(false, true)) {
-      claimAgain.set(true);
-      return;
-    }
-    int room = maxInFlight - inFlight.get();
-    if (room <= 0) {
-      claiming.set(false);
-      return;
-    }
-    Instant now = clock.instant();
-    CompletableFuture<List<DeliveryJob>> claimed;
-    try {
-      claimed = store.claim(consumer, Math.min(room, 100), visibilityTimeout, now);
-    } catch (RuntimeException e) {
-      claimed = CompletableFuture.failedFuture(e);
-    }
-    claimed.whenComplete((jobs, error) -> {
-      claiming.set(false);
-      if (error != null) {
-        claimAgain.set(false);
-        log.warn("claiming delivery jobs failed: {}", unwrap(error).toString());
-        return;
-      }
-      for (DeliveryJob job : jobs) {
-        inFlight.incrementAndGet();
-        deliver(job).whenComplete((v, e) -> {
-          if (inFlight.getAndDecrement() == maxInFlight) {
-            wake();
-          }
-          if (e != null) {
-            log.warn("delivery of {} to user {} failed: {}", job.id(), job.userId(), unwrap(e).toString());
-          }
-        });
-      }
-      if (claimAgain.getAndSet(false) || jobs.size() == Math.min(room, 100)) {
-        wake();
-      }
-    });
-  }
-
-  private CompletableFuture<Void> deliver(DeliveryJob job) {
-    return store.find(job.userId(), job.id()).thenCompose(n -> {
-      Instant now = clock.instant();
-      if (n == null || n.status() == NotificationStatus.READ || n.isExpired(now)) {
-        return store.complete(job);
-      }
-      ObjectNode json = toJson(n);
-      boolean settled = adapter.clusterSettled();
-      CompletableFuture<Tally> remote;
-      try {
-        remote = server.serverSideEmitWithAck(ackTimeout.plus(REMOTE_MARGIN), EVENT_DELIVER, job.userId(),
-            n.id().toString(), json).handle((answers, error) -> error == null ? Tally.of(answers) : Tally.UNKNOWN);
-      } catch (RuntimeException e) {
-        remote = CompletableFuture.completedFuture(Tally.UNKNOWN);
-      }
-      return deliverHere(job.userId(), n.id(), json).thenCombine(remote, Tally::plus)
-          .thenCompose(tally -> afterAttempt(job, n, tally, settled && adapter.clusterSettled()));
-    });
-  }
-
-  /**
-   * Sends {@code notification:new} to this node's devices of the user, and records each device's ack in the store.
-   * Completes once every device acked or timed out, and the acks are recorded.
-   */
-  private CompletableFuture<Tally> deliverHere(String userId, NotificationId id, JsonNode json) {
-    Map<Socket, String> devices = localUsers.get(userId);
-    if (devices == null || devices.isEmpty()) {
-      return CompletableFuture.completedFuture(Tally.NOBODY);
-    }
-    List<CompletableFuture<Boolean>> acks = new ArrayList<>(devices.size());
-    devices.forEach((socket, device) -> {
-      if (!socket.connected()) {
-        return;
-      }
-      acks.add(socket.timeout(ackTimeout).emitWithAck(EVENT_NEW, json).handle((answer, error) -> error == null)
-          .thenCompose(acked -> !acked ? CompletableFuture.completedFuture(false)
-              : store.markDelivered(userId, device.isEmpty() ? List.of() : List.of(device), List.of(id),
-                  clock.instant())
-                  .handle((changed, error) -> {
-                    if (error != null) {
-                      log.warn("user={} device={}: recording the ack of {} failed ({}); the device may get it "
-                          + "again", userId, device, id, unwrap(error).toString());
-                    }
-                    return true;
-                  })));
-    });
-    return allOf(acks).thenApply(list -> new Tally(list.size(), (int) list.stream().filter(b -> b).count(), true));
-  }
-
-  /** A {@code notify:deliver} from the node that claimed a job: deliver to the devices here and say how it went. */
-  private void onDeliverRequest(Args args, dev.notify.core.server.Ack ack) {
-    if (closed.get()) {
-      return; // as a node without a service: no answer, so the claiming node cannot take the user for offline
-    }
-    JsonNode user = args.get(0);
-    NotificationId id = args.get(1).isTextual() ? NotificationId.parseOrNull(args.get(1).textValue()) : null;
-    if (!user.isTextual() || id == null || !args.get(2).isObject()) {
-      log.warn("ignored a malformed {} request from another node", EVENT_DELIVER);
-      return;
-    }
-    deliverHere(user.textValue(), id, args.get(2)).thenAccept(tally ->
-        ack.send(mapper.createObjectNode().put("sockets", tally.sockets()).put("acked", tally.acked())));
-  }
-
-  /**
-   * How an attempt went across the cluster: sockets of the user found, how many acked, and whether every node
-   * answered (if not, an empty count proves nothing).
-   */
-  private record Tally(int sockets, int acked, boolean complete) {
-    static final Tally NOBODY = new Tally(0, 0, true);
-    static final Tally UNKNOWN = new Tally(0, 0, false);
-
-    static Tally of(List<Args> answers) {
-      Tally sum = NOBODY;
-      for (Args answer : answers) {
-        JsonNode a = answer.get(0);
-        sum = sum.plus(a.path("sockets").isInt() && a.path("acked").isInt()
-            ? new Tally(a.path("sockets").intValue(), a.path("acked").intValue(), true) : UNKNOWN);
-      }
-      return sum;
-    }
-
-    Tally plus(Tally other) {
-      return new Tally(sockets + other.sockets, acked + other.acked, complete && other.complete);
-    }
-  }
-
-  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Tally tally,
-      boolean settled) {
-    Instant now = clock.instant();
-    boolean last = job.attempt() >= maxAttempts;
-    if (tally.sockets() > 0 && tally.acked() == tally.sockets()) {
-      return store.complete(job);
-    }
-    if (tally.acked() > 0) {
-      // the user has it; devices that did not ack get it again, or in their next connection's catch-up
-      return last ? store.complete(job) : store.retry(job, now.plus(backoff(job.attempt())));
-    }
-    if (tally.sockets() == 0) {
-      if (!settled) {
-        // the cluster is recovering from an outage: silence proves nothing; try again without spending an attempt
-        return store.retry(sameAttempt(job), now.plus(retryDelay));
-      }
-      if (!tally.complete() && !last) {
-        return store.retry(job, now.plus(backoff(job.attempt()))); // a node did not answer: maybe it holds them
-      }
-      return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.OFFLINE));
-    }
-    if (!last) {
-      return store.retry(job, now.plus(backoff(job.attempt())));
-    }
-    return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.NOT_ACKNOWLEDGED));
-  }
-
-  private Duration backoff(int attempt) {
-    Duration delay = retryDelay.multipliedBy(1L << Math.min(attempt - 1, 20));
-    return delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay;
-  }
-
-  /** The job, numbered so that {@link NotificationStore#retry} gives the next try the same attempt number. */
-  private static DeliveryJob sameAttempt(DeliveryJob job) {
-    return new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() - 1, job.notBefore(), job.handle());
-  }
-
-  private void fallback(StoredNotification n, FallbackChannel.Reason reason) {
-    if (fallback == null) {
-      return;
-    }
-    try {
-      fallback.deliver(n, reason);
-    } catch (RuntimeException e) {
-      log.warn("fallback channel failed for {} of user {}", n.id(), n.userId(), e);
-    }
-  }
-
-  // ---- sockets of users (on a NotifyServer) ----
-
-  private void onConnection(Socket socket) {
-    Object user = socket.data().get(userIdKey);
-    // the server keeps its handlers after close(): a closed service must leave its sockets alone
-    if (closed.get() || user == null || user.toString().isEmpty()) {
-      return;
-    }
-    String userId = user.toString();
-    String device = deviceId(socket);
-    socket.join(userRoom.apply(userId));
-    Map<Socket, String> devices = localUsers.computeIfAbsent(userId, u -> new ConcurrentHashMap<>());
-    devices.put(socket, device == null ? "" : device);
-    socket.onDisconnect(reason -> forget(userId, socket));
-    if (!socket.connected()) {
-      forget(userId, socket);
-      return;
-    }
-    socket.on(EVENT_READ, (args, ack) -> onRead(userId, args, ack));
-    socket.on(EVENT_READ_ALL, (args, ack) -> markAllRead(userId).whenComplete((ids, e) ->
-        ack.send(e == null ? answer(ids) : error("could not mark notifications read"))));
-    socket.on(EVENT_INBOX, (args, ack) -> onInbox(userId, args, ack));
-    CompletableFuture<Void> known = device == null ? CompletableFuture.completedFuture(null)
-        : store.addDevice(userId, device, newDevices, maxDevicesPerUser, clock.instant());
-    known.whenComplete((v, error) -> {
-      if (error != null) {
-        log.warn("user={} device={}: registering the device failed ({}); catching up as a new device", userId,
-            device, unwrap(error).toString());
-      }
-      catchUpWithRetries(socket, userId, device, 1);
-    });
-  }
-
-  private void forget(String userId, Socket socket) {
-    localUsers.computeIfPresent(userId, (u, devices) -> {
-      devices.remove(socket);
-      return devices.isEmpty() ? null : devices;
-    });
-  }
-
-  /**
-   * The client's device id: in {@code socket.data()} under {@link Builder#deviceIdKey} if the middleware put one
-   * there, else in the handshake's {@code auth}. {@code null} without one, or when it is not 1 to
-   * {@value #MAX_DEVICE_ID_LENGTH} printable ASCII characters without spaces: the socket then gets what no device of
-   * the user acknowledged yet.
-   */
-  private String deviceId(Socket socket) {
-    Object value = socket.data().get(deviceIdKey);
-    String id = value != null ? value.toString() : socket.handshake().auth().path(deviceIdKey).asText(null);
-    if (id == null) {
-      return null;
-    }
-    boolean valid = !id.isEmpty() && id.length() <= MAX_DEVICE_ID_LENGTH
-        && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    if (!valid) {
-      log.debug("socket={}: ignored a device id that is empty, longer than {} or not printable ASCII", socket.id(),
-          MAX_DEVICE_ID_LENGTH);
-      return null;
-    }
-    return id;
-  }
-
-  /** After an outage, every device here may have missed live deliveries: catch each one up, a few at a time. */
-  private void catchUpEveryone() {
-    List<Map.Entry<Socket, String>> all = new ArrayList<>();
-    localUsers.values().forEach(devices -> all.addAll(devices.entrySet()));
-    log.info("cluster traffic resumed: catching up the {} devices on this node", all.size());
-    Iterator<Map.Entry<Socket, String>> next = all.iterator();
-    for (int i = 0; i < RESUME_CONCURRENCY; i++) {
-      catchUpNext(next);
-    }
-  }
-
-  private void catchUpNext(Iterator<Map.Entry<Socket, String>> next) {
-    Map.Entry<Socket, String> entry;
-    synchronized (next) {
-      if (closed.get() || !next.hasNext()) {
-        return;
-      }
-      entry = next.next();
-    }
-    Socket socket = entry.getKey();
-    Object user = socket.data().get(userIdKey);
-    if (user == null || !socket.connected()) {
-      catchUpNext(next);
-      return;
-    }
-    catchUpWithRetries(socket, user.toString(), entry.getValue().isEmpty() ? null : entry.getValue(), 1)
-        .whenComplete((v, e) -> catchUpNext(next));
-  }
-
-  private void onRead(String userId, Args args, dev.notify.core.server.Ack ack) {
-    JsonNode arg = args.get(0);
-    List<NotificationId> requested = new ArrayList<>();
-    if (arg.isTextual()) {
-      NotificationId id = NotificationId.parseOrNull(arg.textValue());
-      if (id == null) {
-        ack.send(error("not a notification id"));
-        return;
-      }
-      requested.add(id);
-    } else if (arg.isArray()) {
-      if (arg.size() > maxReadIds) {
-        ack.send(error("too many ids: " + arg.size() + ", at most " + maxReadIds));
-        return;
-      }
-      for (JsonNode element : arg) {
-        NotificationId id = element.isTextual() ? NotificationId.parseOrNull(element.textValue()) : null;
-        if (id == null) {
-          ack.send(error("not a notification id: " + abbreviate(element.toString())));
-          return;
-        }
-        requested.add(id);
-      }
-    } else {
-      ack.send(error("expected a notification id or an array of ids"));
-      return;
-    }
-    markRead(userId, requested).whenComplete((ids, e) ->
-        ack.send(e == null ? answer(ids) : error("could not mark notifications read")));
-  }
-
-  private void onInbox(String userId, Args args, dev.notify.core.server.Ack ack) {
-    JsonNode options = args.get(0);
-    String cursor = options.path("cursor").isTextual() ? options.path("cursor").textValue() : null;
-    int limit = options.path("limit").isInt() ? options.path("limit").intValue() : 20;
-    if (limit <= 0 || limit > 100) {
-      ack.send(error("limit must be in 1..100"));
-      return;
-    }
-    store.inbox(userId, cursor, limit, clock.instant())
-        .thenCombine(store.unreadCount(userId, clock.instant()), (page, unread) -> {
-          ObjectNode answer = mapper.createObjectNode();
-          ArrayNode items = answer.putArray("items");
-          page.items().forEach(n -> items.add(toJson(n)));
-          answer.put("nextCursor", page.nextCursor());
-          answer.put("unread", unread);
-          return answer;
-        })
-        .whenComplete((answer, e) -> ack.send(e == null ? answer : error("could not read the inbox")));
-  }
-
-  /**
-   * Sends the device what it has not acknowledged, a page at a time, each page after the previous one's ack.
-   * Completes when the first page is sent (or there was none); fails when the store could not be read.
-   */
-  private CompletableFuture<Void> catchUp(Socket socket, String userId, String device, NotificationId after) {
-    // one more than a page, to tell whether another page follows: a full last page must say hasMore: false
-    int limit = (int) Math.min(batchSize + 1L, Integer.MAX_VALUE);
-    return store.undelivered(userId, device, after, limit, clock.instant()).thenAccept(found -> {
-      if (found.isEmpty() || !socket.connected()) {
-        return;
-      }
-      boolean more = found.size() > batchSize;
-      List<StoredNotification> page = more ? found.subList(0, batchSize) : found;
-      ObjectNode batch = mapper.createObjectNode();
-      ArrayNode list = batch.putArray("notifications");
-      page.forEach(n -> list.add(toJson(n)));
-      batch.put("hasMore", more);
-      socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
-        if (error != null) {
-          log.debug("user={} socket={}: batch of {} not acknowledged, left for the next connection", userId,
-              socket.id(), page.size());
-          return;
-        }
-        List<NotificationId> delivered = page.stream().map(StoredNotification::id).toList();
-        store.markDelivered(userId, device == null ? List.of() : List.of(device), delivered, clock.instant())
-            .whenComplete((changed, e) -> {
-              if (e != null) {
-                log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device,
-                    unwrap(e).toString());
-              } else if (more) {
-                catchUp(socket, userId, device, delivered.get(delivered.size() - 1)).exceptionally(failure -> {
-                  log.warn("user={} device={}: reading the next page failed, left for its next connection: {}",
-                      userId, device, unwrap(failure).toString());
-                  return null;
-                });
-              }
-            });
-      });
-    });
-  }
-
-  /** Catches the device up; when the store fails, tries again with the retry backoff, up to the max attempts. */
-  private CompletableFuture<Void> catchUpWithRetries(Socket socket, String userId, String device, int attempt) {
-    return catchUp(socket, userId, device, null).handle((v, error) -> {
-      if (error == null || closed.get() || !socket.connected()) {
-        return null;
-      }
-      if (attempt >= maxAttempts) {
-        log.warn("user={} device={}: catching up failed {} times, left for its next connection: {}", userId, device,
-            attempt, unwrap(error).toString());
-        return null;
-      }
-      log.debug("user={} device={}: catching up failed, trying again: {}", userId, device, unwrap(error).toString());
-      scheduler.schedule(() -> catchUpWithRetries(socket, userId, device, attempt + 1),
-          backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
-      return null;
-    });
-  }
-
-  // ---- JSON ----
-
-  /** The JSON a client receives for a notification. */
-  ObjectNode toJson(StoredNotification n) {
-    ObjectNode json = mapper.createObjectNode();
-    json.put("id", n.id().toString());
-    json.put("type", n.type());
-    json.put("title", n.title());
-    json.put("message", n.message());
-    json.set("data", n.data());
-    json.put("priority", n.priority().wireName());
-    json.put("createdAt", n.createdAt().toString());
-    json.put("expiresAt", n.expiresAt() == null ? null : n.expiresAt().toString());
-    json.put("status", n.status().name().toLowerCase(java.util.Locale.ROOT));
-    return json;
-  }
-
-  private ObjectNode answer(List<NotificationId> changed) {
-    ObjectNode answer = mapper.createObjectNode().put("ok", true);
-    ArrayNode list = answer.putArray("ids");
-    changed.forEach(id -> list.add(id.toString()));
-    return answer;
-  }
-
-  private ObjectNode error(String message) {
-    return mapper.createObjectNode().put("ok", false).put("error", message);
-  }
-
   // ---- lifecycle ----
 
   /**
@@ -790,13 +295,13 @@ public final class NotificationService implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && scheduler != null) {
-      poller.cancel(false);
-      if (ownsScheduler) {
-        scheduler.shutdownNow();
-      }
-      localUsers.clear();
+    if (closed.compareAndSet(false, true) && deliverer != null) {
+      deliverer.close();
     }
+  }
+
+  boolean closed() {
+    return closed.get();
   }
 
   private static void checkUser(String userId) {
@@ -806,51 +311,70 @@ public final class NotificationService implements AutoCloseable {
     }
   }
 
-  private static Throwable unwrap(Throwable error) {
+  static Throwable unwrap(Throwable error) {
     return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() > 40 ? s.substring(0, 37) + "..." : s;
   }
 
-  private static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
+  static <T> CompletableFuture<List<T>> allOf(List<CompletableFuture<T>> futures) {
     return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
         .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
   }
 
   /** Builds a {@link NotificationService}; each setter checks its value. Not thread-safe. */
   public static final class Builder {
-    private Emitter emitter;
-    private NotificationStore store;
-    private ObjectMapper mapper;
-    private Clock clock = Clock.systemUTC();
-    private Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
-    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-    private Duration retryDelay = DEFAULT_RETRY_DELAY;
-    private int batchSize = DEFAULT_BATCH_SIZE;
-    private int maxReadIds = DEFAULT_MAX_READ_IDS;
-    private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
-    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-    private Duration visibilityTimeout;
-    private String userIdKey = DEFAULT_USER_ID_KEY;
-    private String deviceIdKey = DEFAULT_DEVICE_ID_KEY;
-    private NewDevicePolicy newDevices = NewDevicePolicy.unread();
-    private int maxDevicesPerUser = DEFAULT_MAX_DEVICES_PER_USER;
-    private Function<String, String> userRoom = id -> "user:" + id;
-    private NotificationPreferences preferences = NotificationPreferences.DELIVER_ALL;
-    private FallbackChannel fallback;
-    private ScheduledExecutorService scheduler;
+    Emitter emitter;
+    NotifyServer server;
+    NotificationStore store;
+    ObjectMapper mapper;
+    Clock clock = Clock.systemUTC();
+    Duration ackTimeout = DEFAULT_ACK_TIMEOUT;
+    int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    Duration retryDelay = DEFAULT_RETRY_DELAY;
+    int batchSize = DEFAULT_BATCH_SIZE;
+    int maxReadIds = DEFAULT_MAX_READ_IDS;
+    int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
+    int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    Duration visibilityTimeout;
+    String userIdKey = DEFAULT_USER_ID_KEY;
+    String deviceIdKey = DEFAULT_DEVICE_ID_KEY;
+    NewDevicePolicy newDevices = NewDevicePolicy.unread();
+    int maxDevicesPerUser = DEFAULT_MAX_DEVICES_PER_USER;
+    Function<String, String> userRoom = id -> "user:" + id;
+    NotificationPreferences preferences = NotificationPreferences.DELIVER_ALL;
+    FallbackChannel fallback;
+    ScheduledExecutorService scheduler;
 
     private Builder() {
     }
 
     /**
-     * Required. A {@link NotifyServer} makes this service deliver (acks, retries, catch-up, read sync); any other
-     * emitter (a {@code RedisEmitter}) makes it a sender only, whose deliveries the cluster's nodes make.
+     * Makes this service deliver on this node's server: it claims delivery jobs, emits to the devices it holds,
+     * records their acks, retries, catches connecting devices up and answers their read and inbox events. Every
+     * node that holds users' sockets needs one. Either this or {@link #emitter}.
+     */
+    public Builder server(NotifyServer server) {
+      this.server = Objects.requireNonNull(server, "server");
+      return this;
+    }
+
+    /**
+     * Makes this service a sender only, on a socket-less emitter (a {@code RedisEmitter}): it stores and queues,
+     * and the cluster's nodes, each with a service built with {@link #server}, deliver. Either this or
+     * {@link #server}.
+     *
+     * @throws IllegalArgumentException for a {@link NotifyServer}: use {@link #server} to deliver on it
      */
     public Builder emitter(Emitter emitter) {
-      this.emitter = Objects.requireNonNull(emitter, "emitter");
+      Objects.requireNonNull(emitter, "emitter");
+      if (emitter instanceof NotifyServer) {
+        throw new IllegalArgumentException("emitter(...) makes a sender only: to deliver on this NotifyServer, "
+            + "use server(io)");
+      }
+      this.emitter = emitter;
       return this;
     }
 
@@ -860,7 +384,7 @@ public final class NotificationService implements AutoCloseable {
       return this;
     }
 
-    /** The mapper of notification data, when the emitter is not a NotifyServer (whose mapper is used). */
+    /** The mapper of notification data, for a sender; a delivering service uses its server's. */
     public Builder objectMapper(ObjectMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "objectMapper");
       return this;
@@ -923,7 +447,10 @@ public final class NotificationService implements AutoCloseable {
       return this;
     }
 
-    /** The {@code socket.data()} key the auth middleware stores the user id under. Defaults to {@value #DEFAULT_USER_ID_KEY}. */
+    /**
+     * The {@code socket.data()} key the auth middleware stores the user id under. Defaults to
+     * {@value #DEFAULT_USER_ID_KEY}.
+     */
     public Builder userIdKey(String userIdKey) {
       this.userIdKey = Objects.requireNonNull(userIdKey, "userIdKey");
       return this;
@@ -989,9 +516,11 @@ public final class NotificationService implements AutoCloseable {
     }
 
     public NotificationService build() {
-      if (emitter == null) {
-        throw new IllegalStateException("emitter is required: a NotifyServer, or a RedisEmitter for a socket-less "
-            + "sender");
+      if ((server == null) == (emitter == null)) {
+        throw new IllegalStateException(server == null
+            ? "server(io) or emitter(...) is required: server to deliver on a NotifyServer, emitter (a RedisEmitter)"
+                + " for a socket-less sender"
+            : "server(io) and emitter(...) exclude each other: a service either delivers on a server or only sends");
       }
       if (visibilityTimeout != null && visibilityTimeout.compareTo(ackTimeout.plus(REMOTE_MARGIN)) <= 0) {
         throw new IllegalStateException("visibilityTimeout (" + visibilityTimeout + ") must exceed ackTimeout ("

@@ -23,7 +23,7 @@ class NotificationServiceSchedulerTest {
   @Test
   void theGivenSchedulerRunsThePollerAndOutlivesTheService() {
     scheduler.setRemoveOnCancelPolicy(true);
-    NotificationService service = NotificationService.builder().emitter(io).store(new InMemoryNotificationStore())
+    NotificationService service = NotificationService.builder().server(io).store(new InMemoryNotificationStore())
         .scheduler(scheduler).build();
     assertThat(scheduler.getQueue()).as("the queue poller").hasSize(1);
 

@@ -93,7 +93,7 @@ final class NotificationFixture implements AfterEachCallback {
       next.accept();
     });
     service = serviceOptions.apply(NotificationService.builder()
-        .emitter(io)
+        .server(io)
         .store(store)
         .fallback((n, reason) -> fallbacks.add(new Fallback(n.userId(), n.id(), reason))))
         .build();

@@ -43,7 +43,7 @@ public final class NotificationNode implements AutoCloseable {
     });
     this.store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder().url(redisUrl)
         .keyPrefix(storePrefix).build());
-    this.service = tune.apply(NotificationService.builder().emitter(io).store(store)).build();
+    this.service = tune.apply(NotificationService.builder().server(io).store(store)).build();
     this.http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
     try {
       io.of("/").ready().get(15, TimeUnit.SECONDS);
