@@ -103,6 +103,10 @@ public interface Adapter {
   default void onClusterResumed(Runnable listener) {
   }
 
+  /** Removes a listener added with {@link #onClusterResumed}. */
+  default void offClusterResumed(Runnable listener) {
+  }
+
   /** How many nodes serve this namespace, this one included. */
   default CompletableFuture<Integer> serverCount() {
     return CompletableFuture.completedFuture(1);

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.adapter.Adapter;
 import dev.notify.core.server.Args;
+import dev.notify.core.server.EventHandler;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
 import java.time.Clock;
@@ -38,6 +39,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +88,11 @@ final class Deliverer {
   private final AtomicBoolean woken = new AtomicBoolean();
   private final AtomicBoolean claimAgain = new AtomicBoolean();
   private final ScheduledFuture<?> poller;
+  /** What it registers on the server and its adapter, kept to remove them on close. */
+  private final Consumer<Socket> onConnection = this::onConnection;
+  private final EventHandler onDeliverRequest = this::onDeliverRequest;
+  private final EventHandler onWake = (args, ack) -> wake();
+  private final Runnable onClusterResumed = this::onClusterResumed;
 
   Deliverer(NotificationService service, NotifyServer server, NotificationService.Builder b) {
     this.service = service;
@@ -116,18 +123,24 @@ final class Deliverer {
     });
     this.poller = scheduler.scheduleWithFixedDelay(this::claimJobs, POLL_INTERVAL.toMillis(),
         POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    server.onConnection(this::onConnection);
-    server.onServerSideEmit(EVENT_DELIVER, this::onDeliverRequest);
-    server.onServerSideEmit(EVENT_WAKE, (args, ack) -> wake());
-    adapter.onClusterResumed(() -> {
-      if (!service.closed()) {
-        scheduler.execute(this::catchUpEveryone);
-      }
-    });
+    server.onConnection(onConnection);
+    server.onServerSideEmit(EVENT_DELIVER, onDeliverRequest);
+    server.onServerSideEmit(EVENT_WAKE, onWake);
+    adapter.onClusterResumed(onClusterResumed);
   }
 
-  /** Stops claiming and forgets this node's sockets; the server keeps the handlers, which do nothing from now. */
+  private void onClusterResumed() {
+    if (!service.closed()) {
+      scheduler.execute(this::catchUpEveryone);
+    }
+  }
+
+  /** Stops claiming, removes what it registered on the server and its adapter, forgets this node's sockets. */
   void close() {
+    server.offConnection(onConnection);
+    server.offServerSideEmit(EVENT_DELIVER, onDeliverRequest);
+    server.offServerSideEmit(EVENT_WAKE, onWake);
+    adapter.offClusterResumed(onClusterResumed);
     poller.cancel(false);
     if (ownsScheduler) {
       scheduler.shutdownNow();
@@ -342,7 +355,7 @@ final class Deliverer {
 
   private void onConnection(Socket socket) {
     Object user = socket.data().get(userIdKey);
-    // the server keeps its handlers after close(): a closed service must leave its sockets alone
+    // a connection handled while close() runs: a closed service leaves its sockets alone
     if (service.closed() || user == null || user.toString().isEmpty()) {
       return;
     }

@@ -97,11 +97,28 @@ public final class Namespace implements Emitter {
     return this;
   }
 
+  /** Removes a handler added with {@link #onConnection}; sockets already connected keep theirs. */
+  public Namespace offConnection(Consumer<Socket> handler) {
+    connectionHandlers.remove(Objects.requireNonNull(handler, "handler"));
+    return this;
+  }
+
   /** Handles {@code serverSideEmit} events from the other nodes of the cluster. */
   public Namespace onServerSideEmit(String event, EventHandler handler) {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(handler, "handler");
     serverSideHandlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+    return this;
+  }
+
+  /** Removes a handler added with {@link #onServerSideEmit}. */
+  public Namespace offServerSideEmit(String event, EventHandler handler) {
+    Objects.requireNonNull(event, "event");
+    Objects.requireNonNull(handler, "handler");
+    List<EventHandler> handlers = serverSideHandlers.get(event);
+    if (handlers != null) {
+      handlers.remove(handler);
+    }
     return this;
   }
 

@@ -189,9 +189,21 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return this;
   }
 
+  /** Removes a connection handler of the main namespace. */
+  public NotifyServer offConnection(Consumer<Socket> handler) {
+    main.offConnection(handler);
+    return this;
+  }
+
   /** Handles {@code serverSideEmit} events of the main namespace from other nodes. */
   public NotifyServer onServerSideEmit(String event, EventHandler handler) {
     main.onServerSideEmit(event, handler);
+    return this;
+  }
+
+  /** Removes a {@code serverSideEmit} handler of the main namespace. */
+  public NotifyServer offServerSideEmit(String event, EventHandler handler) {
+    main.offServerSideEmit(event, handler);
     return this;
   }
 

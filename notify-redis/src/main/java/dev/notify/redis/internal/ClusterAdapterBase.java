@@ -75,6 +75,8 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
   private final LogLimiter limiter = new LogLimiter(10_000);
   private final Map<String, Pending> requests = new ConcurrentHashMap<>();
   private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
+  /** What {@link #onClusterResumed} registered on the connections' health, shared with other adapters. */
+  private final Map<Runnable, Health.Listener> resumeListeners = new ConcurrentHashMap<>();
   private final String member;
   private volatile boolean closed;
 
@@ -152,6 +154,8 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       r.timer.cancel(false);
     }
     ackRequests.clear();
+    resumeListeners.values().forEach(resources.health()::removeListener);
+    resumeListeners.clear();
     resources.removeMember(member);
     release.run();
     log.info("{}: left the cluster", member);
@@ -268,7 +272,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
 
   @Override
   public void onClusterResumed(Runnable listener) {
-    resources.health().addListener(new Health.Listener() {
+    Health.Listener onUp = new Health.Listener() {
       @Override
       public void onDown() {
       }
@@ -277,7 +281,18 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       public void onUp() {
         listener.run();
       }
-    });
+    };
+    if (resumeListeners.putIfAbsent(listener, onUp) == null) {
+      resources.health().addListener(onUp);
+    }
+  }
+
+  @Override
+  public void offClusterResumed(Runnable listener) {
+    Health.Listener onUp = resumeListeners.remove(listener);
+    if (onUp != null) {
+      resources.health().removeListener(onUp);
+    }
   }
 
   @Override

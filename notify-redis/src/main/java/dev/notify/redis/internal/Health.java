@@ -40,6 +40,10 @@ public final class Health {
     this.label = label;
   }
 
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
   public void addListener(Listener listener) {
     listeners.add(listener);
   }
