@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -182,20 +181,14 @@ final class Client implements EngineSession.Listener {
   }
 
   /** A session being taken back: the stored session, the client's offset, the events missed up to now. */
+  /** A session taken back, with the offset the client gave and the events missed after it. */
   private record Recovery(RecoveryStore.Session session, String offset, List<RecoveryStore.Missed> missed) {
-    Set<String> roomsWithId() {
-      Set<String> rooms = new HashSet<>(session.rooms());
-      rooms.add(session.socketId());
-      return rooms;
-    }
   }
 
   private void recover(RecoveryStore recovery, Namespace namespace, JsonNode auth, String pid, String offset) {
     String name = namespace.name();
-    recovery.takeSession(name, pid).thenCompose(session -> session == null
-            ? CompletableFuture.<Recovery>completedFuture(null)
-            : recovery.missedSince(name, offset, new Recovery(session, offset, List.of()).roomsWithId())
-                .thenApply(missed -> missed == null ? null : new Recovery(session, offset, missed)))
+    recovery.restore(name, pid, offset)
+        .thenApply(restored -> restored == null ? null : new Recovery(restored.session(), offset, restored.missed()))
         .whenComplete((recovered, error) -> executor.execute(() -> {
           if (error != null) {
             log.warn("sid={} nsp={}: session recovery failed, connecting afresh: {}", session.id(), name,
@@ -273,7 +266,7 @@ final class Client implements EngineSession.Listener {
     // what was emitted between the first read and joining the rooms is neither in it nor delivered live
     List<RecoveryStore.Missed> first = recovery.missed();
     String from = first.isEmpty() ? recovery.offset() : first.get(first.size() - 1).offset();
-    server.recovery().missedSince(namespace.name(), from, recovery.roomsWithId())
+    server.recovery().missedSince(namespace.name(), from, recovery.session().roomsWithId())
         .whenComplete((more, error) -> executor.execute(() -> {
           if (error != null || more == null) {
             log.warn("sid={} socket={}: events emitted while the session was being restored could not be read",

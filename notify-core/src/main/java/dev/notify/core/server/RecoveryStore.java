@@ -29,6 +29,13 @@ public interface RecoveryStore {
       data = Map.copyOf(data);
       Objects.requireNonNull(disconnectedAt, "disconnectedAt");
     }
+
+    /** The rooms whose events the recovered socket missed: its rooms and its own id (events sent to it alone). */
+    public Set<String> roomsWithId() {
+      Set<String> all = new java.util.HashSet<>(rooms);
+      all.add(socketId);
+      return all;
+    }
   }
 
   /** An event the client missed: its offset, name and arguments (the offset last among them). */
@@ -80,9 +87,7 @@ public interface RecoveryStore {
       if (session == null) {
         return CompletableFuture.completedFuture(null);
       }
-      Set<String> rooms = new java.util.HashSet<>(session.rooms());
-      rooms.add(session.socketId());
-      return missedSince(namespace, offset, rooms)
+      return missedSince(namespace, offset, session.roomsWithId())
           .thenApply(missed -> missed == null ? null : new Restored(session, missed));
     });
   }
