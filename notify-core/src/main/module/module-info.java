@@ -10,6 +10,7 @@ module dev.notify.core {
 
   exports dev.notify.core.server;
   exports dev.notify.core.adapter;
+  exports dev.notify.core.adapter.cluster;
   exports dev.notify.core.notification;
 
   exports dev.notify.core.internal to dev.notify.redis, dev.notify.jakarta;

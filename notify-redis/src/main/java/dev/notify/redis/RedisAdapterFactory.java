@@ -4,7 +4,7 @@ import dev.notify.core.adapter.Adapter;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.redis.internal.ClassicRedisAdapter;
-import dev.notify.redis.internal.ClusterAdapterBase;
+import dev.notify.redis.internal.RedisClusterAdapter;
 import dev.notify.redis.internal.RedisResources;
 import dev.notify.redis.internal.ShardedRedisAdapter;
 import java.util.Objects;
@@ -44,7 +44,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
   public Adapter create(AdapterNamespace namespace) {
     RedisResources shared = acquire();
     Runnable release = this::release;
-    ClusterAdapterBase adapter = options.mode() == RedisMode.SHARDED
+    RedisClusterAdapter adapter = options.mode() == RedisMode.SHARDED
         ? new ShardedRedisAdapter(namespace, options, shared, release, droppedInbound)
         : new ClassicRedisAdapter(namespace, options, shared, release, droppedInbound);
     return adapter;

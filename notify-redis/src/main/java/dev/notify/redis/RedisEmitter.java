@@ -2,13 +2,13 @@ package dev.notify.redis;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.notify.core.adapter.BroadcastOptions;
+import dev.notify.core.adapter.cluster.ClusterMessage;
 import dev.notify.core.internal.Targets;
+import dev.notify.core.internal.Trees;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.EmitterOperator;
 import dev.notify.redis.internal.Channels;
 import dev.notify.redis.internal.ClassicCodec;
-import dev.notify.redis.internal.ClusterMessage;
-import dev.notify.redis.internal.Payloads;
 import dev.notify.redis.internal.RedisResources;
 import dev.notify.redis.internal.ShardedCodec;
 import java.util.Objects;
@@ -144,7 +144,7 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
   public void serverSideEmit(String event, Object... args) {
     Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
-    ArrayNode data = Payloads.eventData(shared.options.objectMapper(), event, args);
+    ArrayNode data = Trees.eventData(shared.options.objectMapper(), event, args);
     publish(new ClusterMessage.ServerSideEmit(UID, null, data));
   }
 
@@ -254,7 +254,7 @@ public final class RedisEmitter implements Emitter, AutoCloseable {
     public void emit(String event, Object... args) {
       Targets.checkEvent(event);
       Objects.requireNonNull(args, "args");
-      ArrayNode data = Payloads.eventData(emitter.shared.options.objectMapper(), event, args);
+      ArrayNode data = Trees.eventData(emitter.shared.options.objectMapper(), event, args);
       emitter.publish(new ClusterMessage.Broadcast(UID, data, options(), null));
     }
 

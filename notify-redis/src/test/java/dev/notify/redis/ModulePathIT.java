@@ -46,6 +46,7 @@ class ModulePathIT {
     assertThat(exports).containsExactlyInAnyOrderEntriesOf(Map.of(
         "dev.notify.core.server", "to all",
         "dev.notify.core.adapter", "to all",
+        "dev.notify.core.adapter.cluster", "to all",
         "dev.notify.core.notification", "to all",
         "dev.notify.core.internal", "to [dev.notify.jakarta, dev.notify.redis]",
         "dev.notify.core.internal.engine", "to [dev.notify.jakarta]",

@@ -1,5 +1,6 @@
 package dev.notify.redis.internal;
 
+import dev.notify.core.adapter.cluster.ClusterMessage;
 import java.nio.charset.StandardCharsets;
 
 /** Channel names of both wire formats, for adapters and emitters alike. */

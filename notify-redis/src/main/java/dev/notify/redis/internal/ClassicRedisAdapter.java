@@ -1,10 +1,11 @@
 package dev.notify.redis.internal;
 
 import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.adapter.cluster.ClusterMessage.AllRooms;
+import dev.notify.core.adapter.cluster.ClusterMessage.Broadcast;
+import dev.notify.core.adapter.cluster.ClusterMessage;
 import dev.notify.redis.RedisAdapterOptions;
 import dev.notify.redis.RedisMode;
-import dev.notify.redis.internal.ClusterMessage.AllRooms;
-import dev.notify.redis.internal.ClusterMessage.Broadcast;
 import dev.notify.redis.internal.Subscriber.Kind;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code PSUBSCRIBE <key>#<nsp>#*} and {@code SUBSCRIBE} of the request, response and this node's response
  * channels.
  */
-public final class ClassicRedisAdapter extends ClusterAdapterBase {
+public final class ClassicRedisAdapter extends RedisClusterAdapter {
 
   private final ClassicCodec codec;
   private final String channel;

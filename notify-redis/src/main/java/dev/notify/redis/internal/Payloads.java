@@ -36,30 +36,6 @@ public final class Payloads {
   private Payloads() {
   }
 
-  /**
-   * {@code [event, ...args]} as a tree, converted once by the user's mapper (POJOs as they serialize,
-   * {@code byte[]} as binary nodes).
-   *
-   * @throws IllegalArgumentException when the mapper cannot serialize an argument
-   */
-  public static ArrayNode eventData(ObjectMapper mapper, String event, Object[] args) {
-    ArrayNode data = NODES.arrayNode(args.length + 1);
-    data.add(event);
-    for (Object arg : args) {
-      data.add(toTree(mapper, arg));
-    }
-    return data;
-  }
-
-  /** Any value as a tree, by the user's mapper; {@code null} stays a JSON null. */
-  public static JsonNode toTree(ObjectMapper mapper, Object value) {
-    if (value instanceof JsonNode node) {
-      return node;
-    }
-    JsonNode tree = mapper.valueToTree(value);
-    return tree == null ? NODES.nullNode() : tree;
-  }
-
   /** Reads JSON when the first byte is {@code '{'}, else msgpack. */
   public static JsonNode read(byte[] payload) throws IOException {
     if (payload.length > 0 && payload[0] == '{') {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.adapter.BroadcastOptions;
+import dev.notify.core.internal.Trees;
 import dev.notify.core.server.RecoveryStore.Session;
 import java.io.IOException;
 import java.time.Instant;
@@ -67,7 +68,7 @@ public final class RecoveryCodec {
   public Map<String, String> entry(BroadcastOptions targets, String event, Object[] args) {
     ArrayNode array = Payloads.NODES.arrayNode(args.length);
     for (Object arg : args) {
-      array.add(Payloads.toTree(mapper, arg));
+      array.add(Trees.toTree(mapper, arg));
     }
     Map<String, String> fields = new LinkedHashMap<>(8);
     fields.put(ROOMS, names(targets.rooms()));
@@ -128,7 +129,7 @@ public final class RecoveryCodec {
     ObjectNode data = node.putObject("data");
     for (Map.Entry<String, Object> e : session.data().entrySet()) {
       try {
-        data.set(e.getKey(), Payloads.toTree(mapper, e.getValue()));
+        data.set(e.getKey(), Trees.toTree(mapper, e.getValue()));
       } catch (IllegalArgumentException ex) {
         dropped.accept(e.getKey(), ex);
       }

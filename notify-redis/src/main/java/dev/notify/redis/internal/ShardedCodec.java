@@ -3,16 +3,17 @@ package dev.notify.redis.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.notify.redis.internal.ClusterMessage.Broadcast;
-import dev.notify.redis.internal.ClusterMessage.BroadcastAck;
-import dev.notify.redis.internal.ClusterMessage.BroadcastClientCount;
-import dev.notify.redis.internal.ClusterMessage.DisconnectSockets;
-import dev.notify.redis.internal.ClusterMessage.FetchSockets;
-import dev.notify.redis.internal.ClusterMessage.FetchSocketsResponse;
-import dev.notify.redis.internal.ClusterMessage.ServerSideEmit;
-import dev.notify.redis.internal.ClusterMessage.ServerSideEmitResponse;
-import dev.notify.redis.internal.ClusterMessage.SocketsJoin;
-import dev.notify.redis.internal.ClusterMessage.SocketsLeave;
+import dev.notify.core.adapter.cluster.ClusterMessage.Broadcast;
+import dev.notify.core.adapter.cluster.ClusterMessage.BroadcastAck;
+import dev.notify.core.adapter.cluster.ClusterMessage.BroadcastClientCount;
+import dev.notify.core.adapter.cluster.ClusterMessage.DisconnectSockets;
+import dev.notify.core.adapter.cluster.ClusterMessage.FetchSockets;
+import dev.notify.core.adapter.cluster.ClusterMessage.FetchSocketsResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.ServerSideEmit;
+import dev.notify.core.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketsJoin;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketsLeave;
+import dev.notify.core.adapter.cluster.ClusterMessage;
 import java.util.List;
 
 /**

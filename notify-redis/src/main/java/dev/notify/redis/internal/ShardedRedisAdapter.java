@@ -1,6 +1,8 @@
 package dev.notify.redis.internal;
 
 import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.adapter.cluster.ClusterMessage;
+import dev.notify.core.internal.SerialQueue;
 import dev.notify.redis.RedisAdapterOptions;
 import dev.notify.redis.RedisMode;
 import dev.notify.redis.SubscriptionMode;
@@ -16,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * over {@code SPUBLISH}/{@code SSUBSCRIBE} on {@code <key>#<nsp>#}, this node's response channel
  * {@code <key>#<nsp>#<uid>#}, and in {@link SubscriptionMode#DYNAMIC} the channel of each room with local members.
  */
-public final class ShardedRedisAdapter extends ClusterAdapterBase {
+public final class ShardedRedisAdapter extends RedisClusterAdapter {
 
   private final ShardedCodec codec;
   private final String channel;

@@ -7,7 +7,7 @@ import dev.notify.jakarta.NotifyStandalone;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterFactory;
 import dev.notify.redis.RedisAdapterOptions;
-import dev.notify.redis.internal.ClusterAdapterBase;
+import dev.notify.redis.internal.RedisClusterAdapter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +87,8 @@ public final class TestNode implements AutoCloseable {
     return factory;
   }
 
-  public ClusterAdapterBase adapter() {
-    return (ClusterAdapterBase) io.of("/").adapter();
+  public RedisClusterAdapter adapter() {
+    return (RedisClusterAdapter) io.of("/").adapter();
   }
 
   public RedisAdapter adapter(String nsp) {

@@ -1,4 +1,4 @@
-package dev.notify.redis.internal;
+package dev.notify.core.adapter.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What nodes tell one another, whatever the wire format: the codecs of the classic and sharded modes turn these
- * into bytes and back. {@code uid} is the sender ({@code null} when an emitter left it out); {@code requestId} is
- * {@code null} when no answer is wanted.
+ * What nodes tell one another, whatever the broker and wire format (the messages of socket.io's cluster adapter):
+ * an adapter's codec turns these into bytes and back. {@code uid} is the sender ({@code null} when an emitter left it
+ * out); {@code requestId} is {@code null} when no answer is wanted.
  */
 public sealed interface ClusterMessage {
 

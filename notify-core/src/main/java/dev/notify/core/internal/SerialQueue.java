@@ -1,4 +1,4 @@
-package dev.notify.redis.internal;
+package dev.notify.core.internal;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * applied in the order it was published, without a thread of its own. Bounded: beyond {@code capacity} waiting
  * tasks, {@link #submit} refuses. Thread-safe.
  */
-final class SerialQueue {
+public final class SerialQueue {
 
   private static final Logger log = LoggerFactory.getLogger(SerialQueue.class);
   /** Tasks run per executor turn before yielding the thread to other work. */
@@ -27,14 +27,14 @@ final class SerialQueue {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final String name;
 
-  SerialQueue(Executor executor, int capacity, String name) {
+  public SerialQueue(Executor executor, int capacity, String name) {
     this.executor = executor;
     this.capacity = capacity;
     this.name = name;
   }
 
   /** Queues a task; {@code false} when the queue is full or the executor refuses work (shut down). */
-  boolean submit(Runnable task) {
+  public boolean submit(Runnable task) {
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
       return false;
@@ -74,7 +74,7 @@ final class SerialQueue {
     }
   }
 
-  int size() {
+  public int size() {
     return size.get();
   }
 }

@@ -1,8 +1,8 @@
-package dev.notify.redis.internal;
+package dev.notify.core.adapter.cluster;
 
-import dev.notify.core.internal.LogLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.core.adapter.BroadcastOptions;
@@ -10,27 +10,26 @@ import dev.notify.core.adapter.BroadcastPacket;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
-import dev.notify.redis.RedisAdapter;
-import dev.notify.redis.RedisAdapterException;
-import dev.notify.redis.RedisAdapterOptions;
-import dev.notify.redis.RedisRequestTimeoutException;
-import dev.notify.redis.RedisUnavailableException;
-import dev.notify.redis.internal.ClusterMessage.AllRooms;
-import dev.notify.redis.internal.ClusterMessage.AllRoomsResponse;
-import dev.notify.redis.internal.ClusterMessage.Broadcast;
-import dev.notify.redis.internal.ClusterMessage.BroadcastAck;
-import dev.notify.redis.internal.ClusterMessage.BroadcastClientCount;
-import dev.notify.redis.internal.ClusterMessage.DisconnectSockets;
-import dev.notify.redis.internal.ClusterMessage.Done;
-import dev.notify.redis.internal.ClusterMessage.FetchSockets;
-import dev.notify.redis.internal.ClusterMessage.FetchSocketsResponse;
-import dev.notify.redis.internal.ClusterMessage.ServerSideEmit;
-import dev.notify.redis.internal.ClusterMessage.ServerSideEmitResponse;
-import dev.notify.redis.internal.ClusterMessage.SingleSocket;
-import dev.notify.redis.internal.ClusterMessage.SocketIds;
-import dev.notify.redis.internal.ClusterMessage.SocketIdsResponse;
-import dev.notify.redis.internal.ClusterMessage.SocketsJoin;
-import dev.notify.redis.internal.ClusterMessage.SocketsLeave;
+import dev.notify.core.adapter.cluster.ClusterMessage.AllRooms;
+import dev.notify.core.adapter.cluster.ClusterMessage.AllRoomsResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.Broadcast;
+import dev.notify.core.adapter.cluster.ClusterMessage.BroadcastAck;
+import dev.notify.core.adapter.cluster.ClusterMessage.BroadcastClientCount;
+import dev.notify.core.adapter.cluster.ClusterMessage.DisconnectSockets;
+import dev.notify.core.adapter.cluster.ClusterMessage.Done;
+import dev.notify.core.adapter.cluster.ClusterMessage.FetchSockets;
+import dev.notify.core.adapter.cluster.ClusterMessage.FetchSocketsResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.ServerSideEmit;
+import dev.notify.core.adapter.cluster.ClusterMessage.ServerSideEmitResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.SingleSocket;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketIds;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketIdsResponse;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketsJoin;
+import dev.notify.core.adapter.cluster.ClusterMessage.SocketsLeave;
+import dev.notify.core.internal.LogLimiter;
+import dev.notify.core.internal.SerialQueue;
+import dev.notify.core.internal.Trees;
+import dev.notify.core.server.NotifyException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,58 +43,58 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every cluster adapter does whatever its wire format, as socket.io-adapter's {@code ClusterAdapter}: the
- * cluster side of each {@link dev.notify.core.adapter.Adapter} operation, the bookkeeping of requests (pending
+ * What every cluster adapter does whatever its broker and wire format, as socket.io-adapter's {@code ClusterAdapter}:
+ * the cluster side of each {@link dev.notify.core.adapter.Adapter} operation, the bookkeeping of requests (pending
  * requests, timers, aggregation of answers, cleanup on completion, timeout and close) and of broadcasts with acks,
- * and the ordered application of what other nodes send. A subclass adds only its codec and its pub/sub:
- * {@link #subscribe}, {@link #publish}, {@link #publishResponse}, {@link #serverCount}, and calls
- * {@link #receive} with each decoded message.
+ * and the ordered application of what other nodes send. An adapter for a broker (notify-redis has two; Postgres,
+ * NATS or Redis Streams would be others) adds only its codec and its transport: {@link #subscribe},
+ * {@link #unsubscribe}, {@link #publish}, {@link #publishResponse}, {@link #newRequestId},
+ * {@link dev.notify.core.adapter.Adapter#serverCount}, and calls {@link #receive} with each decoded message; it may
+ * override the failures ({@link #closedFailure}, {@link #notSentFailure}, {@link #timeoutFailure}) to throw its own
+ * exception types, and {@link #onClose} to release what it holds.
  *
- * <p>Threads: public operations run on the caller's thread and only encode and queue; {@link #receive} runs on a
- * subscriber thread and only queues; messages are applied one at a time, in arrival order, on the namespace's
+ * <p>Threads: public operations run on the caller's thread and only encode and queue; {@link #receive} runs on the
+ * transport's thread and only queues; messages are applied one at a time, in arrival order, on the namespace's
  * handler executor; futures complete on that executor.
  */
-public abstract class ClusterAdapterBase extends InMemoryAdapter implements RedisAdapter {
+public abstract class ClusterAdapter extends InMemoryAdapter {
 
-  private static final Logger log = LoggerFactory.getLogger("dev.notify.redis");
+  private static final Logger log = LoggerFactory.getLogger(ClusterAdapter.class);
 
   protected final String uid;
-  protected final RedisAdapterOptions options;
-  protected final RedisResources resources;
-  private final Runnable release;
-  private final AtomicLong droppedInbound;
+  private final Duration requestsTimeout;
+  private final int inboundQueueCapacity;
   private final SerialQueue inbound;
   private final LogLimiter limiter = new LogLimiter(10_000);
   private final Map<String, Pending> requests = new ConcurrentHashMap<>();
   private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
-  /** What {@link #onClusterResumed} registered on the connections' health, shared with other adapters. */
-  private final Map<Runnable, Health.Listener> resumeListeners = new ConcurrentHashMap<>();
   private final String member;
   private volatile boolean closed;
 
-  protected ClusterAdapterBase(AdapterNamespace namespace, String uid, RedisAdapterOptions options,
-      RedisResources resources, Runnable release, AtomicLong droppedInbound) {
+  /**
+   * @param uid this node's id in the cluster, unique per server process
+   * @param requestsTimeout how long a request waits for the other nodes' answers, unless it says otherwise
+   * @param inboundQueueCapacity messages from other nodes that may wait to be applied; past it, they are dropped
+   */
+  protected ClusterAdapter(AdapterNamespace namespace, String uid, Duration requestsTimeout,
+      int inboundQueueCapacity) {
     super(namespace);
     this.uid = uid;
-    this.options = options;
-    this.resources = resources;
-    this.release = release;
-    this.droppedInbound = droppedInbound;
+    this.requestsTimeout = requestsTimeout;
+    this.inboundQueueCapacity = inboundQueueCapacity;
     this.member = "node=" + uid + " nsp=" + namespace.name();
-    this.inbound = new SerialQueue(namespace.executor(), options.inboundQueueCapacity(), member);
-    resources.addMember(member);
+    this.inbound = new SerialQueue(namespace.executor(), inboundQueueCapacity, member);
   }
 
-  // ---- what a wire format provides ----
+  // ---- what a broker and its wire format provide ----
 
-  /** Subscribes to the channels of this namespace; completes when Redis confirmed every subscription. */
+  /** Subscribes to the channels of this namespace; completes when the broker confirmed every subscription. */
   protected abstract CompletableFuture<Void> subscribe();
 
   /** Ends the subscriptions of this namespace. */
@@ -104,7 +103,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
   /**
    * Encodes and queues a message for the other nodes, on the caller's thread.
    *
-   * @return {@code false} when it was dropped (Redis unreachable or the outgoing queue full)
+   * @return {@code false} when it was dropped (the broker unreachable or the outgoing queue full)
    */
   protected abstract boolean publish(ClusterMessage message);
 
@@ -123,13 +122,8 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
   // ---- lifecycle ----
 
   @Override
-  public final CompletableFuture<Void> init() {
-    return subscribe().whenComplete((v, e) -> {
-      if (e == null) {
-        log.info("{}: joined the cluster through Redis {} (mode={}, key={})", member,
-            resources.connector().describe(), mode(), options.key());
-      }
-    });
+  public CompletableFuture<Void> init() {
+    return subscribe();
   }
 
   @Override
@@ -147,21 +141,43 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       Pending p = requests.remove(id);
       if (p != null) {
         p.cancelTimer();
-        fail(p.future, new RedisAdapterException(p.type + " request " + id + " cancelled: the adapter closed"));
+        fail(p.future, closedFailure(p.type + " request " + id + " cancelled: the adapter closed"));
       }
     }
     for (AckRequest r : ackRequests.values()) {
       r.timer.cancel(false);
     }
     ackRequests.clear();
-    resumeListeners.values().forEach(resources.health()::removeListener);
-    resumeListeners.clear();
-    resources.removeMember(member);
-    release.run();
-    log.info("{}: left the cluster", member);
+    onClose();
   }
 
-  @Override
+  /** After {@link #close()} unsubscribed and failed what was pending: release what the subclass holds. */
+  protected void onClose() {
+  }
+
+  /** How this adapter names itself in log lines: its node id and namespace. */
+  protected final String member() {
+    return member;
+  }
+
+  /** A request failed because the adapter closed. */
+  protected RuntimeException closedFailure(String message) {
+    return new NotifyException(message);
+  }
+
+  /** A request could not be sent: the broker unreachable, or the outgoing queue full. */
+  protected RuntimeException notSentFailure(String message) {
+    return new NotifyException(message);
+  }
+
+  /** A request timed out with {@code answered} of {@code expected} answers, whose parts are {@code partial}. */
+  protected RuntimeException timeoutFailure(String type, String requestId, int answered, int expected,
+      Duration waited, List<Object> partial) {
+    return new NotifyException(type + " request " + requestId + " timed out after " + waited.toMillis() + " ms: "
+        + answered + " of " + expected + " nodes answered");
+  }
+
+  /** This node's id in the cluster. */
   public final String uid() {
     return uid;
   }
@@ -188,7 +204,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       ArrayNode data = eventData(packet);
       String requestId = newRequestId();
       // no way to know when every remote ack came: forget the request when its timeout passes, as Node does
-      Duration keep = opts.timeout() != null ? opts.timeout() : options.requestsTimeout();
+      Duration keep = opts.timeout() != null ? opts.timeout() : requestsTimeout;
       ScheduledFuture<?> timer = namespace().scheduler().schedule(() -> ackRequests.remove(requestId),
           keep.toMillis(), TimeUnit.MILLISECONDS);
       ackRequests.put(requestId, new AckRequest(clientCount, ack, timer));
@@ -244,7 +260,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
 
   @Override
   public CompletableFuture<List<JsonNode>> serverSideEmit(Object[] args, boolean withAck, Duration timeout) {
-    ArrayNode data = Payloads.eventData(namespace().mapper(), (String) args[0],
+    ArrayNode data = Trees.eventData(namespace().mapper(), (String) args[0],
         java.util.Arrays.copyOfRange(args, 1, args.length));
     if (!withAck) {
       publish(new ServerSideEmit(uid, null, data));
@@ -260,42 +276,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
         });
   }
 
-  /**
-   * Settled once Redis is reachable and, after an outage, the other nodes had time to notice and resubscribe: their
-   * longest reconnection delay plus one health check.
-   */
-  @Override
-  public boolean clusterSettled() {
-    return resources.publisher().available()
-        && resources.health().settled(options.reconnectMaxDelay().plus(options.healthCheckInterval()));
-  }
-
-  @Override
-  public void onClusterResumed(Runnable listener) {
-    Health.Listener onUp = new Health.Listener() {
-      @Override
-      public void onDown() {
-      }
-
-      @Override
-      public void onUp() {
-        listener.run();
-      }
-    };
-    if (resumeListeners.putIfAbsent(listener, onUp) == null) {
-      resources.health().addListener(onUp);
-    }
-  }
-
-  @Override
-  public void offClusterResumed(Runnable listener) {
-    Health.Listener onUp = resumeListeners.remove(listener);
-    if (onUp != null) {
-      resources.health().removeListener(onUp);
-    }
-  }
-
-  @Override
+  /** Every room of the namespace on every node, private socket-id rooms included (as Node's {@code allRooms}). */
   public CompletableFuture<Set<String>> allRooms() {
     // the cluster-adapter schema has no all-rooms request: ask every node for its sockets and their rooms
     return fetchSockets(BroadcastOptions.ALL).thenApply(sockets -> {
@@ -333,14 +314,14 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
   /** As above, waiting {@code timeout} for the answers; {@code null} for the options' request timeout. */
   protected final <T> CompletableFuture<T> request(String type, Class<? extends ClusterMessage> kind,
       Function<String, ClusterMessage> message, Object localPart, Duration timeout, Function<List<Object>, T> finish) {
-    Duration wait = timeout != null ? timeout : options.requestsTimeout();
+    Duration wait = timeout != null ? timeout : requestsTimeout;
     List<Object> initial = new ArrayList<>(2);
     if (localPart != null) {
       initial.add(localPart);
     }
     CompletableFuture<T> result = new CompletableFuture<>();
     if (closed) {
-      result.completeExceptionally(new RedisAdapterException(type + ": the adapter is closed"));
+      result.completeExceptionally(closedFailure(type + ": the adapter is closed"));
       return result;
     }
     serverCount().whenComplete((count, error) -> {
@@ -360,8 +341,8 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       if (closed || !publish(message.apply(id))) {
         if (requests.remove(id) != null) {
           p.cancelTimer();
-          fail(result, new RedisUnavailableException(type + " request " + id + " not sent: "
-              + (closed ? "the adapter closed" : "Redis is unreachable or the outgoing queue is full")));
+          fail(result, notSentFailure(type + " request " + id + " not sent: "
+              + (closed ? "the adapter closed" : "the broker is unreachable or the outgoing queue is full")));
         }
       }
     });
@@ -411,8 +392,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       answered = p.answered;
       partial = new ArrayList<>(p.parts);
     }
-    RedisRequestTimeoutException e = new RedisRequestTimeoutException(p.type, requestId, answered, p.expected,
-        waited, partial);
+    RuntimeException e = timeoutFailure(p.type, requestId, answered, p.expected, waited, partial);
     log.debug("{}: {}", member, e.getMessage());
     fail(p.future, e);
   }
@@ -428,17 +408,17 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
       return; // our own publish, already applied locally
     }
     if (!inbound.submit(() -> apply(message))) {
-      droppedInbound.incrementAndGet();
-      limiter.warn(log, "inbound-full", member + ": incoming queue full (" + options.inboundQueueCapacity()
+      inboundDropped();
+      limiter.warn(log, "inbound-full", member + ": incoming queue full (" + inboundQueueCapacity
           + "), dropped a message from another node");
     }
   }
 
-  /** Logs a message that could not be decoded (once per kind and period) and moves on. */
-  protected final void malformed(String channel, MalformedMessageException e) {
-    limiter.warn(log, e.kind(), member + ": skipped a message on " + channel + " (" + e.kind() + "): "
-        + e.getMessage());
+  /** A message from another node was dropped: the incoming queue was full. */
+  protected void inboundDropped() {
   }
+
+
 
   private void apply(ClusterMessage m) {
     if (closed) {
@@ -472,7 +452,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
         namespace().onServerSideEmit(s.data(), answer -> {
           JsonNode tree;
           try {
-            tree = Payloads.toTree(namespace().mapper(), answer);
+            tree = Trees.toTree(namespace().mapper(), answer);
           } catch (IllegalArgumentException e) {
             log.warn("{}: serverSideEmit answer cannot be serialized: {}", member, e.getMessage());
             return;
@@ -490,7 +470,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
     } else if (m instanceof FetchSocketsResponse r) {
       onResponse(r.requestId(), r.sockets());
     } else if (m instanceof ServerSideEmitResponse r) {
-      ArrayNode answer = Payloads.NODES.arrayNode(1);
+      ArrayNode answer = JsonNodeFactory.instance.arrayNode(1);
       if (r.answer() != null) {
         answer.add(r.answer());
       }
@@ -505,7 +485,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
     } else if (m instanceof BroadcastAck a) {
       AckRequest r = ackRequests.get(a.requestId());
       if (r != null) {
-        ArrayNode args = Payloads.NODES.arrayNode(1);
+        ArrayNode args = JsonNodeFactory.instance.arrayNode(1);
         if (a.ack() != null) {
           args.add(a.ack());
         }
@@ -542,7 +522,7 @@ public abstract class ClusterAdapterBase extends InMemoryAdapter implements Redi
 
   /** {@code [event, ...args]} of a packet, converted once by the server's mapper. */
   private ArrayNode eventData(BroadcastPacket packet) {
-    return Payloads.eventData(namespace().mapper(), packet.event(), packet.args());
+    return Trees.eventData(namespace().mapper(), packet.event(), packet.args());
   }
 
   private static BroadcastPacket packet(ArrayNode data) {
