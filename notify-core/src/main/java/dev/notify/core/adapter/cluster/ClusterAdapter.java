@@ -420,22 +420,13 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
 
 
+  /** A message from another node: an operation to apply here, or an answer to one of this node's requests. */
   private void apply(ClusterMessage m) {
     if (closed) {
       return;
     }
     if (m instanceof Broadcast b) {
-      BroadcastPacket packet = packet(b.data());
-      if (b.requestId() == null) {
-        super.broadcast(packet, b.opts());
-      } else {
-        String requester = b.uid();
-        String rid = b.requestId();
-        super.broadcastWithAck(packet, b.opts(),
-            count -> publishResponse(requester, new BroadcastClientCount(uid, rid, count)),
-            args -> publishResponse(requester, new BroadcastAck(uid, rid, args != null && args.size() > 0
-                ? args.get(0) : null)));
-      }
+      applyBroadcast(b);
     } else if (m instanceof SocketsJoin j) {
       super.addSockets(j.opts(), j.rooms());
     } else if (m instanceof SocketsLeave l) {
@@ -445,21 +436,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     } else if (m instanceof FetchSockets f) {
       publishResponse(f.uid(), new FetchSocketsResponse(uid, f.requestId(), localDetails(f.opts())));
     } else if (m instanceof ServerSideEmit s) {
-      if (s.requestId() == null) {
-        namespace().onServerSideEmit(s.data(), null);
-      } else {
-        String requester = s.uid();
-        namespace().onServerSideEmit(s.data(), answer -> {
-          JsonNode tree;
-          try {
-            tree = Trees.toTree(namespace().mapper(), answer);
-          } catch (IllegalArgumentException e) {
-            log.warn("{}: serverSideEmit answer cannot be serialized: {}", member, e.getMessage());
-            return;
-          }
-          publishResponse(requester, new ServerSideEmitResponse(uid, s.requestId(), tree));
-        });
-      }
+      applyServerSideEmit(s);
     } else if (m instanceof AllRooms a) {
       publishResponse(a.uid(), new AllRoomsResponse(uid, a.requestId(), roomsWithSocketIds()));
     } else if (m instanceof SocketIds q) {
@@ -467,7 +444,46 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       publishResponse(q.uid(), new SocketIdsResponse(uid, q.requestId(), ids));
     } else if (m instanceof SingleSocket s) {
       applySingle(s);
-    } else if (m instanceof FetchSocketsResponse r) {
+    } else {
+      applyAnswer(m);
+    }
+  }
+
+  private void applyBroadcast(Broadcast b) {
+    BroadcastPacket packet = packet(b.data());
+    if (b.requestId() == null) {
+      super.broadcast(packet, b.opts());
+      return;
+    }
+    String requester = b.uid();
+    String rid = b.requestId();
+    super.broadcastWithAck(packet, b.opts(),
+        count -> publishResponse(requester, new BroadcastClientCount(uid, rid, count)),
+        args -> publishResponse(requester, new BroadcastAck(uid, rid, args != null && args.size() > 0
+            ? args.get(0) : null)));
+  }
+
+  private void applyServerSideEmit(ServerSideEmit s) {
+    if (s.requestId() == null) {
+      namespace().onServerSideEmit(s.data(), null);
+      return;
+    }
+    String requester = s.uid();
+    namespace().onServerSideEmit(s.data(), answer -> {
+      JsonNode tree;
+      try {
+        tree = Trees.toTree(namespace().mapper(), answer);
+      } catch (IllegalArgumentException e) {
+        log.warn("{}: serverSideEmit answer cannot be serialized: {}", member, e.getMessage());
+        return;
+      }
+      publishResponse(requester, new ServerSideEmitResponse(uid, s.requestId(), tree));
+    });
+  }
+
+  /** An answer to a request or a broadcast with acks of this node. */
+  private void applyAnswer(ClusterMessage m) {
+    if (m instanceof FetchSocketsResponse r) {
       onResponse(r.requestId(), r.sockets());
     } else if (m instanceof ServerSideEmitResponse r) {
       ArrayNode answer = JsonNodeFactory.instance.arrayNode(1);
