@@ -282,7 +282,8 @@ const scenarios = {
     return { message: err.message, data: err.data ?? null, connected: socket.connected, sockets: [socket] };
   },
 
-  // connects with auth {tag}, then waits (longer) for the server to disconnect it
+  // connects with auth {tag}, joins the room "connected" once connected, then waits (longer) for the server to
+  // disconnect it
   async disconnect(url, tag) {
     const socket = connect(url, { tag });
     // listening before the connect: the DISCONNECT may arrive in the same read as the CONNECT answer, and the
@@ -293,6 +294,8 @@ const scenarios = {
     });
     const disconnect = disconnected(socket, 2 * TIMEOUT_MS);
     await connected(socket);
+    // tells the server this side saw the CONNECT: a server that closes earlier may drop it with its buffer
+    socket.emit("join", "connected");
     const reason = await disconnect;
     return { id, reason, active: socket.active, sockets: [socket] };
   },

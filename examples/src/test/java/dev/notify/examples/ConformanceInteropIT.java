@@ -330,11 +330,15 @@ class ConformanceInteropIT {
         .orElse(null);
   }
 
+  /**
+   * The server's socket of the client tagged {@code tag}, once the client has joined the room "connected": the
+   * server knowing the socket does not mean its CONNECT reached the client yet.
+   */
   private static Socket awaitSocketTagged(ConformanceServer target, NodeClient client, String tag) {
     return await().atMost(SERVER_DEADLINE).until(() -> {
       client.assertRunning();
       return socketTagged(target, "/", tag);
-    }, s -> s != null);
+    }, s -> s != null && s.rooms().contains("connected"));
   }
 
   private static JsonNode readTree(String json) {
