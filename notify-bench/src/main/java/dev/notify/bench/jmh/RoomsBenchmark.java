@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.adapter.BroadcastPacket;
+import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.Collection;
 import java.util.HashMap;
@@ -111,11 +114,11 @@ public class RoomsBenchmark {
     }
 
     @Override
-    public void deliver(List<Frame> frames, boolean volatileFrames) {
+    public void deliver(EncodedPacket packet, boolean volatilePacket) {
     }
 
     @Override
-    public void deliverWithAck(List<Frame> frames, long ackId, AckListener listener) {
+    public void deliverWithAck(EncodedPacket packet, long ackId, AckListener listener) {
     }
 
     @Override
@@ -126,6 +129,10 @@ public class RoomsBenchmark {
     public SocketDetails details() {
       throw new UnsupportedOperationException();
     }
+  }
+
+  /** Encoded as the server encodes a broadcast, then ignored by the members. */
+  record Encoded(List<Frame> frames) implements EncodedPacket {
   }
 
   static final class Namespace implements AdapterNamespace {
@@ -150,8 +157,13 @@ public class RoomsBenchmark {
     }
 
     @Override
-    public SocketPacketEncoder encoder() {
-      return encoder;
+    public EncodedPacket encode(BroadcastPacket packet) {
+      return encode(packet, SocketPacket.NO_ACK);
+    }
+
+    @Override
+    public EncodedPacket encode(BroadcastPacket packet, long ackId) {
+      return new Encoded(encoder.encodeEvent(name(), ackId, packet.event(), packet.args()));
     }
 
     @Override

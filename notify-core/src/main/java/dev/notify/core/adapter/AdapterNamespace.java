@@ -2,7 +2,6 @@ package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.Collection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,8 +19,14 @@ public interface AdapterNamespace {
   /** The sockets connected to this node; a live, weakly consistent view. */
   Collection<? extends LocalSocket> sockets();
 
-  /** Encodes packets for the clients; shared, thread-safe. */
-  SocketPacketEncoder encoder();
+  /** Encodes {@code packet} once for this namespace's clients, without ack id: deliver it to every target. */
+  EncodedPacket encode(BroadcastPacket packet);
+
+  /**
+   * Encodes {@code packet} once for this namespace's clients, asking each for an ack with id {@code ackId} (from
+   * {@link #nextAckId}): deliver it to every target with {@link LocalSocket#deliverWithAck}.
+   */
+  EncodedPacket encode(BroadcastPacket packet, long ackId);
 
   /** The server's JSON mapper. */
   ObjectMapper mapper();

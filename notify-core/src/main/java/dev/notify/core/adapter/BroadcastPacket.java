@@ -1,20 +1,16 @@
 package dev.notify.core.adapter;
 
-import dev.notify.core.internal.protocol.Frame;
-import dev.notify.core.internal.protocol.SocketPacket;
-import dev.notify.core.internal.protocol.SocketPacketEncoder;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * An event to broadcast: its name and arguments as given (POJOs, JSON trees, {@code byte[]}...). It encodes
- * itself once, on first use, and every target shares the frames. Thread-safe.
+ * An event to broadcast: its name and arguments as given (POJOs, JSON trees, {@code byte[]}...). An adapter has
+ * its namespace {@linkplain AdapterNamespace#encode encode} it once and delivers the result to every target.
+ * Immutable.
  */
 public final class BroadcastPacket {
 
   private final String event;
   private final Object[] args;
-  private volatile List<Frame> frames;
 
   public BroadcastPacket(String event, Object[] args) {
     this.event = Objects.requireNonNull(event, "event");
@@ -28,21 +24,6 @@ public final class BroadcastPacket {
   /** The arguments, in order; do not modify. */
   public Object[] args() {
     return args;
-  }
-
-  /** The frames of this event without ack id, encoded on first call. */
-  public List<Frame> frames(SocketPacketEncoder encoder, String namespace) {
-    List<Frame> f = frames;
-    if (f == null) {
-      f = encoder.encodeEvent(namespace, SocketPacket.NO_ACK, event, args);
-      frames = f;
-    }
-    return f;
-  }
-
-  /** The frames of this event asking for an ack with {@code ackId}; encoded on every call. */
-  public List<Frame> frames(SocketPacketEncoder encoder, String namespace, long ackId) {
-    return encoder.encodeEvent(namespace, ackId, event, args);
   }
 
   @Override

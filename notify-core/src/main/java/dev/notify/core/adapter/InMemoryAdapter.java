@@ -1,7 +1,6 @@
 package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.notify.core.internal.protocol.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -150,9 +149,9 @@ public class InMemoryAdapter implements Adapter {
     if (targets.isEmpty()) {
       return;
     }
-    List<Frame> frames = packet.frames(namespace.encoder(), namespace.name());
+    EncodedPacket encoded = namespace.encode(packet);
     for (LocalSocket socket : targets) {
-      socket.deliver(frames, opts.volatileFlag());
+      socket.deliver(encoded, opts.volatileFlag());
     }
   }
 
@@ -162,9 +161,9 @@ public class InMemoryAdapter implements Adapter {
     List<LocalSocket> targets = localTargets(opts);
     if (!targets.isEmpty()) {
       long ackId = namespace.nextAckId();
-      List<Frame> frames = packet.frames(namespace.encoder(), namespace.name(), ackId);
+      EncodedPacket encoded = namespace.encode(packet, ackId);
       for (LocalSocket socket : targets) {
-        socket.deliverWithAck(frames, ackId, ack);
+        socket.deliverWithAck(encoded, ackId, ack);
       }
     }
     clientCount.accept(targets.size());

@@ -1,8 +1,5 @@
 package dev.notify.core.adapter;
 
-import dev.notify.core.internal.protocol.Frame;
-import java.util.List;
-
 /**
  * What an {@link Adapter} sees of a socket connected to this node: enough to deliver packets, collect acks,
  * disconnect it, and describe it to {@code fetchSockets}. Implemented by the server; thread-safe.
@@ -13,14 +10,21 @@ public interface LocalSocket {
   String id();
 
   /**
-   * Queues pre-encoded frames for the client. Encoded once per broadcast, the same frames go to every target.
+   * Queues a packet for the client. Encoded once per broadcast, the same packet goes to every target.
    *
-   * @param volatileFrames drop them rather than buffer them if the client's transport is busy
+   * @param packet made by this socket's {@link AdapterNamespace#encode}
+   * @param volatilePacket drop it rather than buffer it if the client's transport is busy
+   * @throws IllegalArgumentException if another namespace, or something else, made {@code packet}
    */
-  void deliver(List<Frame> frames, boolean volatileFrames);
+  void deliver(EncodedPacket packet, boolean volatilePacket);
 
-  /** Registers {@code listener} for the ack with id {@code ackId}, then delivers the frames. */
-  void deliverWithAck(List<Frame> frames, long ackId, AckListener listener);
+  /**
+   * Registers {@code listener} for the ack with id {@code ackId}, then delivers the packet.
+   *
+   * @param packet made by this socket's {@link AdapterNamespace#encode(BroadcastPacket, long)} with {@code ackId}
+   * @throws IllegalArgumentException if another namespace, or something else, made {@code packet}
+   */
+  void deliverWithAck(EncodedPacket packet, long ackId, AckListener listener);
 
   /** Disconnects the socket from its namespace; {@code close} also closes the underlying connection. */
   void disconnect(boolean close);

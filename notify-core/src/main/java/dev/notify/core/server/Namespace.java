@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.adapter.Adapter;
 import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.adapter.BroadcastPacket;
+import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.internal.Targets;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -317,6 +321,10 @@ public final class Namespace implements Emitter {
     return "Namespace{" + name + '}';
   }
 
+  /** A broadcast encoded by this namespace's {@link AdapterView#encode}: the frames every target writes. */
+  record Encoded(Namespace namespace, List<Frame> frames) implements EncodedPacket {
+  }
+
   /** What the adapter sees of this namespace. */
   private final class AdapterView implements AdapterNamespace {
     @Override
@@ -335,8 +343,13 @@ public final class Namespace implements Emitter {
     }
 
     @Override
-    public SocketPacketEncoder encoder() {
-      return server.encoder();
+    public EncodedPacket encode(BroadcastPacket packet) {
+      return encode(packet, SocketPacket.NO_ACK);
+    }
+
+    @Override
+    public EncodedPacket encode(BroadcastPacket packet, long ackId) {
+      return new Encoded(Namespace.this, server.encoder().encodeEvent(name, ackId, packet.event(), packet.args()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.notify.core.adapter.AckListener;
 import dev.notify.core.adapter.BroadcastOptions;
+import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
 import dev.notify.core.internal.Targets;
@@ -447,7 +448,19 @@ final class ServerSocket implements Socket, LocalSocket {
   // ---- LocalSocket ----
 
   @Override
-  public void deliver(List<Frame> frames, boolean volatileFrames) {
+  public void deliver(EncodedPacket packet, boolean volatilePacket) {
+    deliver(framesOf(packet), volatilePacket);
+  }
+
+  private List<Frame> framesOf(EncodedPacket packet) {
+    if (packet instanceof Namespace.Encoded encoded && encoded.namespace() == namespace) {
+      return encoded.frames();
+    }
+    throw new IllegalArgumentException("packet was not encoded by namespace " + namespace.name()
+        + " (AdapterNamespace.encode): " + packet);
+  }
+
+  private void deliver(List<Frame> frames, boolean volatileFrames) {
     if (!connected()) {
       return;
     }
@@ -520,7 +533,8 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   @Override
-  public void deliverWithAck(List<Frame> frames, long ackId, AckListener listener) {
+  public void deliverWithAck(EncodedPacket packet, long ackId, AckListener listener) {
+    List<Frame> frames = framesOf(packet);
     if (addAck(ackId, listener)) {
       deliver(frames, false);
     } else {

@@ -2,6 +2,8 @@ package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,9 +75,18 @@ final class FakeNamespace implements AdapterNamespace {
     return sockets.values();
   }
 
+  /** What {@link #encode} makes: the frames, as the server's namespace encodes them. */
+  record Encoded(List<Frame> frames) implements EncodedPacket {
+  }
+
   @Override
-  public SocketPacketEncoder encoder() {
-    return encoder;
+  public EncodedPacket encode(BroadcastPacket packet) {
+    return encode(packet, SocketPacket.NO_ACK);
+  }
+
+  @Override
+  public EncodedPacket encode(BroadcastPacket packet, long ackId) {
+    return new Encoded(encoder.encodeEvent(name, ackId, packet.event(), packet.args()));
   }
 
   @Override

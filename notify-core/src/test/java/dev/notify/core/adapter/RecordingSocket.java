@@ -33,13 +33,13 @@ final class RecordingSocket implements LocalSocket {
   }
 
   @Override
-  public void deliver(List<Frame> frames, boolean volatileFrames) {
-    deliveries.add(new Delivery(frames, volatileFrames));
+  public void deliver(EncodedPacket packet, boolean volatilePacket) {
+    deliveries.add(new Delivery(((FakeNamespace.Encoded) packet).frames(), volatilePacket));
   }
 
   @Override
-  public void deliverWithAck(List<Frame> frames, long ackId, AckListener listener) {
-    ackDeliveries.add(new AckDelivery(frames, ackId, listener));
+  public void deliverWithAck(EncodedPacket packet, long ackId, AckListener listener) {
+    ackDeliveries.add(new AckDelivery(((FakeNamespace.Encoded) packet).frames(), ackId, listener));
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.notify.core.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.internal.engine.ManualScheduler;
 import dev.notify.core.internal.protocol.Frame;
 import java.time.Duration;
@@ -105,14 +107,14 @@ class ServerSocketTest {
     InMemoryClient client = InMemoryClient.connect(io);
     ServerSocket socket = (ServerSocket) client.socket;
     socket.holdLive();
-    socket.deliver(List.of(Frame.text("42[\"a\"]")), false);
-    socket.deliver(List.of(Frame.text("42[\"b\"]")), false);
+    socket.deliver(packet(socket, "42[\"a\"]"), false);
+    socket.deliver(packet(socket, "42[\"b\"]"), false);
     boolean[] once = {false};
     client.transport.onSend(frames -> {
       // the first released delivery is being written: a broadcast arrives now, on the releasing thread
       if (!once[0] && frames.stream().anyMatch(f -> !f.isBinary() && f.text().equals("42[\"a\"]"))) {
         once[0] = true;
-        socket.deliver(List.of(Frame.text("42[\"c\"]")), false);
+        socket.deliver(packet(socket, "42[\"c\"]"), false);
       }
     });
     assertThat(client.events()).isEmpty();
@@ -127,12 +129,34 @@ class ServerSocketTest {
     InMemoryClient client = InMemoryClient.connect(io);
     ServerSocket socket = (ServerSocket) client.socket;
     socket.holdLive();
-    socket.deliver(List.of(Frame.text("42[\"x\",\"5-0\"]")), false);
-    socket.deliver(List.of(Frame.text("42[\"y\",\"7-0\"]")), false);
+    socket.deliver(packet(socket, "42[\"x\",\"5-0\"]"), false);
+    socket.deliver(packet(socket, "42[\"y\",\"7-0\"]"), false);
 
     socket.releaseLive("5-0");
 
     assertThat(client.events()).containsExactly("42[\"y\",\"7-0\"]");
+  }
+
+  @Test
+  void aPacketEncodedElsewhereIsRefusedWithTheReason() {
+    InMemoryClient client = InMemoryClient.connect(io);
+    ServerSocket socket = (ServerSocket) client.socket;
+    EncodedPacket foreign = new EncodedPacket() {
+    };
+    Namespace other = io.of("/other");
+
+    assertThatThrownBy(() -> socket.deliver(foreign, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not encoded by namespace /");
+    assertThatThrownBy(() -> socket.deliverWithAck(
+        new Namespace.Encoded(other, List.of(Frame.text("42[\"x\"]"))), 1, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(client.events()).isEmpty();
+  }
+
+  /** One text frame, as this socket's namespace encodes a broadcast. */
+  private static EncodedPacket packet(ServerSocket socket, String text) {
+    return new Namespace.Encoded(socket.namespace(), List.of(Frame.text(text)));
   }
 
   private static String ackId(String event) {
