@@ -135,11 +135,16 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     String q = "{" + options.keyPrefix() + ":q}:";
     this.queueKeys = List.of(bytes(q + "urgent"), bytes(q + "normal"), bytes(q + "low"), bytes(q + "delayed"));
     this.finds = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
-        options.maxQueuedCommands(), this::findMany);
+        options.maxQueuedCommands(), this::busy, this::findMany);
     this.delivered = cluster ? null : new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
-        options.maxQueuedCommands(), this::deliveredMany);
+        options.maxQueuedCommands(), this::busy, this::deliveredMany);
     this.completes = new Coalescer<>(MAX_MERGED, MERGED_IN_FLIGHT,
-        options.maxQueuedCommands(), this::completeMany);
+        options.maxQueuedCommands(), this::busy, this::completeMany);
+  }
+
+  private NotificationException busy() {
+    return new NotificationException("notification store busy: " + options.maxQueuedCommands()
+        + " calls already wait (maxQueuedCommands)");
   }
 
   /** A store on one Redis server, with the default options. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.server.RecoveryStore;
 import dev.notify.core.internal.LogLimiter;
+import dev.notify.redis.internal.Coalescer;
 import dev.notify.redis.internal.MalformedMessageException;
 import dev.notify.redis.internal.Outage;
 import dev.notify.redis.internal.RecoveryCodec;
@@ -12,12 +13,15 @@ import dev.notify.redis.internal.RecoveryCodec.StoredEvent;
 import dev.notify.redis.internal.RedisConnector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -64,9 +68,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * and exceptions select the session's rooms or socket id are the missed events, in order. Otherwise (session
  * expired or taken, offset trimmed or unknown) the client starts afresh, as Socket.IO does.
  *
- * <p>Cost and failures: every emit that recovery keeps (not volatile, no ack) waits for one Redis round trip on the
- * emitting thread, bounded by {@link RedisRecoveryStoreOptions#commandTimeout()} (500 ms). When Redis cannot be
- * reached, that emit and every later one is sent at once <em>without</em> an offset (not recoverable, counted in
+ * <p>Cost and failures: every emit that recovery keeps (not volatile, no ack) goes out once Redis gave its offset:
+ * the emitting thread does not wait, appends made meanwhile share the next pipeline, and the server keeps the
+ * namespace's events in the order they were emitted. A round trip is bounded by
+ * {@link RedisRecoveryStoreOptions#commandTimeout()} (500 ms). When Redis cannot be reached, that emit and every
+ * later one is sent <em>without</em> an offset (not recoverable, counted in
  * {@link #unkeptEvents()}), disconnected sessions are not kept, and clients that come back start afresh; the outage is
  * logged once, a background check finds Redis back (logged once) and recovery resumes by itself. An emit whose
  * reply timed out may still have been stored: a client that recovers later may then get it twice.
@@ -75,8 +81,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * cannot serialize is left out (logged). Arguments come back as JSON trees ({@code BinaryNode} for binary data),
  * which the server sends as it would the originals.
  *
- * <p>Thread-safe; share one per server (or per JVM). {@code append} and {@code saveSession} run on the caller's
- * thread; restores run on the store's own threads (as many as the connection's {@code poolSize}).
+ * <p>Thread-safe; share one per server (or per JVM). Its Redis calls (append pipelines, session saves, restores)
+ * run on the store's own threads, as many as the connection's {@code poolSize}.
  */
 public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
 
@@ -86,14 +92,21 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
   private static final Pattern OFFSET = Pattern.compile("\\d{1,20}-\\d{1,20}");
   /** Entries read per {@code XRANGE} when restoring. */
   static final int PAGE = 100;
-  /** Restores waiting for a thread; beyond, a client starts afresh. */
-  private static final int RESTORE_QUEUE = 10_000;
+  /** Calls waiting for a thread, and appends waiting for a pipeline; beyond, a client starts afresh, an event
+   * goes without offset. */
+  private static final int QUEUE = 10_000;
+  /** Appends sent in one pipeline. */
+  private static final int MAX_PIPELINE = 256;
+  /** How long {@link #close} waits for the saves and appends already submitted. */
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   private final RedisRecoveryStoreOptions options;
   private final RedisConnector connector;
   private final RecoveryCodec codec;
   private final Outage outage;
-  private final ThreadPoolExecutor restorer;
+  /** Runs the Redis calls: restores, session saves and append pipelines. */
+  private final ThreadPoolExecutor io;
+  private final Coalescer<Append, String> appends;
   private final LogLimiter limiter = new LogLimiter(10_000);
   private final AtomicLong unkept = new AtomicLong();
   private final String label;
@@ -111,13 +124,16 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
         "notify-redis-recovery-check");
     int threads = options.connection().poolSize();
     AtomicInteger n = new AtomicInteger();
-    this.restorer = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(RESTORE_QUEUE), r -> {
+    this.io = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUE), r -> {
           Thread t = new Thread(r, "notify-redis-recovery-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
-    restorer.allowCoreThreadTimeOut(true);
+    io.allowCoreThreadTimeOut(true);
+    // one pipeline at a time: offsets grow in the order of the appends, as the server requires
+    this.appends = new Coalescer<>(MAX_PIPELINE, 1, QUEUE,
+        () -> new RedisAdapterException(QUEUE + " appends already wait"), this::appendMany);
   }
 
   /**
@@ -152,59 +168,121 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     return !outage.down();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Appends are sent in order, pipelined: what is appended while a pipeline runs goes in the next one, on a
+   * store thread. Completes there; with {@code null} at once while Redis is taken as unreachable or more than
+   * 10,000 appends wait.
+   */
   @Override
-  public String append(String namespace, BroadcastOptions targets, String event, Object[] args) {
-    Map<String, String> fields = codec.entry(targets, event, args);
+  public CompletableFuture<String> append(String namespace, BroadcastOptions targets, String event, Object[] args) {
     if (outage.down()) {
       unkept.incrementAndGet();
-      return null;
+      return CompletableFuture.completedFuture(null);
     }
-    String key = streamKey(namespace);
-    try {
-      return connector.execute(key, c -> {
-        CommandObject<StreamEntryID> xadd = COMMANDS.xadd(key, XAddParams.xAddParams().maxLen(options.maxLength())
-            .approximateTrimming(), fields);
-        // one round trip: the entry, and the stream's idle expiry pushed back
-        c.sendCommand(xadd.getArguments());
-        c.sendCommand(COMMANDS.pexpire(key, options.maxDisconnectionDuration().toMillis()).getArguments());
-        List<Object> replies = c.getMany(2);
-        for (Object reply : replies) {
-          if (reply instanceof JedisDataException e) {
-            throw e;
-          }
-        }
-        return xadd.getBuilder().build(replies.get(0)).toString();
-      });
-    } catch (JedisDataException e) {
-      unkept.incrementAndGet();
-      limiter.warn(log, "append", label + " nsp=" + namespace + ": Redis refused to keep event '" + event
-          + "', sent without offset: " + e.getMessage());
-      return null;
-    } catch (JedisException e) {
-      unkept.incrementAndGet();
-      outage.failed(e);
-      return null;
-    }
+    return appends.submit(new Append(namespace, event, codec.entry(targets, event, args)))
+        .exceptionally(error -> {
+          unkept.incrementAndGet();
+          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+              : error;
+          limiter.warn(log, "append-busy", label + " nsp=" + namespace + ": event '" + event + "' not kept, sent "
+              + "without offset: " + cause.getMessage());
+          return null;
+        });
   }
 
+  private record Append(String namespace, String event, Map<String, String> fields) {
+  }
+
+  private CompletableFuture<List<String>> appendMany(List<Append> batch) {
+    CompletableFuture<List<String>> offsets = new CompletableFuture<>();
+    try {
+      io.execute(() -> offsets.complete(appendNow(batch)));
+    } catch (RejectedExecutionException e) {
+      offsets.completeExceptionally(new RedisAdapterException("recovery store closed or busy"));
+    }
+    return offsets;
+  }
+
+  /**
+   * One pipeline per stream: each entry, then the stream's idle expiry pushed back. An entry Redis refused, or all of
+   * them when Redis cannot be reached, get no offset.
+   */
+  private List<String> appendNow(List<Append> batch) {
+    Map<String, List<Integer>> byStream = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      byStream.computeIfAbsent(streamKey(batch.get(i).namespace()), k -> new ArrayList<>()).add(i);
+    }
+    String[] offsets = new String[batch.size()];
+    for (Map.Entry<String, List<Integer>> stream : byStream.entrySet()) {
+      String key = stream.getKey();
+      List<Integer> indexes = stream.getValue();
+      if (outage.down()) {
+        unkept.addAndGet(indexes.size());
+        continue;
+      }
+      try {
+        connector.execute(key, c -> {
+          List<CommandObject<StreamEntryID>> xadds = new ArrayList<>(indexes.size());
+          for (int index : indexes) {
+            CommandObject<StreamEntryID> xadd = COMMANDS.xadd(key, XAddParams.xAddParams()
+                .maxLen(options.maxLength()).approximateTrimming(), batch.get(index).fields());
+            xadds.add(xadd);
+            c.sendCommand(xadd.getArguments());
+          }
+          c.sendCommand(COMMANDS.pexpire(key, options.maxDisconnectionDuration().toMillis()).getArguments());
+          List<Object> replies = c.getMany(indexes.size() + 1);
+          for (int n = 0; n < indexes.size(); n++) {
+            Append append = batch.get(indexes.get(n));
+            if (replies.get(n) instanceof JedisDataException e) {
+              unkept.incrementAndGet();
+              limiter.warn(log, "append", label + " nsp=" + append.namespace() + ": Redis refused to keep event '"
+                  + append.event() + "', sent without offset: " + e.getMessage());
+            } else {
+              offsets[indexes.get(n)] = xadds.get(n).getBuilder().build(replies.get(n)).toString();
+            }
+          }
+          return null;
+        });
+      } catch (JedisException e) {
+        unkept.addAndGet(indexes.size());
+        outage.failed(e);
+      }
+    }
+    return Arrays.asList(offsets);
+  }
+
+  /** {@inheritDoc} Sent on a store thread; not kept while Redis is taken as unreachable. */
   @Override
-  public void saveSession(Session session, Duration ttl) {
+  public CompletableFuture<Void> saveSession(Session session, Duration ttl) {
     if (outage.down()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     String json = codec.session(session, (name, error) -> log.warn("{} nsp={} socket={}: data '{}' left out of the "
         + "recovery session, not serializable: {}", label, session.namespace(), session.socketId(), name,
         error.getMessage()));
     String key = sessionKey(session.pid());
+    CompletableFuture<Void> saved = new CompletableFuture<>();
     try {
-      connector.execute(key, c -> c.executeCommand(COMMANDS.set(key, json, SetParams.setParams()
-          .px(Math.max(1, ttl.toMillis())))));
-    } catch (JedisDataException e) {
-      limiter.warn(log, "save", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
-          + ": Redis refused the recovery session: " + e.getMessage());
-    } catch (JedisException e) {
-      outage.failed(e);
+      io.execute(() -> {
+        try {
+          connector.execute(key, c -> c.executeCommand(COMMANDS.set(key, json, SetParams.setParams()
+              .px(Math.max(1, ttl.toMillis())))));
+        } catch (JedisDataException e) {
+          limiter.warn(log, "save", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
+              + ": Redis refused the recovery session: " + e.getMessage());
+        } catch (JedisException e) {
+          outage.failed(e);
+        }
+        saved.complete(null);
+      });
+    } catch (RejectedExecutionException e) {
+      limiter.warn(log, "save-rejected", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
+          + ": recovery store busy or closed, session not kept");
+      saved.complete(null);
     }
+    return saved;
   }
 
   /**
@@ -238,7 +316,7 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
   private <T> CompletableFuture<T> submit(String namespace, Supplier<T> read) {
     ReadTask<T> task = new ReadTask<>(namespace, read);
     try {
-      restorer.execute(task);
+      io.execute(task);
     } catch (RejectedExecutionException e) {
       limiter.warn(log, "restore-rejected", label + " nsp=" + namespace + ": recovery store busy or closed, client "
           + "starts afresh");
@@ -321,17 +399,24 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
   }
 
   /**
-   * Stops the restore threads (waiting restores complete with {@code null}) and closes the Redis connections.
-   * Close it after the servers that use it: a closing server saves its clients' sessions here.
+   * Lets the calls already submitted (session saves, appends, restores) finish, for up to 5 seconds, then stops the
+   * store's threads (restores still waiting complete with {@code null}) and closes the Redis connections. Close it
+   * after the servers that use it: a closing server saves its clients' sessions here.
    */
   @Override
   public void close() {
-    outage.close();
-    for (Runnable waiting : restorer.shutdownNow()) {
+    io.shutdown();
+    try {
+      io.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Runnable waiting : io.shutdownNow()) {
       if (waiting instanceof ReadTask<?> task) {
         task.result.complete(null);
       }
     }
+    outage.close();
     connector.close();
   }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.DisconnectReason;
 import dev.notify.core.server.NotifyServer;
+import dev.notify.core.server.RecoveryStore;
 import dev.notify.core.server.Socket;
 import dev.notify.jakarta.NotifyStandalone;
 import dev.notify.redis.testing.NodeProcess;
@@ -196,12 +197,20 @@ class ClusterRecoveryIT {
         }
       }
       assertThat(names).doesNotContain("noise").endsWith("done");
-      assertThat(ticks).as("every tick once, in order").containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(ticks.subList(0, 3)).as("live").containsExactly(1, 2, 3);
+      // each node's events keep their order; between two nodes, it is the order in which Redis kept them
+      List<Integer> missed = ticks.subList(3, ticks.size());
+      assertThat(missed).as("every missed tick once").containsExactlyInAnyOrder(4, 5, 6, 7, 8);
+      assertThat(missed).as("node 1's, in order").filteredOn(t -> t % 2 == 0).containsExactly(4, 6, 8);
+      assertThat(missed).as("node 2's, in order").filteredOn(t -> t % 2 == 1).containsExactly(5, 7);
       assertThat(connectionOf).containsExactly(0, 0, 0, 1, 1, 1, 1, 1);
       assertThat(offsets).allMatch(o -> o.matches("\\d+-\\d+"));
-      assertThat(offsets).doesNotHaveDuplicates();
-      assertThat(tickArgs.get(6).get(1).get("$binary").asText()).as("binary argument replayed as binary")
-          .isEqualTo("0707");
+      for (int i = 1; i < offsets.size(); i++) {
+        assertThat(RecoveryStore.compareOffsets(offsets.get(i - 1), offsets.get(i))).as("offsets %s", offsets)
+            .isNegative();
+      }
+      assertThat(tickArgs.get(ticks.indexOf(7)).get(1).get("$binary").asText())
+          .as("binary argument replayed as binary").isEqualTo("0707");
     } finally {
       closeAll(nodes);
     }

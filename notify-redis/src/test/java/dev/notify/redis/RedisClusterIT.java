@@ -94,11 +94,11 @@ class RedisClusterIT {
         RedisRecoveryStore node2 = RedisRecoveryStore.create(options)) {
       for (int i = 0; i < 12; i++) {
         String nsp = "/tenant-" + i;
-        String last = node1.append(nsp, BroadcastOptions.ALL, "e", new Object[] {"seen"});
+        String last = node1.append(nsp, BroadcastOptions.ALL, "e", new Object[] {"seen"}).join();
         node1.saveSession(new Session(nsp, "pid-" + i, "sock-" + i, Set.of("r"), Map.of("i", i), Instant.now()),
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1)).join();
         node1.append(nsp, new BroadcastOptions(Set.of("r"), Set.of(), false, false, false, null), "e",
-            new Object[] {"missed-" + i});
+            new Object[] {"missed-" + i}).join();
 
         Restored restored = node2.restore(nsp, "pid-" + i, last).get(10, TimeUnit.SECONDS);
 

@@ -16,9 +16,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,7 +96,7 @@ class RedisRecoveryStoreIT {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("offsets"));
     long[] previous = {0, 0};
     for (int i = 0; i < 200; i++) {
-      String offset = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {i});
+      String offset = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {i}).join();
       assertThat(offset).matches("\\d+-\\d+");
       long[] current = id(offset);
       assertThat(current[0] > previous[0] || current[0] == previous[0] && current[1] > previous[1])
@@ -104,13 +106,58 @@ class RedisRecoveryStoreIT {
   }
 
   @Test
+  void appendsMadeWithoutWaitingSharePipelinesAndGetOffsetsInTheirOrder() throws Exception {
+    RedisRecoveryStore store = store(RedisExtension.uniqueKey("pipelined"));
+    String first = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {-1}).join();
+    store.saveSession(session("pid-pl", "sock-pl", Set.of(), Map.of()), Duration.ofMinutes(1)).join();
+    List<CompletableFuture<String>> appended = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      appended.add(store.append(i % 2 == 0 ? NSP : "/other", BroadcastOptions.ALL, "tick", new Object[] {i}));
+    }
+
+    // offsets order the events of one namespace (one stream): each namespace's grow in the order of the appends
+    Map<Boolean, long[]> previous = new HashMap<>(Map.of(true, id(first), false, new long[] {0, 0}));
+    for (int i = 0; i < appended.size(); i++) {
+      String offset = appended.get(i).get(10, TimeUnit.SECONDS);
+      assertThat(offset).as("every append kept").isNotNull();
+      long[] before = previous.get(i % 2 == 0);
+      long[] current = id(offset);
+      assertThat(current[0] > before[0] || current[0] == before[0] && current[1] > before[1])
+          .as("%s after %d-%d", offset, before[0], before[1]).isTrue();
+      previous.put(i % 2 == 0, current);
+    }
+    assertThat(store.unkeptEvents()).isZero();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 2_000; i += 2) {
+      expected.add(Integer.toString(i));
+    }
+    assertThat(firstArgs(restore(store, NSP, "pid-pl", first))).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void closeLetsTheSessionSavesAlreadySubmittedFinish() throws Exception {
+    String prefix = RedisExtension.uniqueKey("close-saves");
+    RedisRecoveryStore closing = RedisRecoveryStore.create(RedisRecoveryStoreOptions.builder()
+        .url(RedisExtension.url()).keyPrefix(prefix).commandTimeout(Duration.ofSeconds(2)).build());
+    for (int i = 0; i < 200; i++) {
+      closing.saveSession(session("pid-c" + i, "sock-c" + i, Set.of(), Map.of()), Duration.ofMinutes(1));
+    }
+    closing.close();
+
+    RedisRecoveryStore reader = store(prefix);
+    for (int i = 0; i < 200; i++) {
+      assertThat(reader.takeSession(NSP, "pid-c" + i).get(10, TimeUnit.SECONDS)).as("session %d", i).isNotNull();
+    }
+  }
+
+  @Test
   void aSessionComesBackOnceWithItsRoomsDataAndTheEventsItMissed() throws Exception {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("once"));
-    String last = store.append(NSP, to("room1"), "tick", new Object[] {"seen"});
+    String last = store.append(NSP, to("room1"), "tick", new Object[] {"seen"}).join();
     store.saveSession(session("pid-1", "sock-1", Set.of("room1"), Map.of("user", "jane", "n", 3, "nested",
-        Map.of("list", List.of(1, 2)))), Duration.ofMinutes(1));
-    String o1 = store.append(NSP, to("room1"), "tick", new Object[] {"missed-1", Map.of("k", "v")});
-    String o2 = store.append(NSP, BroadcastOptions.ALL, "all", new Object[] {"missed-2"});
+        Map.of("list", List.of(1, 2)))), Duration.ofMinutes(1)).join();
+    String o1 = store.append(NSP, to("room1"), "tick", new Object[] {"missed-1", Map.of("k", "v")}).join();
+    String o2 = store.append(NSP, BroadcastOptions.ALL, "all", new Object[] {"missed-2"}).join();
 
     Restored restored = restore(store, NSP, "pid-1", last);
 
@@ -137,10 +184,10 @@ class RedisRecoveryStoreIT {
     String prefix = RedisExtension.uniqueKey("shared");
     RedisRecoveryStore node1 = store(prefix);
     RedisRecoveryStore node2 = store(prefix);
-    String last = node1.append(NSP, to("room1"), "tick", new Object[] {0});
-    node1.saveSession(session("pid-s", "sock-s", Set.of("room1"), Map.of()), Duration.ofMinutes(1));
-    node1.append(NSP, to("room1"), "tick", new Object[] {1});
-    node2.append(NSP, to("room1"), "tick", new Object[] {2});
+    String last = node1.append(NSP, to("room1"), "tick", new Object[] {0}).join();
+    node1.saveSession(session("pid-s", "sock-s", Set.of("room1"), Map.of()), Duration.ofMinutes(1)).join();
+    node1.append(NSP, to("room1"), "tick", new Object[] {1}).join();
+    node2.append(NSP, to("room1"), "tick", new Object[] {2}).join();
 
     Restored restored = restore(node2, NSP, "pid-s", last);
 
@@ -151,8 +198,8 @@ class RedisRecoveryStoreIT {
   void aSessionExpiresAfterItsTimeToLive() throws Exception {
     String prefix = RedisExtension.uniqueKey("expiry");
     RedisRecoveryStore store = store(prefix);
-    String last = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {0});
-    store.saveSession(session("pid-e", "sock-e", Set.of(), Map.of()), Duration.ofMillis(300));
+    String last = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {0}).join();
+    store.saveSession(session("pid-e", "sock-e", Set.of(), Map.of()), Duration.ofMillis(300)).join();
     String key = prefix + ":session:pid-e";
     try (Connection redis = redis()) {
       redis.sendCommand(Protocol.Command.PTTL, key);
@@ -171,18 +218,18 @@ class RedisRecoveryStoreIT {
     String prefix = RedisExtension.uniqueKey("unknown");
     RedisRecoveryStore store = store(RedisRecoveryStoreOptions.builder().url(RedisExtension.url()).keyPrefix(prefix)
         .commandTimeout(Duration.ofSeconds(2)).maxLength(10));
-    String first = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {0});
+    String first = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {0}).join();
     for (int i = 1; i < 500; i++) {
-      store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {i});
+      store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {i}).join();
     }
     try (Connection redis = redis()) {
       redis.sendCommand(Protocol.Command.XLEN, prefix + ":stream:/");
       assertThat(redis.getIntegerReply()).as("stream trimmed to about maxLength").isLessThan(500);
     }
-    String kept = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {500});
+    String kept = store.append(NSP, BroadcastOptions.ALL, "tick", new Object[] {500}).join();
 
     for (String pid : List.of("trimmed", "never-issued", "malformed", "control")) {
-      store.saveSession(session(pid, "sock-" + pid, Set.of(), Map.of()), Duration.ofMinutes(1));
+      store.saveSession(session(pid, "sock-" + pid, Set.of(), Map.of()), Duration.ofMinutes(1)).join();
     }
     assertThat(restore(store, NSP, "trimmed", first)).as("trimmed offset").isNull();
     assertThat(restore(store, NSP, "never-issued", "1-0")).as("offset never issued").isNull();
@@ -194,18 +241,18 @@ class RedisRecoveryStoreIT {
   @Test
   void missedEventsAreThoseWhoseRoomsAndExceptionsSelectTheSocket() throws Exception {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("filter"));
-    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"seen"});
-    store.saveSession(session("pid-f", "sock-f", Set.of("a", "b"), Map.of()), Duration.ofMinutes(1));
-    store.append(NSP, to("a"), "e", new Object[] {"to a"});
-    store.append(NSP, to("c"), "e", new Object[] {"to c"});
-    store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"to all"});
-    store.append(NSP, toExcept(Set.of("a"), Set.of("b")), "e", new Object[] {"to a except b"});
-    store.append(NSP, toExcept(Set.of(), Set.of("c")), "e", new Object[] {"to all except c"});
-    store.append(NSP, to("sock-f"), "e", new Object[] {"to the socket"});
-    store.append(NSP, to("sock-other"), "e", new Object[] {"to another socket"});
-    store.append(NSP, to("c", "b"), "e", new Object[] {"to c and b"});
-    store.append(NSP, toExcept(Set.of(), Set.of("sock-f")), "e", new Object[] {"to all except the socket"});
-    store.append("/admin", BroadcastOptions.ALL, "e", new Object[] {"another namespace"});
+    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"seen"}).join();
+    store.saveSession(session("pid-f", "sock-f", Set.of("a", "b"), Map.of()), Duration.ofMinutes(1)).join();
+    store.append(NSP, to("a"), "e", new Object[] {"to a"}).join();
+    store.append(NSP, to("c"), "e", new Object[] {"to c"}).join();
+    store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"to all"}).join();
+    store.append(NSP, toExcept(Set.of("a"), Set.of("b")), "e", new Object[] {"to a except b"}).join();
+    store.append(NSP, toExcept(Set.of(), Set.of("c")), "e", new Object[] {"to all except c"}).join();
+    store.append(NSP, to("sock-f"), "e", new Object[] {"to the socket"}).join();
+    store.append(NSP, to("sock-other"), "e", new Object[] {"to another socket"}).join();
+    store.append(NSP, to("c", "b"), "e", new Object[] {"to c and b"}).join();
+    store.append(NSP, toExcept(Set.of(), Set.of("sock-f")), "e", new Object[] {"to all except the socket"}).join();
+    store.append("/admin", BroadcastOptions.ALL, "e", new Object[] {"another namespace"}).join();
 
     Restored restored = restore(store, NSP, "pid-f", last);
 
@@ -216,9 +263,9 @@ class RedisRecoveryStoreIT {
   @Test
   void aSessionOfAnotherNamespaceIsNotRestored() throws Exception {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("nsp"));
-    String last = store.append("/admin", BroadcastOptions.ALL, "e", new Object[] {0});
+    String last = store.append("/admin", BroadcastOptions.ALL, "e", new Object[] {0}).join();
     store.saveSession(new Session("/admin", "pid-n", "sock-n", Set.of(), Map.of(), Instant.now()),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1)).join();
 
     assertThat(restore(store, NSP, "pid-n", last)).isNull();
   }
@@ -226,11 +273,11 @@ class RedisRecoveryStoreIT {
   @Test
   void binaryArgumentsComeBackAsBinary() throws Exception {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("binary"));
-    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"seen"});
-    store.saveSession(session("pid-b", "sock-b", Set.of(), Map.of()), Duration.ofMinutes(1));
+    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"seen"}).join();
+    store.saveSession(session("pid-b", "sock-b", Set.of(), Map.of()), Duration.ofMinutes(1)).join();
     String offset = store.append(NSP, BroadcastOptions.ALL, "file", new Object[] {new byte[] {1, 2, 3},
         ByteBuffer.wrap(new byte[] {4, 5}), Map.of("name", "a.bin", "content", new byte[] {6, (byte) 0xff}),
-        BinaryNode.valueOf(new byte[] {7}), "text", 42});
+        BinaryNode.valueOf(new byte[] {7}), "text", 42}).join();
 
     Restored restored = restore(store, NSP, "pid-b", last);
 
@@ -251,11 +298,11 @@ class RedisRecoveryStoreIT {
   @Test
   void hundredsOfMissedEventsComeBackAllInOrder() throws Exception {
     RedisRecoveryStore store = store(RedisExtension.uniqueKey("pages"));
-    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {-1});
-    store.saveSession(session("pid-p", "sock-p", Set.of("r"), Map.of()), Duration.ofMinutes(1));
+    String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {-1}).join();
+    store.saveSession(session("pid-p", "sock-p", Set.of("r"), Map.of()), Duration.ofMinutes(1)).join();
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 350; i++) {
-      store.append(NSP, to(i % 3 == 0 ? "other" : "r"), "e", new Object[] {i});
+      store.append(NSP, to(i % 3 == 0 ? "other" : "r"), "e", new Object[] {i}).join();
       if (i % 3 != 0) {
         expected.add(Integer.toString(i));
       }
@@ -271,15 +318,15 @@ class RedisRecoveryStoreIT {
     try (RedisServer redis = RedisServer.start()) {
       RedisRecoveryStore store = store(RedisRecoveryStoreOptions.builder().url(redis.url()).keyPrefix("down")
           .commandTimeout(Duration.ofSeconds(1)).reconnectMaxDelay(Duration.ofMillis(500)));
-      String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {0});
+      String last = store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {0}).join();
       assertThat(last).isNotNull();
-      store.saveSession(session("pid-d", "sock-d", Set.of(), Map.of()), Duration.ofMinutes(1));
+      store.saveSession(session("pid-d", "sock-d", Set.of(), Map.of()), Duration.ofMinutes(1)).join();
 
       redis.kill();
       long slowest = 0;
       for (int i = 0; i < 100; i++) {
         long start = System.nanoTime();
-        assertThat(store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {i})).isNull();
+        assertThat(store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {i}).join()).isNull();
         slowest = Math.max(slowest, System.nanoTime() - start);
       }
       assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest append while Redis is down, ms")
@@ -290,7 +337,7 @@ class RedisRecoveryStoreIT {
 
       redis.restart();
       await().atMost(Duration.ofSeconds(10)).until(store::redisAvailable);
-      assertThat(store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"back"})).isNotNull();
+      assertThat(store.append(NSP, BroadcastOptions.ALL, "e", new Object[] {"back"}).join()).isNotNull();
     }
   }
 }

@@ -97,15 +97,14 @@ public final class BroadcastOperator implements EmitterOperator {
     Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
     BroadcastOptions options = options();
-    RecoveryStore recovery = namespace.server().recovery();
-    if (recovery != null && !volatileFlag) {
-      // recovery: the event is kept with its offset, which it carries to the clients as its last argument
-      String offset = recovery.append(namespace.name(), options, event, args);
-      if (offset != null) { // null: the store could not keep it; sent without offset, not recoverable
-        args = InMemoryRecoveryStore.withOffset(args, offset);
-      }
+    RecoverableEmits recoverable = namespace.recoverable();
+    if (recoverable != null && !volatileFlag) {
+      // kept with its offset, which it carries to the clients as its last argument
+      recoverable.emit(options, event, args.clone(),
+          withOffset -> namespace.adapter().broadcast(new BroadcastPacket(event, withOffset), options));
+    } else {
+      namespace.adapter().broadcast(new BroadcastPacket(event, args), options);
     }
-    namespace.adapter().broadcast(new BroadcastPacket(event, args), options);
   }
 
   /**

@@ -41,20 +41,22 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
   }
 
   @Override
-  public synchronized String append(String namespace, BroadcastOptions targets, String event, Object[] args) {
+  public synchronized CompletableFuture<String> append(String namespace, BroadcastOptions targets, String event,
+      Object[] args) {
     Instant now = clock.instant();
     expire(now);
     long offset = ++lastOffset;
     String wire = Long.toString(offset);
     Object[] withOffset = withOffset(args, wire);
     packets.addLast(new Packet(offset, now, namespace, targets.rooms(), targets.except(), event, withOffset));
-    return wire;
+    return CompletableFuture.completedFuture(wire);
   }
 
   @Override
-  public synchronized void saveSession(Session session, Duration ttl) {
+  public synchronized CompletableFuture<Void> saveSession(Session session, Duration ttl) {
     expire(clock.instant());
     sessions.put(session.pid(), session);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

@@ -49,11 +49,15 @@ public final class Namespace implements Emitter {
   private final Adapter adapter;
   private final CompletableFuture<Void> ready;
   private final BroadcastOperator all;
+  /** With connection state recovery on, else {@code null}. */
+  private final RecoverableEmits recoverable;
 
   Namespace(NotifyServer server, String name, DynamicNamespace parent) {
     this.server = server;
     this.name = name;
     this.parent = parent;
+    this.recoverable = server.recovery() == null ? null
+        : new RecoverableEmits(name, server.recovery(), server.executor(), server.scheduler());
     this.all = new BroadcastOperator(this);
     this.adapter = server.adapterFactory().create(new AdapterView());
     CompletableFuture<Void> init;
@@ -274,6 +278,11 @@ public final class Namespace implements Emitter {
 
   void remove(ServerSocket socket) {
     sockets.remove(socket.id(), socket);
+  }
+
+  /** Where recoverable events go out with their offsets, in order; {@code null} when recovery is off. */
+  RecoverableEmits recoverable() {
+    return recoverable;
   }
 
   long nextAckId() {

@@ -48,17 +48,23 @@ public interface RecoveryStore {
   }
 
   /**
-   * Records an event sent to the sockets {@code targets} selects in {@code namespace}, and returns its offset,
-   * which the event carries to the client as its last argument. Called on the emitting thread, before the
-   * event is sent: keep it quick, and bounded when it does I/O.
+   * Records an event sent to the sockets {@code targets} selects in {@code namespace}, and completes with its
+   * offset, which the event carries to the client as its last argument. Return at once and do any I/O
+   * asynchronously: the server sends the event when the future completes, and sends a namespace's events in the
+   * order it called {@code append} for them, so a namespace's offsets must grow in that order too.
    *
-   * @return the offset, or {@code null} when the event could not be kept (a shared store that is unreachable):
-   *     the event is then sent without an offset, and a client that misses it cannot get it back
+   * @return completes with the offset, or with {@code null} when the event could not be kept (a shared store that
+   *     is unreachable or busy): the event is then sent without an offset, and a client that misses it cannot get
+   *     it back. A failed future, or one not complete within 5 seconds, counts as {@code null}.
    */
-  String append(String namespace, BroadcastOptions targets, String event, Object[] args);
+  CompletableFuture<String> append(String namespace, BroadcastOptions targets, String event, Object[] args);
 
-  /** Keeps a disconnected socket's session for {@code ttl}. */
-  void saveSession(Session session, Duration ttl);
+  /**
+   * Keeps a disconnected socket's session for {@code ttl}. Return at once and do any I/O asynchronously; the
+   * future completes when the session is kept, or exceptionally when it could not be (nothing waits for it but
+   * the log).
+   */
+  CompletableFuture<Void> saveSession(Session session, Duration ttl);
 
   /** Takes a session back, once; completes with {@code null} when it is unknown or expired. */
   CompletableFuture<Session> takeSession(String namespace, String pid);

@@ -154,16 +154,15 @@ final class ServerSocket implements Socket, LocalSocket {
   void emit(String event, Object[] args, boolean volatileFlag) {
     Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
-    RecoveryStore recovery = namespace.server().recovery();
-    if (recovery != null && !volatileFlag) {
+    RecoverableEmits recoverable = namespace.recoverable();
+    if (recoverable != null && !volatileFlag) {
       // kept for this socket's private room, so a recovered session gets it again
-      String offset = recovery.append(namespace.name(), new BroadcastOptions(Set.of(id), Set.of(), false, false,
-          true, null), event, args);
-      if (offset != null) { // null: the store could not keep it; sent without offset, not recoverable
-        args = InMemoryRecoveryStore.withOffset(args, offset);
-      }
+      recoverable.emit(new BroadcastOptions(Set.of(id), Set.of(), false, false, true, null), event, args.clone(),
+          withOffset -> deliver(namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event,
+              withOffset), false));
+    } else {
+      deliver(namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args), volatileFlag);
     }
-    deliver(namespace.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, event, args), volatileFlag);
   }
 
   @Override
@@ -613,13 +612,19 @@ final class ServerSocket implements Socket, LocalSocket {
     }
     Set<String> rooms = new java.util.HashSet<>(rooms());
     rooms.remove(id);
+    CompletableFuture<Void> saved;
     try {
-      recovery.saveSession(new RecoveryStore.Session(namespace.name(), pid, id, rooms,
+      saved = recovery.saveSession(new RecoveryStore.Session(namespace.name(), pid, id, rooms,
           data == null ? Map.of() : Map.copyOf(data), namespace.server().clock().instant()),
           namespace.server().options().maxDisconnectionDuration());
     } catch (RuntimeException e) {
-      log.warn("socket={} nsp={}: could not save the session for recovery", id, namespace.name(), e);
+      saved = CompletableFuture.failedFuture(e);
     }
+    saved.whenComplete((v, e) -> {
+      if (e != null) {
+        log.warn("socket={} nsp={}: could not save the session for recovery: {}", id, namespace.name(), e.toString());
+      }
+    });
   }
 
   private void runHandler(Consumer<DisconnectReason> handler, DisconnectReason reason, String kind) {

@@ -1,6 +1,5 @@
 package dev.notify.redis.internal;
 
-import dev.notify.core.notification.NotificationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -9,12 +8,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Group commit for store calls: what is submitted while {@code maxInFlight} merged calls are already running waits,
  * and the next merged call takes all of it (up to {@code maxBatch}). A lone call goes out at once, so it adds no
  * latency; under load, many calls share one script run. At most {@code capacity} calls wait; past it, calls fail at
- * once with {@link NotificationException}. Thread-safe.
+ * once with the exception {@code busy} makes. With {@code maxInFlight} 1, merged calls run one after the other in
+ * submission order. Thread-safe.
  *
  * @param <I> one caller's input
  * @param <O> one caller's result
@@ -28,17 +29,20 @@ public final class Coalescer<I, O> {
   private final int maxBatch;
   private final int maxInFlight;
   private final int capacity;
+  private final Supplier<? extends RuntimeException> busy;
   private final AtomicInteger size = new AtomicInteger();
   private final Queue<Entry<I, O>> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
+   * @param busy the failure of a call submitted while {@code capacity} calls wait
    * @param call runs one merged call; its list holds one result per input, in order
    */
-  public Coalescer(int maxBatch, int maxInFlight, int capacity,
+  public Coalescer(int maxBatch, int maxInFlight, int capacity, Supplier<? extends RuntimeException> busy,
       Function<List<I>, CompletableFuture<List<O>>> call) {
     this.call = call;
     this.capacity = capacity;
+    this.busy = busy;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
   }
@@ -47,8 +51,7 @@ public final class Coalescer<I, O> {
     CompletableFuture<O> result = new CompletableFuture<>();
     if (size.incrementAndGet() > capacity) {
       size.decrementAndGet();
-      result.completeExceptionally(new NotificationException("notification store busy: " + capacity
-          + " calls already wait (maxQueuedCommands)"));
+      result.completeExceptionally(busy.get());
       return result;
     }
     waiting.add(new Entry<>(input, result));

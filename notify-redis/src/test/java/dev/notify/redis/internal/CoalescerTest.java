@@ -28,7 +28,7 @@ class CoalescerTest {
 
   @Test
   void aLoneCallGoesOutAtOnceAndLaterOnesMergeWhileTheRunsAreOut() throws Exception {
-    Coalescer<Integer, String> c = new Coalescer<>(3, 2, 100, this::call);
+    Coalescer<Integer, String> c = new Coalescer<>(3, 2, 100, () -> new NotificationException("busy"), this::call);
     List<CompletableFuture<String>> results = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       results.add(c.submit(i));
@@ -49,7 +49,7 @@ class CoalescerTest {
 
   @Test
   void aFailedRunFailsEachOfItsCallersAndTheNextRunStillGoes() {
-    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, this::call);
+    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, () -> new NotificationException("busy"), this::call);
     CompletableFuture<String> first = c.submit(1);
     CompletableFuture<String> second = c.submit(2);
     CompletableFuture<String> third = c.submit(3);
@@ -64,7 +64,7 @@ class CoalescerTest {
 
   @Test
   void aRunThatAnswersTheWrongNumberOfResultsFailsItsCallersInsteadOfGuessing() {
-    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, this::call);
+    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, () -> new NotificationException("busy"), this::call);
     c.submit(1);
     CompletableFuture<String> a = c.submit(2);
     CompletableFuture<String> b = c.submit(3);
@@ -78,7 +78,7 @@ class CoalescerTest {
 
   @Test
   void pastItsCapacityCallsFailAtOnceWithTheReason() {
-    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 2, this::call);
+    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 2, () -> new NotificationException("busy"), this::call);
     c.submit(0); // out, not waiting
     c.submit(1);
     c.submit(2);
@@ -95,7 +95,7 @@ class CoalescerTest {
   @Test
   void aCallThatThrowsFailsItsCallersAndDoesNotStopTheNextOnes() {
     boolean[] fail = {true};
-    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, inputs -> {
+    Coalescer<Integer, String> c = new Coalescer<>(10, 1, 100, () -> new NotificationException("busy"), inputs -> {
       if (fail[0]) {
         throw new IllegalStateException("boom");
       }
