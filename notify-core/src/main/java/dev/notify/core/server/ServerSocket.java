@@ -13,10 +13,8 @@ import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,17 +43,11 @@ final class ServerSocket implements Socket, LocalSocket {
   /** The socket's rate limits, or {@code null} when the server has none. */
   private final EventLimiter limiter;
   private volatile Map<String, Object> data;
-  private volatile Handlers handlers = Handlers.EMPTY;
-  /** Guards the handler registry's writes, the ack table and the held deliveries; never held while sending. */
+  private final SocketHandlers handlers;
+  private final PendingAcks acks = new PendingAcks();
+  private final HeldDeliveries held = new HeldDeliveries();
+  /** Guards the lazy creation of {@link #data}. */
   private final Object lock = new Object();
-  /** guarded by lock */
-  private Map<Long, AckListener> acks;
-  /** Live deliveries held while a recovered session replays what it missed; guarded by lock. */
-  private List<Held> held;
-
-  private record Held(List<Frame> frames, boolean volatileFrames) {
-  }
-
   /**
    * @param pid the private session id of connection state recovery, or {@code null} when it is off
    * @param recovered whether this socket takes back a disconnected session
@@ -67,6 +59,7 @@ final class ServerSocket implements Socket, LocalSocket {
     this.handshake = handshake;
     this.pid = pid;
     this.recovered = recovered;
+    this.handlers = new SocketHandlers("socket=" + id + " nsp=" + namespace.name());
     RateLimits limits = namespace.server().options().rateLimits();
     this.limiter = limits == null ? null : new EventLimiter(limits, System.nanoTime());
   }
@@ -188,20 +181,20 @@ final class ServerSocket implements Socket, LocalSocket {
             + event + "'"));
       }
     };
-    if (!addAck(ackId, listener)) {
+    if (!connected() || !acks.add(ackId, listener)) {
       result.completeExceptionally(new AckException("socket " + id + " is disconnected"));
       return result;
     }
     if (timeout != null) {
       ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
-        if (removeAck(ackId) != null) {
+        if (acks.remove(ackId) != null) {
           namespace.server().executor().execute(() ->
               result.completeExceptionally(AckTimeoutException.forSocket(id, event, timeout)));
         }
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
       result.whenComplete((r, e) -> timer.cancel(false));
     }
-    if (!client.send(frames, volatileFlag) && removeAck(ackId) != null) {
+    if (!client.send(frames, volatileFlag) && acks.remove(ackId) != null) {
       result.completeExceptionally(new AckException("'" + event + "' was not sent to socket " + id
           + (volatileFlag ? ": volatile and the transport was busy" : ": connection closed")));
     }
@@ -242,79 +235,56 @@ final class ServerSocket implements Socket, LocalSocket {
 
   @Override
   public Socket on(String event, EventHandler handler) {
-    synchronized (lock) {
-      Objects.requireNonNull(event, "event");
-      Objects.requireNonNull(handler, "handler");
-      handlers = handlers.withEvent(event, handler);
-      return this;
-    }
+    handlers.on(event, handler);
+    return this;
   }
 
   @Override
   public Socket off(String event) {
-    synchronized (lock) {
-      handlers = handlers.withoutEvent(event, null);
-      return this;
-    }
+    handlers.off(event, null);
+    return this;
   }
 
   @Override
   public Socket off(String event, EventHandler handler) {
-    synchronized (lock) {
-      handlers = handlers.withoutEvent(event, handler);
-      return this;
-    }
+    handlers.off(event, handler);
+    return this;
   }
 
   @Override
   public Socket onAny(AnyEventHandler handler) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.any = append(h.any, Objects.requireNonNull(handler, "handler")));
-      return this;
-    }
+    handlers.onAny(handler);
+    return this;
   }
 
   @Override
   public Socket offAny(AnyEventHandler handler) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.any = remove(h.any, handler));
-      return this;
-    }
+    handlers.offAny(handler);
+    return this;
   }
 
   @Override
   public Socket use(EventMiddleware middleware) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.middlewares = append(h.middlewares, Objects.requireNonNull(middleware,
-          "middleware")));
-      return this;
-    }
+    handlers.use(middleware);
+    return this;
   }
 
   @Override
   public Socket onDisconnecting(Consumer<DisconnectReason> handler) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.disconnecting = append(h.disconnecting, Objects.requireNonNull(handler,
-          "handler")));
-      return this;
-    }
+    handlers.onDisconnecting(handler);
+    return this;
   }
 
   @Override
   public Socket onDisconnect(Consumer<DisconnectReason> handler) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.disconnect = append(h.disconnect, Objects.requireNonNull(handler,
-          "handler")));
-      return this;
-    }
+    handlers.onDisconnect(handler);
+    return this;
   }
 
   @Override
   public Socket onError(Consumer<Throwable> handler) {
-    synchronized (lock) {
-      handlers = handlers.with(h -> h.error = append(h.error, Objects.requireNonNull(handler, "handler")));
-      return this;
-    }
+    handlers.onError(handler);
+    return this;
   }
 
   // ---- inbound, called by the Client ----
@@ -379,64 +349,14 @@ final class ServerSocket implements Socket, LocalSocket {
     if (!connected() || (limiter != null && !admitForUser(packet))) {
       return;
     }
-    String event = packet.event();
     Args args = Args.of(packet.data(), 1, namespace.mapper());
     Ack ack = packet.hasAck() ? new ClientAck(packet.ackId()) : Ack.NONE;
-    Handlers h = handlers;
-    if (h.middlewares.isEmpty()) {
-      invoke(h, event, args, ack);
-      return;
-    }
-    MiddlewareChain.run(h.middlewares, (m, next) -> m.handle(event, args, next), client.executor(),
-        new MiddlewareChain.Outcome() {
-          @Override
-          public void accepted() {
-            invoke(handlers, event, args, ack);
-          }
-
-          @Override
-          public void rejected(String message, Object data) {
-            fireError(new MiddlewareException(message, data));
-          }
-
-          @Override
-          public void failed(Exception error) {
-            log.warn("socket={} nsp={} event={}: event middleware threw", id, namespace.name(), event, error);
-            fireError(error);
-          }
-        });
-  }
-
-  private void invoke(Handlers h, String event, Args args, Ack ack) {
-    for (AnyEventHandler any : h.any) {
-      try {
-        any.handle(event, args);
-      } catch (Exception e) {
-        log.warn("socket={} nsp={} event={}: onAny handler threw", id, namespace.name(), event, e);
-      }
-    }
-    for (EventHandler handler : h.events.getOrDefault(event, List.of())) {
-      try {
-        handler.handle(args, ack);
-      } catch (Exception e) {
-        log.warn("socket={} nsp={} event={}: handler threw", id, namespace.name(), event, e);
-      }
-    }
-  }
-
-  private void fireError(Throwable error) {
-    for (Consumer<Throwable> handler : handlers.error) {
-      try {
-        handler.accept(error);
-      } catch (RuntimeException e) {
-        log.warn("socket={} nsp={}: error handler threw", id, namespace.name(), e);
-      }
-    }
+    handlers.dispatch(packet.event(), args, ack, client.executor());
   }
 
   /** An ACK from the client. */
   void onAck(SocketPacket packet) {
-    AckListener listener = removeAck(packet.ackId());
+    AckListener listener = acks.remove(packet.ackId());
     if (listener == null) {
       log.debug("socket={} nsp={}: ignored ack {} (unknown or timed out)", id, namespace.name(), packet.ackId());
       return;
@@ -460,81 +380,25 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   private void deliver(List<Frame> frames, boolean volatileFrames) {
-    if (!connected()) {
-      return;
+    if (connected() && !held.offer(frames, volatileFrames)) {
+      client.send(frames, volatileFrames);
     }
-    synchronized (lock) {
-      if (held != null) {
-        held.add(new Held(frames, volatileFrames));
-        return;
-      }
-    }
-    client.send(frames, volatileFrames);
   }
 
   /** From now on, live deliveries wait for {@link #releaseLive}. */
   void holdLive() {
-    synchronized (lock) {
-      held = new ArrayList<>();
-    }
+    held.hold();
   }
 
-  /**
-   * Sends the held deliveries, in order, leaving out the events the replay already sent: those whose offset is not
-   * after {@code replayedUpTo} ({@code null}: nothing was replayed). Sends outside the lock: deliveries that arrive
-   * meanwhile are still held, and go out in the next round, after the ones before them.
-   */
+  /** Sends the held deliveries, in order, but for those the replay sent (offset up to {@code replayedUpTo}). */
   void releaseLive(String replayedUpTo) {
-    while (true) {
-      List<Held> release;
-      synchronized (lock) {
-        release = held;
-        if (release == null) {
-          return;
-        }
-        if (release.isEmpty()) {
-          held = null;
-          return;
-        }
-        held = new ArrayList<>();
-      }
-      for (Held h : release) {
-        String offset = offsetOf(h.frames());
-        if (offset == null || replayedUpTo == null || RecoveryStore.compareOffsets(offset, replayedUpTo) > 0) {
-          client.send(h.frames(), h.volatileFrames());
-        }
-      }
-    }
-  }
-
-  /** The offset an event frame carries as its last argument ({@code ...,"12-0"]}), or {@code null}. */
-  static String offsetOf(List<Frame> frames) {
-    Frame first = frames.get(0);
-    if (first.isBinary()) {
-      return null;
-    }
-    String text = first.text();
-    if (text.length() < 4 || !(text.startsWith("42") || text.startsWith("45")) || !text.endsWith("\"]")) {
-      return null;
-    }
-    int start = text.lastIndexOf('"', text.length() - 3);
-    if (start < 0) {
-      return null;
-    }
-    String offset = text.substring(start + 1, text.length() - 2);
-    for (int i = 0; i < offset.length(); i++) {
-      char c = offset.charAt(i);
-      if (!(c >= '0' && c <= '9' || c == '-')) {
-        return null;
-      }
-    }
-    return offset.isEmpty() ? null : offset;
+    held.release(replayedUpTo, client::send);
   }
 
   @Override
   public void deliverWithAck(EncodedPacket packet, long ackId, AckListener listener) {
     List<Frame> frames = framesOf(packet);
-    if (addAck(ackId, listener)) {
+    if (connected() && acks.add(ackId, listener)) {
       deliver(frames, false);
     } else {
       namespace.server().executor().execute(() -> listener.onDisconnect(id));
@@ -581,26 +445,16 @@ final class ServerSocket implements Socket, LocalSocket {
 
   /** Leaves rooms and namespace, fails pending acks, runs the disconnect handlers. On the connection's executor. */
   void cleanup(DisconnectReason reason) {
-    Handlers h = handlers;
-    for (Consumer<DisconnectReason> handler : h.disconnecting) {
-      runHandler(handler, reason, "disconnecting");
-    }
-    saveForRecovery(reason);
-    namespace.adapter().delAll(this);
-    namespace.remove(this);
-    client.remove(this);
-    List<AckListener> pending;
-    synchronized (lock) {
-      pending = acks == null ? List.of() : new ArrayList<>(acks.values());
-      acks = null;
-    }
-    for (AckListener listener : pending) {
-      namespace.server().executor().execute(() -> listener.onDisconnect(id));
-    }
-    log.debug("socket={} nsp={} disconnected: {}", id, namespace.name(), reason);
-    for (Consumer<DisconnectReason> handler : h.disconnect) {
-      runHandler(handler, reason, "disconnect");
-    }
+    handlers.fireDisconnect(reason, () -> {
+      saveForRecovery(reason);
+      namespace.adapter().delAll(this);
+      namespace.remove(this);
+      client.remove(this);
+      for (AckListener listener : acks.close()) {
+        namespace.server().executor().execute(() -> listener.onDisconnect(id));
+      }
+      log.debug("socket={} nsp={} disconnected: {}", id, namespace.name(), reason);
+    });
   }
 
   /** Keeps the session for its client to take back, when it left by accident (not by a namespace disconnect). */
@@ -627,33 +481,6 @@ final class ServerSocket implements Socket, LocalSocket {
     });
   }
 
-  private void runHandler(Consumer<DisconnectReason> handler, DisconnectReason reason, String kind) {
-    try {
-      handler.accept(reason);
-    } catch (RuntimeException e) {
-      log.warn("socket={} nsp={}: {} handler threw", id, namespace.name(), kind, e);
-    }
-  }
-
-  private boolean addAck(long ackId, AckListener listener) {
-    synchronized (lock) {
-      if (!connected()) {
-        return false;
-      }
-      if (acks == null) {
-        acks = new HashMap<>(4);
-      }
-      acks.put(ackId, listener);
-      return true;
-    }
-  }
-
-  private AckListener removeAck(long ackId) {
-    synchronized (lock) {
-      return acks == null ? null : acks.remove(ackId);
-    }
-  }
-
   @Override
   public String toString() {
     return "Socket{id=" + id + ", nsp=" + namespace.name() + '}';
@@ -676,64 +503,6 @@ final class ServerSocket implements Socket, LocalSocket {
         return;
       }
       client.send(namespace.encoder().encodeAck(namespace.name(), ackId, args), false);
-    }
-  }
-
-  // ---- handler registry: copied on write, read without locks ----
-
-  private static <T> List<T> append(List<T> list, T element) {
-    List<T> copy = new ArrayList<>(list.size() + 1);
-    copy.addAll(list);
-    copy.add(element);
-    return List.copyOf(copy);
-  }
-
-  private static <T> List<T> remove(List<T> list, T element) {
-    List<T> copy = new ArrayList<>(list);
-    copy.remove(element);
-    return List.copyOf(copy);
-  }
-
-  private static final class Handlers implements Cloneable {
-    static final Handlers EMPTY = new Handlers();
-
-    Map<String, List<EventHandler>> events = Map.of();
-    List<AnyEventHandler> any = List.of();
-    List<EventMiddleware> middlewares = List.of();
-    List<Consumer<DisconnectReason>> disconnecting = List.of();
-    List<Consumer<DisconnectReason>> disconnect = List.of();
-    List<Consumer<Throwable>> error = List.of();
-
-    Handlers with(Consumer<Handlers> change) {
-      Handlers copy;
-      try {
-        copy = (Handlers) clone();
-      } catch (CloneNotSupportedException e) {
-        throw new AssertionError(e);
-      }
-      change.accept(copy);
-      return copy;
-    }
-
-    Handlers withEvent(String event, EventHandler handler) {
-      return with(h -> {
-        Map<String, List<EventHandler>> map = new HashMap<>(events);
-        map.put(event, append(events.getOrDefault(event, List.of()), handler));
-        h.events = Map.copyOf(map);
-      });
-    }
-
-    Handlers withoutEvent(String event, EventHandler handler) {
-      return with(h -> {
-        Map<String, List<EventHandler>> map = new HashMap<>(events);
-        List<EventHandler> list = handler == null ? List.of() : remove(events.getOrDefault(event, List.of()), handler);
-        if (list.isEmpty()) {
-          map.remove(event);
-        } else {
-          map.put(event, list);
-        }
-        h.events = Map.copyOf(map);
-      });
     }
   }
 }

@@ -1,0 +1,50 @@
+package dev.notify.core.server;
+
+import dev.notify.core.adapter.AckListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The acks one socket waits for from its client, by ack id, until it disconnects: then every listener still waiting
+ * is handed back once, and nothing more is accepted. Thread-safe (a private lock, held for map operations only).
+ */
+final class PendingAcks {
+
+  private final Object lock = new Object();
+  /** Created on the first ack: most sockets never ask for one. */
+  private Map<Long, AckListener> listeners;
+  private boolean closed;
+
+  /** Waits for the ack {@code ackId}; {@code false} once closed. */
+  boolean add(long ackId, AckListener listener) {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      if (listeners == null) {
+        listeners = new HashMap<>(4);
+      }
+      listeners.put(ackId, listener);
+      return true;
+    }
+  }
+
+  /** The listener of {@code ackId}, no longer waiting; {@code null} if none waits (unknown, timed out, closed). */
+  AckListener remove(long ackId) {
+    synchronized (lock) {
+      return listeners == null ? null : listeners.remove(ackId);
+    }
+  }
+
+  /** Accepts no more acks and returns the listeners that were still waiting. */
+  List<AckListener> close() {
+    synchronized (lock) {
+      closed = true;
+      List<AckListener> waiting = listeners == null ? List.of() : new ArrayList<>(listeners.values());
+      listeners = null;
+      return waiting;
+    }
+  }
+}
