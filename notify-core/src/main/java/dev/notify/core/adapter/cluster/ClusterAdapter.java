@@ -40,7 +40,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -72,7 +71,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   private final int inboundQueueCapacity;
   private final SerialQueue inbound;
   private final LogLimiter limiter = new LogLimiter(10_000);
-  private final Map<String, Pending> requests = new ConcurrentHashMap<>();
+  private final PendingRequests requests;
   private final Map<String, AckRequest> ackRequests = new ConcurrentHashMap<>();
   private final String member;
   private volatile boolean closed;
@@ -90,6 +89,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     this.inboundQueueCapacity = inboundQueueCapacity;
     this.member = "node=" + uid + " nsp=" + namespace.name();
     this.inbound = new SerialQueue(namespace.executor(), inboundQueueCapacity, member);
+    this.requests = new PendingRequests(namespace.executor(), namespace.scheduler(), this::timeoutFailure, member);
   }
 
   // ---- what a broker and its wire format provide ----
@@ -115,8 +115,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** The kind of the request pending under {@code requestId}, or {@code null}: classic responses are untyped. */
   protected final Class<? extends ClusterMessage> pendingKind(String requestId) {
-    Pending p = requests.get(requestId);
-    return p == null ? null : p.kind;
+    return requests.kind(requestId);
   }
 
   // ---- lifecycle ----
@@ -137,13 +136,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     } catch (RuntimeException e) {
       log.debug("{}: unsubscribe failed while closing", member, e);
     }
-    for (String id : new ArrayList<>(requests.keySet())) {
-      Pending p = requests.remove(id);
-      if (p != null) {
-        p.cancelTimer();
-        fail(p.future, closedFailure(p.type + " request " + id + " cancelled: the adapter closed"));
-      }
-    }
+    requests.cancelAll(request -> closedFailure(request + " cancelled: the adapter closed"));
     for (AckRequest r : ackRequests.values()) {
       r.timer.cancel(false);
     }
@@ -182,7 +175,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     return uid;
   }
 
-  /** How many requests and broadcasts with acks await answers (for tests: nothing may leak). */
+  /** How many requests and broadcasts with acks await the other nodes' answers: a gauge (nothing may leak). */
   public final int pendingRequests() {
     return requests.size() + ackRequests.size();
   }
@@ -335,66 +328,13 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         return;
       }
       String id = newRequestId();
-      Pending p = new Pending(type, id, kind, expected, initial, finish, result);
-      requests.put(id, p);
-      p.timer = namespace().scheduler().schedule(() -> onTimeout(id, wait), wait.toMillis(), TimeUnit.MILLISECONDS);
+      requests.add(type, id, kind, expected, initial, finish, result, wait);
       if (closed || !publish(message.apply(id))) {
-        if (requests.remove(id) != null) {
-          p.cancelTimer();
-          fail(result, notSentFailure(type + " request " + id + " not sent: "
-              + (closed ? "the adapter closed" : "the broker is unreachable or the outgoing queue is full")));
-        }
+        requests.cancel(id, notSentFailure(type + " request " + id + " not sent: "
+            + (closed ? "the adapter closed" : "the broker is unreachable or the outgoing queue is full")));
       }
     });
     return result;
-  }
-
-  private void onResponse(String requestId, Object part) {
-    Pending p = requests.get(requestId);
-    if (p == null) {
-      return; // someone else's, or too late
-    }
-    Object value = null;
-    boolean done;
-    synchronized (p) {
-      if (p.done) {
-        return;
-      }
-      p.parts.add(part);
-      p.answered++;
-      done = p.answered >= p.expected;
-      if (done) {
-        p.done = true;
-      }
-    }
-    if (done) {
-      requests.remove(requestId, p);
-      p.cancelTimer();
-      try {
-        value = p.finish.apply(p.parts);
-      } catch (RuntimeException e) {
-        fail(p.future, e);
-        return;
-      }
-      complete(p.future, value);
-    }
-  }
-
-  private void onTimeout(String requestId, Duration waited) {
-    Pending p = requests.remove(requestId);
-    if (p == null) {
-      return;
-    }
-    int answered;
-    List<Object> partial;
-    synchronized (p) {
-      p.done = true;
-      answered = p.answered;
-      partial = new ArrayList<>(p.parts);
-    }
-    RuntimeException e = timeoutFailure(p.type, requestId, answered, p.expected, waited, partial);
-    log.debug("{}: {}", member, e.getMessage());
-    fail(p.future, e);
   }
 
   // ---- receiving ----
@@ -484,15 +424,15 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   /** An answer to a request or a broadcast with acks of this node. */
   private void applyAnswer(ClusterMessage m) {
     if (m instanceof FetchSocketsResponse r) {
-      onResponse(r.requestId(), r.sockets());
+      requests.answer(r.requestId(), r.sockets());
     } else if (m instanceof ServerSideEmitResponse r) {
       ArrayNode answer = JsonNodeFactory.instance.arrayNode(1);
       if (r.answer() != null) {
         answer.add(r.answer());
       }
-      onResponse(r.requestId(), answer);
+      requests.answer(r.requestId(), answer);
     } else if (m instanceof AllRoomsResponse r) {
-      onResponse(r.requestId(), r.rooms());
+      requests.answer(r.requestId(), r.rooms());
     } else if (m instanceof BroadcastClientCount c) {
       AckRequest r = ackRequests.get(c.requestId());
       if (r != null) {
@@ -550,56 +490,15 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   }
 
   private <T> void complete(CompletableFuture<T> future, T value) {
-    try {
-      namespace().executor().execute(() -> future.complete(value));
-    } catch (RejectedExecutionException e) {
-      future.complete(value);
-    }
+    PendingRequests.complete(namespace().executor(), future, value);
   }
 
   private void fail(CompletableFuture<?> future, Throwable error) {
-    try {
-      namespace().executor().execute(() -> future.completeExceptionally(error));
-    } catch (RejectedExecutionException e) {
-      future.completeExceptionally(error);
-    }
+    PendingRequests.fail(namespace().executor(), future, error);
   }
 
   private static Throwable unwrap(Throwable e) {
     return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-  }
-
-  /** A request waiting for the other nodes' answers. */
-  private static final class Pending {
-    final String type;
-    final String id;
-    final Class<? extends ClusterMessage> kind;
-    final int expected;
-    final List<Object> parts;
-    final Function<List<Object>, ?> finish;
-    final CompletableFuture<Object> future;
-    volatile ScheduledFuture<?> timer;
-    int answered;
-    boolean done;
-
-    @SuppressWarnings("unchecked")
-    <T> Pending(String type, String id, Class<? extends ClusterMessage> kind, int expected, List<Object> initial,
-        Function<List<Object>, T> finish, CompletableFuture<T> future) {
-      this.type = type;
-      this.id = id;
-      this.kind = kind;
-      this.expected = expected;
-      this.parts = initial; // the local part, if any, which is not an answer
-      this.finish = finish;
-      this.future = (CompletableFuture<Object>) future;
-    }
-
-    void cancelTimer() {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
-    }
   }
 
   /** A broadcast with acks waiting for the other nodes' client counts and acks. */
