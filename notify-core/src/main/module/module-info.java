@@ -1,8 +1,8 @@
 /**
  * notify's core: the Socket.IO server ({@code dev.notify.core.server}), the adapter SPI for clusters
- * ({@code dev.notify.core.adapter}) and the notification engine with its store SPI
- * ({@code dev.notify.core.notification}). The packages under {@code dev.notify.core.internal} (sessions and the
- * transport SPI, codecs) are for notify's own modules only.
+ * ({@code dev.notify.core.adapter}), the notification engine with its store SPI ({@code dev.notify.core.notification})
+ * and the metrics SPI ({@code dev.notify.core.metrics}). The packages under {@code dev.notify.core.internal}
+ * (sessions and the transport SPI, codecs) are for notify's own modules only.
  */
 module dev.notify.core {
   requires transitive com.fasterxml.jackson.databind;
@@ -12,6 +12,7 @@ module dev.notify.core {
   exports dev.notify.core.adapter;
   exports dev.notify.core.adapter.cluster;
   exports dev.notify.core.notification;
+  exports dev.notify.core.metrics;
 
   exports dev.notify.core.internal to dev.notify.redis, dev.notify.jakarta;
   exports dev.notify.core.internal.engine to dev.notify.jakarta;

@@ -2,6 +2,7 @@ package dev.notify.core.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.notify.core.metrics.NotifyMetrics;
 import java.util.Collection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,11 @@ public interface AdapterNamespace {
 
   /** A new ack id, unique in this namespace, so a broadcast can ask every target for an ack with one encoding. */
   long nextAckId();
+
+  /** Where the adapter reports what it does (broadcast fan-out, cluster messages); records nothing by default. */
+  default NotifyMetrics metrics() {
+    return NotifyMetrics.NONE;
+  }
 
   /** Runs handlers and completes futures; never a transport or subscriber thread. */
   Executor executor();

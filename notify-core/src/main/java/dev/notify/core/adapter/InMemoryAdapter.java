@@ -153,6 +153,7 @@ public class InMemoryAdapter implements Adapter {
     for (LocalSocket socket : targets) {
       socket.deliver(encoded, opts.volatileFlag());
     }
+    namespace.metrics().broadcast(targets.size());
   }
 
   @Override
@@ -165,6 +166,7 @@ public class InMemoryAdapter implements Adapter {
       for (LocalSocket socket : targets) {
         socket.deliverWithAck(encoded, ackId, ack);
       }
+      namespace.metrics().broadcast(targets.size());
     }
     clientCount.accept(targets.size());
   }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.adapter.Adapter;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.EventHandler;
 import dev.notify.core.server.NotifyServer;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -61,6 +63,7 @@ final class Deliverer {
 
   private final NotificationService service;
   private final NotifyServer server;
+  private final NotifyMetrics metrics;
   private final Adapter adapter;
   /** This node's sockets of each user, with their device ids ("" for none). */
   private final Map<String, Map<Socket, String>> localUsers = new ConcurrentHashMap<>();
@@ -97,6 +100,7 @@ final class Deliverer {
   Deliverer(NotificationService service, NotifyServer server, NotificationService.Builder b) {
     this.service = service;
     this.server = server;
+    this.metrics = server.metrics();
     this.adapter = server.of("/").adapter();
     this.store = b.store;
     this.mapper = server.mapper();
@@ -307,27 +311,36 @@ final class Deliverer {
       boolean settled) {
     Instant now = clock.instant();
     boolean last = job.attempt() >= maxAttempts;
+    if (tally.acked() > 0 && n.status() == NotificationStatus.PENDING) {
+      // no device had it before this attempt: this is its first delivery
+      metrics.notificationDelivered(Math.max(0, Duration.between(n.createdAt(), now).toNanos()));
+    }
     if (tally.sockets() > 0 && tally.acked() == tally.sockets()) {
       return store.complete(job);
     }
     if (tally.acked() > 0) {
       // the user has it; devices that did not ack get it again, or in their next connection's catch-up
-      return last ? store.complete(job) : store.retry(job, now.plus(backoff(job.attempt())));
+      return last ? store.complete(job) : retry(job, now.plus(backoff(job.attempt())));
     }
     if (tally.sockets() == 0) {
       if (!settled) {
         // the cluster is recovering from an outage: silence proves nothing; try again without spending an attempt
-        return store.retry(sameAttempt(job), now.plus(retryDelay));
+        return retry(sameAttempt(job), now.plus(retryDelay));
       }
       if (!tally.complete() && !last) {
-        return store.retry(job, now.plus(backoff(job.attempt()))); // a node did not answer: maybe it holds them
+        return retry(job, now.plus(backoff(job.attempt()))); // a node did not answer: maybe it holds them
       }
       return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.OFFLINE));
     }
     if (!last) {
-      return store.retry(job, now.plus(backoff(job.attempt())));
+      return retry(job, now.plus(backoff(job.attempt())));
     }
     return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.NOT_ACKNOWLEDGED));
+  }
+
+  private CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore) {
+    metrics.notificationRetried();
+    return store.retry(job, notBefore);
   }
 
   private Duration backoff(int attempt) {
@@ -341,6 +354,7 @@ final class Deliverer {
   }
 
   private void fallback(StoredNotification n, FallbackChannel.Reason reason) {
+    metrics.notificationFallback(reason.name().toLowerCase(Locale.ROOT));
     if (fallback == null) {
       return;
     }
@@ -510,6 +524,7 @@ final class Deliverer {
       ArrayNode list = batch.putArray("notifications");
       page.forEach(n -> list.add(toJson(n)));
       batch.put("hasMore", more);
+      metrics.catchUpBatch(page.size());
       socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
         if (error != null) {
           log.debug("user={} socket={}: batch of {} not acknowledged, left for the next connection", userId,

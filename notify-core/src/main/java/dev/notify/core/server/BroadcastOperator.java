@@ -251,6 +251,7 @@ public final class BroadcastOperator implements EmitterOperator {
         done = true;
         partial = List.copyOf(answers);
       }
+      namespace.server().metrics().ackTimedOut(namespace.metricsName());
       String message = "broadcast '" + event + "' got " + partial.size() + " of " + Math.max(expectedClients,
           partial.size()) + " acks within " + timeout.toMillis() + " ms (" + reportedServers + " of "
           + (expectedServers < 0 ? "?" : expectedServers) + " nodes answered)";

@@ -128,7 +128,8 @@ final class Client implements EngineSession.Listener {
     switch (packet.type()) {
       case EVENT, BINARY_EVENT -> {
         if (socket.admit(packet)) {
-          inbound(() -> socket.onEvent(packet), bytes);
+          long arrived = System.nanoTime();
+          inbound(() -> socket.onEvent(packet, arrived), bytes);
         }
       }
       case ACK, BINARY_ACK -> socket.onAck(packet);

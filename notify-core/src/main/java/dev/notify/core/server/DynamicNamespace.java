@@ -19,9 +19,15 @@ public final class DynamicNamespace {
   private final List<ConnectionMiddleware> middlewares = new CopyOnWriteArrayList<>();
   private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
 
+  /** @param description the pattern, or {@code null} for a predicate */
   DynamicNamespace(Predicate<String> matcher, String description) {
     this.matcher = matcher;
     this.description = description;
+  }
+
+  /** What metrics call its children: its pattern, or {@code "dynamic"} for a predicate. */
+  String metricsName() {
+    return description != null ? description : "dynamic";
   }
 
   /** Whether a namespace of that name belongs here. */
@@ -51,6 +57,6 @@ public final class DynamicNamespace {
 
   @Override
   public String toString() {
-    return "DynamicNamespace{" + description + '}';
+    return "DynamicNamespace{" + metricsName() + '}';
   }
 }

@@ -11,6 +11,7 @@ import dev.notify.core.internal.Targets;
 import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
+import dev.notify.core.metrics.NotifyMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,6 +72,11 @@ public final class Namespace implements Emitter {
         log.error("nsp={}: adapter failed to start, connections are refused", name, e);
       }
     });
+  }
+
+  /** The name metrics know it by: its own for a static namespace, its parent's pattern for a dynamic one. */
+  String metricsName() {
+    return parent == null ? name : parent.metricsName();
   }
 
   /** The namespace name, such as {@code "/"} or {@code "/admin"}. */
@@ -364,6 +370,11 @@ public final class Namespace implements Emitter {
     @Override
     public ObjectMapper mapper() {
       return server.mapper();
+    }
+
+    @Override
+    public NotifyMetrics metrics() {
+      return server.metrics();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.internal.protocol.SocketPacketDecoder;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.time.Clock;
@@ -79,6 +80,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private final ObjectReader payloadReader;
   private final AdapterFactory adapterFactory;
   private final Clock clock;
+  private final NotifyMetrics metrics;
   private final RecoveryStore recovery;
   private final EngineServer engine;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
@@ -99,9 +101,10 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     this.payloadReader = SocketPacketDecoder.payloadReader(mapper.reader());
     this.adapterFactory = b.adapterFactory;
     this.clock = b.clock;
+    this.metrics = b.metrics;
     this.recovery = b.maxDisconnectionDuration == null ? null
         : b.recoveryStore != null ? b.recoveryStore : new InMemoryRecoveryStore(b.maxDisconnectionDuration, clock);
-    this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session));
+    this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session), metrics);
     this.main = of("/");
     log.info("notify server started: {}", options);
   }
@@ -153,7 +156,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   /** Namespaces created on demand for names the predicate accepts. */
   public DynamicNamespace of(Predicate<String> matcher) {
     Objects.requireNonNull(matcher, "matcher");
-    return addDynamic(new DynamicNamespace(matcher, matcher.toString()));
+    return addDynamic(new DynamicNamespace(matcher, null));
   }
 
   private DynamicNamespace addDynamic(DynamicNamespace dynamic) {
@@ -356,6 +359,11 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return adapterFactory;
   }
 
+  /** What this server, its adapters and the notification services on it report to; {@link NotifyMetrics#NONE} by default. */
+  public NotifyMetrics metrics() {
+    return metrics;
+  }
+
   Clock clock() {
     return clock;
   }
@@ -411,6 +419,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     private Duration maxDisconnectionDuration;
     private boolean skipMiddlewaresOnRecovery = true;
     private RecoveryStore recoveryStore;
+    private NotifyMetrics metrics = NotifyMetrics.NONE;
     private int maxAttachments = ServerOptions.DEFAULT_MAX_ATTACHMENTS;
     private int maxInboundPackets = ServerOptions.DEFAULT_MAX_INBOUND_PACKETS;
     private long maxInboundBytes = ServerOptions.DEFAULT_MAX_INBOUND_BYTES;
@@ -658,6 +667,16 @@ public final class NotifyServer implements Emitter, AutoCloseable {
      */
     public Builder recoveryStore(RecoveryStore recoveryStore) {
       this.recoveryStore = Objects.requireNonNull(recoveryStore, "recoveryStore");
+      return this;
+    }
+
+    /**
+     * Where the server, its adapters and the notification services on it report what they do: connections,
+     * packets, events, acks, broadcasts, cluster messages, deliveries. Defaults to {@link NotifyMetrics#NONE}
+     * (nothing recorded); notify-micrometer's {@code MicrometerMetrics.of(registry)} records them in Micrometer.
+     */
+    public Builder metrics(NotifyMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

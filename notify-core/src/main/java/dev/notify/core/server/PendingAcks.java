@@ -12,9 +12,13 @@ import java.util.Map;
  */
 final class PendingAcks {
 
+  /** A listener, and when its event was sent (for the round trip time). */
+  record Waiting(AckListener listener, long sentNanos) {
+  }
+
   private final Object lock = new Object();
   /** Created on the first ack: most sockets never ask for one. */
-  private Map<Long, AckListener> listeners;
+  private Map<Long, Waiting> listeners;
   private boolean closed;
 
   /** Waits for the ack {@code ackId}; {@code false} once closed. */
@@ -26,13 +30,13 @@ final class PendingAcks {
       if (listeners == null) {
         listeners = new HashMap<>(4);
       }
-      listeners.put(ackId, listener);
+      listeners.put(ackId, new Waiting(listener, System.nanoTime()));
       return true;
     }
   }
 
   /** The listener of {@code ackId}, no longer waiting; {@code null} if none waits (unknown, timed out, closed). */
-  AckListener remove(long ackId) {
+  Waiting remove(long ackId) {
     synchronized (lock) {
       return listeners == null ? null : listeners.remove(ackId);
     }
@@ -42,7 +46,10 @@ final class PendingAcks {
   List<AckListener> close() {
     synchronized (lock) {
       closed = true;
-      List<AckListener> waiting = listeners == null ? List.of() : new ArrayList<>(listeners.values());
+      List<AckListener> waiting = new ArrayList<>();
+      if (listeners != null) {
+        listeners.values().forEach(w -> waiting.add(w.listener()));
+      }
       listeners = null;
       return waiting;
     }

@@ -12,6 +12,7 @@ import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketType;
+import dev.notify.core.metrics.NotifyMetrics;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -188,12 +189,14 @@ final class ServerSocket implements Socket, LocalSocket {
     if (timeout != null) {
       ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
         if (acks.remove(ackId) != null) {
+          namespace.server().metrics().ackTimedOut(namespace.metricsName());
           namespace.server().executor().execute(() ->
               result.completeExceptionally(AckTimeoutException.forSocket(id, event, timeout)));
         }
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
       result.whenComplete((r, e) -> timer.cancel(false));
     }
+    namespace.server().metrics().eventSent(namespace.metricsName());
     if (!client.send(frames, volatileFlag) && acks.remove(ackId) != null) {
       result.completeExceptionally(new AckException("'" + event + "' was not sent to socket " + id
           + (volatileFlag ? ": volatile and the transport was busy" : ": connection closed")));
@@ -345,22 +348,28 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   /** An event from the client: runs its middlewares and handlers. On the connection's executor. */
-  void onEvent(SocketPacket packet) {
+  void onEvent(SocketPacket packet, long arrivedNanos) {
     if (!connected() || (limiter != null && !admitForUser(packet))) {
       return;
     }
+    NotifyMetrics metrics = namespace.server().metrics();
+    long started = System.nanoTime();
+    metrics.eventReceived(namespace.metricsName(), started - arrivedNanos);
     Args args = Args.of(packet.data(), 1, namespace.mapper());
     Ack ack = packet.hasAck() ? new ClientAck(packet.ackId()) : Ack.NONE;
     handlers.dispatch(packet.event(), args, ack, client.executor());
+    metrics.eventHandled(namespace.metricsName(), System.nanoTime() - started);
   }
 
   /** An ACK from the client. */
   void onAck(SocketPacket packet) {
-    AckListener listener = acks.remove(packet.ackId());
-    if (listener == null) {
+    PendingAcks.Waiting waiting = acks.remove(packet.ackId());
+    if (waiting == null) {
       log.debug("socket={} nsp={}: ignored ack {} (unknown or timed out)", id, namespace.name(), packet.ackId());
       return;
     }
+    namespace.server().metrics().ackReceived(namespace.metricsName(), System.nanoTime() - waiting.sentNanos());
+    AckListener listener = waiting.listener();
     namespace.server().executor().execute(() -> listener.onAck(packet.data()));
   }
 
@@ -380,7 +389,11 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   private void deliver(List<Frame> frames, boolean volatileFrames) {
-    if (connected() && !held.offer(frames, volatileFrames)) {
+    if (!connected()) {
+      return;
+    }
+    namespace.server().metrics().eventSent(namespace.metricsName());
+    if (!held.offer(frames, volatileFrames)) {
       client.send(frames, volatileFrames);
     }
   }
@@ -436,6 +449,7 @@ final class ServerSocket implements Socket, LocalSocket {
   /** Marks the socket connected; it is in its namespace from now on. */
   void markConnected() {
     connected.set(true);
+    namespace.server().metrics().socketConnected(namespace.metricsName());
   }
 
   /** Marks the socket disconnected; {@code true} for the one caller that must run {@link #cleanup}. */
@@ -445,6 +459,7 @@ final class ServerSocket implements Socket, LocalSocket {
 
   /** Leaves rooms and namespace, fails pending acks, runs the disconnect handlers. On the connection's executor. */
   void cleanup(DisconnectReason reason) {
+    namespace.server().metrics().socketDisconnected(namespace.metricsName(), reason.toString());
     handlers.fireDisconnect(reason, () -> {
       saveForRecovery(reason);
       namespace.adapter().delAll(this);

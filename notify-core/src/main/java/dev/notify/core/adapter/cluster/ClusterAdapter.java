@@ -89,7 +89,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     this.inboundQueueCapacity = inboundQueueCapacity;
     this.member = "node=" + uid + " nsp=" + namespace.name();
     this.inbound = new SerialQueue(namespace.executor(), inboundQueueCapacity, member);
-    this.requests = new PendingRequests(namespace.executor(), namespace.scheduler(), this::timeoutFailure, member);
+    this.requests = new PendingRequests(namespace.executor(), namespace.scheduler(), this::timeoutFailure,
+        namespace.metrics(), member);
   }
 
   // ---- what a broker and its wire format provide ----
@@ -112,6 +113,22 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   /** A fresh request id. */
   protected abstract String newRequestId();
+
+  private boolean send(ClusterMessage message) {
+    boolean sent = publish(message);
+    if (sent) {
+      namespace().metrics().clusterMessageSent(message.getClass().getSimpleName());
+    }
+    return sent;
+  }
+
+  private boolean sendResponse(String requesterUid, ClusterMessage response) {
+    boolean sent = publishResponse(requesterUid, response);
+    if (sent) {
+      namespace().metrics().clusterMessageSent(response.getClass().getSimpleName());
+    }
+    return sent;
+  }
 
   /** The kind of the request pending under {@code requestId}, or {@code null}: classic responses are untyped. */
   protected final Class<? extends ClusterMessage> pendingKind(String requestId) {
@@ -185,7 +202,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   @Override
   public void broadcast(BroadcastPacket packet, BroadcastOptions opts) {
     if (!opts.local()) {
-      publish(new Broadcast(uid, eventData(packet), opts, null));
+      send(new Broadcast(uid, eventData(packet), opts, null));
     }
     super.broadcast(packet, opts);
   }
@@ -201,7 +218,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       ScheduledFuture<?> timer = namespace().scheduler().schedule(() -> ackRequests.remove(requestId),
           keep.toMillis(), TimeUnit.MILLISECONDS);
       ackRequests.put(requestId, new AckRequest(clientCount, ack, timer));
-      if (closed || !publish(new Broadcast(uid, data, opts, requestId))) {
+      if (closed || !send(new Broadcast(uid, data, opts, requestId))) {
         ackRequests.remove(requestId);
         timer.cancel(false);
       }
@@ -230,7 +247,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   @Override
   public void addSockets(BroadcastOptions opts, Collection<String> rooms) {
     if (!opts.local()) {
-      publish(new SocketsJoin(uid, opts, List.copyOf(rooms)));
+      send(new SocketsJoin(uid, opts, List.copyOf(rooms)));
     }
     super.addSockets(opts, rooms);
   }
@@ -238,7 +255,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   @Override
   public void delSockets(BroadcastOptions opts, Collection<String> rooms) {
     if (!opts.local()) {
-      publish(new SocketsLeave(uid, opts, List.copyOf(rooms)));
+      send(new SocketsLeave(uid, opts, List.copyOf(rooms)));
     }
     super.delSockets(opts, rooms);
   }
@@ -246,7 +263,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
   @Override
   public void disconnectSockets(BroadcastOptions opts, boolean close) {
     if (!opts.local()) {
-      publish(new DisconnectSockets(uid, opts, close));
+      send(new DisconnectSockets(uid, opts, close));
     }
     super.disconnectSockets(opts, close);
   }
@@ -256,7 +273,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     ArrayNode data = Trees.eventData(namespace().mapper(), (String) args[0],
         java.util.Arrays.copyOfRange(args, 1, args.length));
     if (!withAck) {
-      publish(new ServerSideEmit(uid, null, data));
+      send(new ServerSideEmit(uid, null, data));
       return CompletableFuture.completedFuture(List.of());
     }
     return request("serverSideEmit", ServerSideEmit.class, id -> new ServerSideEmit(uid, id, data),
@@ -329,7 +346,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       }
       String id = newRequestId();
       requests.add(type, id, kind, expected, initial, finish, result, wait);
-      if (closed || !publish(message.apply(id))) {
+      if (closed || !send(message.apply(id))) {
         requests.cancel(id, notSentFailure(type + " request " + id + " not sent: "
             + (closed ? "the adapter closed" : "the broker is unreachable or the outgoing queue is full")));
       }
@@ -347,6 +364,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     if (uid.equals(message.uid())) {
       return; // our own publish, already applied locally
     }
+    namespace().metrics().clusterMessageReceived(message.getClass().getSimpleName());
     if (!inbound.submit(() -> apply(message))) {
       inboundDropped();
       limiter.warn(log, "inbound-full", member + ": incoming queue full (" + inboundQueueCapacity
@@ -374,14 +392,14 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     } else if (m instanceof DisconnectSockets d) {
       super.disconnectSockets(d.opts(), d.close());
     } else if (m instanceof FetchSockets f) {
-      publishResponse(f.uid(), new FetchSocketsResponse(uid, f.requestId(), localDetails(f.opts())));
+      sendResponse(f.uid(), new FetchSocketsResponse(uid, f.requestId(), localDetails(f.opts())));
     } else if (m instanceof ServerSideEmit s) {
       applyServerSideEmit(s);
     } else if (m instanceof AllRooms a) {
-      publishResponse(a.uid(), new AllRoomsResponse(uid, a.requestId(), roomsWithSocketIds()));
+      sendResponse(a.uid(), new AllRoomsResponse(uid, a.requestId(), roomsWithSocketIds()));
     } else if (m instanceof SocketIds q) {
       Set<String> ids = sockets(new BroadcastOptions(q.rooms(), Set.of(), false, false, true, null));
-      publishResponse(q.uid(), new SocketIdsResponse(uid, q.requestId(), ids));
+      sendResponse(q.uid(), new SocketIdsResponse(uid, q.requestId(), ids));
     } else if (m instanceof SingleSocket s) {
       applySingle(s);
     } else {
@@ -398,8 +416,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     String requester = b.uid();
     String rid = b.requestId();
     super.broadcastWithAck(packet, b.opts(),
-        count -> publishResponse(requester, new BroadcastClientCount(uid, rid, count)),
-        args -> publishResponse(requester, new BroadcastAck(uid, rid, args != null && args.size() > 0
+        count -> sendResponse(requester, new BroadcastClientCount(uid, rid, count)),
+        args -> sendResponse(requester, new BroadcastAck(uid, rid, args != null && args.size() > 0
             ? args.get(0) : null)));
   }
 
@@ -417,7 +435,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         log.warn("{}: serverSideEmit answer cannot be serialized: {}", member, e.getMessage());
         return;
       }
-      publishResponse(requester, new ServerSideEmitResponse(uid, s.requestId(), tree));
+      sendResponse(requester, new ServerSideEmitResponse(uid, s.requestId(), tree));
     });
   }
 
@@ -470,7 +488,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       case DISCONNECT -> socket.disconnect(s.close());
     }
     if (s.requestId() != null) {
-      publishResponse(s.uid(), new Done(uid, s.requestId()));
+      sendResponse(s.uid(), new Done(uid, s.requestId()));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.notify.core.adapter.cluster;
 
+import dev.notify.core.metrics.NotifyMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +35,15 @@ final class PendingRequests {
   private final Executor executor;
   private final ScheduledExecutorService scheduler;
   private final TimeoutFailure timeoutFailure;
+  private final NotifyMetrics metrics;
   private final String member;
 
   PendingRequests(Executor executor, ScheduledExecutorService scheduler, TimeoutFailure timeoutFailure,
-      String member) {
+      NotifyMetrics metrics, String member) {
     this.executor = executor;
     this.scheduler = scheduler;
     this.timeoutFailure = timeoutFailure;
+    this.metrics = metrics;
     this.member = member;
   }
 
@@ -125,6 +128,7 @@ final class PendingRequests {
       answered = p.answered;
       partial = new ArrayList<>(p.parts);
     }
+    metrics.clusterRequestTimedOut(p.type);
     RuntimeException e = timeoutFailure.of(p.type, requestId, answered, p.expected, waited, partial);
     log.debug("{}: {}", member, e.getMessage());
     fail(executor, p.future, e);

@@ -1,10 +1,12 @@
 package dev.notify.core.internal.engine;
 
 import dev.notify.core.internal.LogLimiter;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.internal.protocol.EngineEncoder;
 import dev.notify.core.server.EngineOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,7 @@ public final class EngineServer {
   private static final long FULL_RETRY_AFTER_SECONDS = 5;
 
   private final EngineOptions options;
+  private final NotifyMetrics metrics;
   private final ScheduledExecutorService scheduler;
   private final ConnectionHandler handler;
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
@@ -55,6 +58,12 @@ public final class EngineServer {
    * @param handler gives each new session its listener
    */
   public EngineServer(EngineOptions options, ScheduledExecutorService scheduler, ConnectionHandler handler) {
+    this(options, scheduler, handler, NotifyMetrics.NONE);
+  }
+
+  public EngineServer(EngineOptions options, ScheduledExecutorService scheduler, ConnectionHandler handler,
+      NotifyMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.options = Objects.requireNonNull(options, "options");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.handler = Objects.requireNonNull(handler, "handler");
@@ -72,6 +81,10 @@ public final class EngineServer {
     return scheduler;
   }
 
+  NotifyMetrics metrics() {
+    return metrics;
+  }
+
   LogLimiter warnings() {
     return warnings;
   }
@@ -84,6 +97,14 @@ public final class EngineServer {
    * @return the error to answer with, or {@code null} when the request may proceed
    */
   public RequestError check(EngineRequest request, String method, boolean upgrade) {
+    RequestError error = refusal(request, method, upgrade);
+    if (error != null) {
+      metrics.requestRefused(error.name().toLowerCase(Locale.ROOT));
+    }
+    return error;
+  }
+
+  private RequestError refusal(EngineRequest request, String method, boolean upgrade) {
     String transport = request.query("transport");
     if (transport == null || !options.transports().contains(transport)) {
       return RequestError.UNKNOWN_TRANSPORT;
@@ -140,6 +161,7 @@ public final class EngineServer {
       }
     }
     if (busy != null) {
+      metrics.requestRefused("busy");
       log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
       warnings.warn(log, "busy", "handshake from {} refused: {} (retry after {} s)", request.remoteAddress(),
           busy.reason(), busy.retryAfterSeconds());
@@ -184,6 +206,7 @@ public final class EngineServer {
     if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
       perAddress.merge(clientAddress(request), 1, Integer::sum);
     }
+    metrics.connectionOpened(transport.name());
     log.debug("sid={} opened over {} from {}", session.id(), transport.name(), request.remoteAddress());
     session.send(EngineEncoder.open(session.id(), options.upgradesFrom(transport.name()),
         options.pingInterval().toMillis(), options.pingTimeout().toMillis(), options.maxPayload()));

@@ -3,6 +3,7 @@ package dev.notify.core.internal.engine;
 import dev.notify.core.internal.protocol.EnginePacket;
 import dev.notify.core.internal.protocol.EnginePacketType;
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.server.EngineOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -126,31 +127,35 @@ public final class EngineSession {
     Transport target;
     List<Frame> batch;
     String overflow = null;
+    long buffered = -1;
     synchronized (this) {
       if (state != State.OPEN) {
         return false;
       }
       if (!ready || probed) {
         if (volatileFrames) {
-          return false;
+          target = null;
+          batch = null;
+        } else {
+          if (buffer == null) {
+            buffer = new ArrayDeque<>();
+          }
+          long bytes = length(frames);
+          EngineOptions options = server.options();
+          // a batch larger than the bounds is still taken when nothing waits: the client is not behind yet
+          if (buffer.isEmpty() || buffer.size() + frames.size() <= options.maxBufferedPackets()
+              && bufferedBytes + bytes <= options.maxBufferedBytes()) {
+            buffer.addAll(frames);
+            bufferedBytes += bytes;
+            buffered = bytes;
+          } else {
+            overflow = buffer.size() + frames.size() > options.maxBufferedPackets()
+                ? "more than " + options.maxBufferedPackets() + " outbound packets buffered"
+                : "more than " + options.maxBufferedBytes() + " outbound bytes buffered";
+          }
+          target = null;
+          batch = null;
         }
-        if (buffer == null) {
-          buffer = new ArrayDeque<>();
-        }
-        long bytes = length(frames);
-        EngineOptions options = server.options();
-        // a batch larger than the bounds is still taken when nothing waits: the client is not behind yet
-        if (buffer.isEmpty() || buffer.size() + frames.size() <= options.maxBufferedPackets()
-            && bufferedBytes + bytes <= options.maxBufferedBytes()) {
-          buffer.addAll(frames);
-          bufferedBytes += bytes;
-          return true;
-        }
-        overflow = buffer.size() + frames.size() > options.maxBufferedPackets()
-            ? "more than " + options.maxBufferedPackets() + " outbound packets buffered"
-            : "more than " + options.maxBufferedBytes() + " outbound bytes buffered";
-        target = null;
-        batch = null;
       } else {
         ready = false;
         target = transport;
@@ -158,12 +163,31 @@ public final class EngineSession {
         markPingWritten(batch);
       }
     }
+    if (buffered >= 0) {
+      server.metrics().outboundBuffered(buffered);
+      return true;
+    }
     if (target == null) {
+      if (overflow == null) { // volatile, and the transport is busy
+        server.metrics().outboundDropped("volatile", frames.size());
+        return false;
+      }
       close(CloseReason.TRANSPORT_ERROR, overflow + ": client too slow", true);
       return false;
     }
-    target.send(batch);
+    write(target, batch, false);
     return true;
+  }
+
+  /** Hands {@code batch} to {@code target}, counted; {@code buffered}: it was taken from the buffer. */
+  private void write(Transport target, List<Frame> batch, boolean buffered) {
+    long bytes = length(batch);
+    NotifyMetrics metrics = server.metrics();
+    metrics.packetsSent(batch.size(), bytes);
+    if (buffered) {
+      metrics.outboundBuffered(-bytes);
+    }
+    target.send(batch);
   }
 
   private static long length(List<Frame> frames) {
@@ -189,6 +213,7 @@ public final class EngineSession {
   private void close(CloseReason reason, String detail, boolean offender) {
     Transport current;
     Transport probe;
+    long dropped;
     synchronized (this) {
       if (state == State.CLOSED) {
         return;
@@ -198,10 +223,15 @@ public final class EngineSession {
       probe = upgrading;
       upgrading = null;
       buffer = null;
+      dropped = bufferedBytes;
       bufferedBytes = 0;
       cancelTimers();
     }
     server.remove(this);
+    server.metrics().connectionClosed(reason.toString());
+    if (dropped > 0) {
+      server.metrics().outboundBuffered(-dropped);
+    }
     // routine closes at DEBUG; a forced close that carries a detail is the server enforcing a rule on the client
     // (no namespace joined within connectTimeout), a fault worth its INFO line. A client that broke the protocol
     // or a limit may be an attack: a WARN, limited so that many of them cannot flood the log
@@ -246,6 +276,7 @@ public final class EngineSession {
   private void drain(Transport from, boolean upgradeCheck) {
     Transport target;
     List<Frame> batch;
+    boolean buffered = false;
     CloseReason closeNow = null;
     boolean hold = false;
     synchronized (this) {
@@ -262,6 +293,7 @@ public final class EngineSession {
         // packet is refused by the upgrade rather than answered
         if (buffer != null && !buffer.isEmpty()) {
           batch = drainBuffer();
+          buffered = true;
         } else if (upgradeCheck) {
           batch = List.of(Frame.NOOP);
         } else {
@@ -281,6 +313,7 @@ public final class EngineSession {
         ready = false;
         target = from;
         batch = drainBuffer();
+        buffered = true;
       }
     }
     if (hold) {
@@ -288,7 +321,7 @@ public final class EngineSession {
     } else if (closeNow != null) {
       close(closeNow, null);
     } else if (target != null) {
-      target.send(batch);
+      write(target, batch, buffered);
     }
   }
 
@@ -303,6 +336,7 @@ public final class EngineSession {
       }
       current = from == transport; // read under the lock: an upgrade replaces the transport
     }
+    server.metrics().packetReceived(packet.isBinary() ? packet.binary().length : packet.text().length());
     if (!current) {
       onUpgradePacket(from, packet);
       return;
@@ -420,7 +454,7 @@ public final class EngineSession {
       log.debug("sid={} upgraded to {}", id, from.name());
       previous.discard();
       if (flushTo != null) {
-        flushTo.send(batch);
+        write(flushTo, batch, true);
       }
       return;
     }
