@@ -1,5 +1,6 @@
 package dev.notify.redis.testing;
 
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.notification.NotificationService;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
@@ -27,11 +28,12 @@ public final class NotificationNode implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NotificationNode(String redisUrl, String adapterKey, String storePrefix,
-      UnaryOperator<NotificationService.Builder> tune) {
+      UnaryOperator<NotificationService.Builder> tune, NotifyMetrics metrics) {
     this.factory = adapterKey == null ? null : RedisAdapter.factory(RedisAdapterOptions.builder().url(redisUrl)
         .key(adapterKey).reconnectMinDelay(Duration.ofMillis(50)).reconnectMaxDelay(Duration.ofSeconds(1))
         .healthCheckInterval(Duration.ofMillis(500)).requestsTimeout(Duration.ofSeconds(3)).build());
-    this.io = factory == null ? NotifyServer.builder().build() : NotifyServer.builder().adapter(factory).build();
+    NotifyServer.Builder server = NotifyServer.builder().metrics(metrics);
+    this.io = factory == null ? server.build() : server.adapter(factory).build();
     io.use((socket, next) -> {
       String user = socket.handshake().auth().path("user").asText("");
       if (user.isEmpty()) {
@@ -59,7 +61,13 @@ public final class NotificationNode implements AutoCloseable {
    */
   public static NotificationNode start(String redisUrl, String adapterKey, String storePrefix,
       UnaryOperator<NotificationService.Builder> tune) {
-    return new NotificationNode(redisUrl, adapterKey, storePrefix, tune);
+    return start(redisUrl, adapterKey, storePrefix, tune, NotifyMetrics.NONE);
+  }
+
+  /** As above, the server reporting to {@code metrics}. */
+  public static NotificationNode start(String redisUrl, String adapterKey, String storePrefix,
+      UnaryOperator<NotificationService.Builder> tune, NotifyMetrics metrics) {
+    return new NotificationNode(redisUrl, adapterKey, storePrefix, tune, metrics);
   }
 
   public NotifyServer io() {
