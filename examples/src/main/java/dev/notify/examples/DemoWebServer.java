@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The demo's web server (the JDK's {@link HttpServer}, on {@code 127.0.0.1}): the page's static files from the
@@ -76,8 +77,12 @@ final class DemoWebServer implements AutoCloseable {
     }
   }
 
-  /** Starts serving; {@code shipOrder} is what {@code POST /orders} calls with the user name. */
-  void start(List<Integer> nodePorts, Function<String, CompletableFuture<Shipped>> shipOrder) {
+  /**
+   * Starts serving; {@code shipOrder} is what {@code POST /orders} calls with the user name, {@code metrics} what
+   * {@code GET /metrics} answers (the Prometheus text format).
+   */
+  void start(List<Integer> nodePorts, Function<String, CompletableFuture<Shipped>> shipOrder,
+      Supplier<String> metrics) {
     ObjectNode config = JSON.createObjectNode();
     ArrayNode nodes = config.putArray("nodes");
     for (int i = 0; i < nodePorts.size(); i++) {
@@ -97,6 +102,12 @@ final class DemoWebServer implements AutoCloseable {
           case "/orders" -> {
             if (allow(exchange, "POST")) {
               order(exchange, shipOrder);
+            }
+          }
+          case "/metrics" -> {
+            if (allow(exchange, "GET")) {
+              send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                  metrics.get().getBytes(StandardCharsets.UTF_8));
             }
           }
           case "/socket.io.min.js" -> {

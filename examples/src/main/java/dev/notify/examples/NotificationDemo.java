@@ -1,15 +1,19 @@
 package dev.notify.examples;
 
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.notification.Notification;
 import dev.notify.core.notification.NotificationService;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.micrometer.MicrometerMetrics;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
 import dev.notify.redis.RedisEmitter;
 import dev.notify.redis.RedisEmitterOptions;
 import dev.notify.redis.RedisNotificationStore;
 import dev.notify.redis.RedisNotificationStoreOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,9 +151,12 @@ public final class NotificationDemo implements AutoCloseable {
       started.add(web);
       String[] origins = {"http://127.0.0.1:" + web.port(), "http://localhost:" + web.port()};
 
+      // both nodes on one registry: /metrics shows the demo's totals
+      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       List<Node> nodes = new ArrayList<>();
       for (int i = 1; i <= 2; i++) {
-        Node node = Node.start(i, options.port() == 0 ? 0 : options.port() + i, redis.url(), options.key(), origins);
+        Node node = Node.start(i, options.port() == 0 ? 0 : options.port() + i, redis.url(), options.key(), origins,
+            MicrometerMetrics.of(prometheus));
         started.add(node);
         nodes.add(node);
       }
@@ -163,7 +170,7 @@ public final class NotificationDemo implements AutoCloseable {
       started.add(orders);
 
       NotificationDemo demo = new NotificationDemo(redis, List.copyOf(nodes), emitter, store, orders, web);
-      web.start(nodes.stream().map(Node::port).toList(), demo::shipOrder);
+      web.start(nodes.stream().map(Node::port).toList(), demo::shipOrder, prometheus::scrape);
       return demo;
     } catch (RuntimeException e) {
       closeAll(started);
@@ -272,9 +279,10 @@ public final class NotificationDemo implements AutoCloseable {
       this.http = http;
     }
 
-    static Node start(int number, int port, String redisUrl, String key, String[] origins) {
+    static Node start(int number, int port, String redisUrl, String key, String[] origins, NotifyMetrics metrics) {
       NotifyServer io = NotifyServer.builder()
           .allowedOrigins(origins)
+          .metrics(metrics)
           .adapter(RedisAdapter.factory(RedisAdapterOptions.builder().url(redisUrl).key(key).build()))
           .build();
       RedisNotificationStore store = null;

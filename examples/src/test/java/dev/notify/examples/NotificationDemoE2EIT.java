@@ -3,6 +3,7 @@ package dev.notify.examples;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.notification.InboxPage;
 import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.StoredNotification;
+import io.socket.client.IO;
+import io.socket.client.Socket;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -144,6 +147,39 @@ class NotificationDemoE2EIT {
 
     assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
     assertThat(get("/demo/index.html").statusCode()).as("only the page's own paths").isEqualTo(404);
+  }
+
+  @Test
+  void metricsOfBothNodesArePublishedInThePrometheusFormat() throws Exception {
+    String user = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
+    IO.Options options = IO.Options.builder().setTransports(new String[] {"websocket"}).setReconnection(false)
+        .setAuth(java.util.Map.of("token", user)).build();
+    Socket client = IO.socket(URI.create("http://127.0.0.1:" + demo.nodePorts().get(1)), options);
+    CompletableFuture<Void> connected = new CompletableFuture<>();
+    client.once(Socket.EVENT_CONNECT, args -> connected.complete(null));
+    client.connect();
+    try {
+      connected.get(10, TimeUnit.SECONDS);
+      // an event from the client, and an order: the order service's wake-up reaches the nodes through Redis
+      CompletableFuture<Object> inbox = new CompletableFuture<>();
+      client.emit("notification:inbox", new Object[] {new org.json.JSONObject()},
+          (io.socket.client.Ack) answer -> inbox.complete(answer[0]));
+      inbox.get(10, TimeUnit.SECONDS);
+      assertThat(post("application/json", "{\"user\":\"" + user + "\"}").statusCode()).isEqualTo(201);
+      await().atMost(Duration.ofSeconds(20)).until(() -> get("/metrics").body()
+          .contains("notify_cluster_messages_total{direction=\"in\""));
+      HttpResponse<String> metrics = get("/metrics");
+
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+      Matcher sockets = Pattern.compile("(?m)^notify_sockets\\{namespace=\"/\"} (\\S+)$").matcher(metrics.body());
+      assertThat(sockets.find()).as(metrics.body()).isTrue();
+      assertThat(Double.parseDouble(sockets.group(1))).isGreaterThanOrEqualTo(1);
+      assertThat(metrics.body()).contains("notify_connections_opened_total{transport=\"websocket\"}",
+          "notify_handler_wait_seconds_count{namespace=\"/\"}", "notify_events_received_total{namespace=\"/\"}");
+    } finally {
+      client.close();
+    }
   }
 
   @Test

@@ -7,8 +7,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.lang.ref.WeakReference;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,8 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Records what notify does in a Micrometer {@link MeterRegistry}. Give one to every server, and the same one to the
- * notification service's server; several servers on one registry add up.
+ * Records what notify does in a Micrometer {@link MeterRegistry}. Give it to every server (the notification
+ * services on a server report through it); several servers on one registry add up.
  *
  * <pre>{@code
  * NotifyServer io = NotifyServer.builder()
@@ -49,6 +52,12 @@ import java.util.function.Function;
  * predicate). Thread-safe; meters are looked up once per tag value and cached.
  */
 public final class MicrometerMetrics implements NotifyMetrics {
+
+  /**
+   * One per registry while its servers hold it: a gauge registered twice keeps the first state object, so two
+   * instances would not add up. Weak both ways, so that neither a registry nor its recorder is kept for nothing.
+   */
+  private static final Map<MeterRegistry, WeakReference<MicrometerMetrics>> BY_REGISTRY = new WeakHashMap<>();
 
   private final MeterRegistry registry;
 
@@ -84,6 +93,10 @@ public final class MicrometerMetrics implements NotifyMetrics {
 
   private MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // gauges of an earlier recorder of this registry, gone with its servers, would read its dead state
+    for (String gauge : List.of("notify.connections", "notify.outbound.buffered", "notify.sockets")) {
+      registry.find(gauge).gauges().forEach(registry::remove);
+    }
     Gauge.builder("notify.connections", connections, AtomicLong::get)
         .description("Open Engine.IO connections").register(registry);
     Gauge.builder("notify.outbound.buffered", outboundBuffered, LongAdder::sum).baseUnit("bytes")
@@ -102,9 +115,21 @@ public final class MicrometerMetrics implements NotifyMetrics {
         .description("Catch-up batches sent to connecting devices, by size").register(registry);
   }
 
-  /** Records in {@code registry}. */
+  /**
+   * Records in {@code registry}. The same registry always gives the same instance, so that the servers sharing a
+   * registry add up, gauges included.
+   */
   public static MicrometerMetrics of(MeterRegistry registry) {
-    return new MicrometerMetrics(Objects.requireNonNull(registry, "registry"));
+    Objects.requireNonNull(registry, "registry");
+    synchronized (BY_REGISTRY) {
+      WeakReference<MicrometerMetrics> known = BY_REGISTRY.get(registry);
+      MicrometerMetrics metrics = known == null ? null : known.get();
+      if (metrics == null) {
+        metrics = new MicrometerMetrics(registry);
+        BY_REGISTRY.put(registry, new WeakReference<>(metrics));
+      }
+      return metrics;
+    }
   }
 
   private Counter packets(String direction) {
