@@ -3,8 +3,10 @@ package dev.notify.bench.server;
 import dev.notify.bench.inmem.InMemoryClients;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.micrometer.MicrometerMetrics;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,7 +27,8 @@ import java.util.Map;
  * Node's {@code @socket.io/redis-adapter}), on channels prefixed {@code --redis-key} (default {@code socket.io}).
  * {@code --per-message-deflate on} (without the option: the environment variable
  * {@code BENCH_PER_MESSAGE_DEFLATE=true}) sets {@code perMessageDeflate(true)}: Jetty and Tomcat then accept a
- * client's permessage-deflate offer (Tyrus has no deflate installed). Prints {@code READY <port> <pid>} once it
+ * client's permessage-deflate offer (Tyrus has no deflate installed). {@code BENCH_METRICS=true} records the
+ * server's metrics in a Micrometer {@code SimpleMeterRegistry}, to measure their cost. Prints {@code READY <port> <pid>} once it
  * listens. {@code inmem} serves no network: its clients sit on in-memory transports ({@code connect N} on stdin
  * adds N), which shows notify's own cost per connection without any container. Commands on stdin, one answer
  * line each: {@code gc} (full GC, then {@code heap <used bytes>}), {@code count} ({@code count <open sessions>}),
@@ -70,6 +73,9 @@ public final class BenchServer {
       builder.adapter(RedisAdapter.factory(RedisAdapterOptions.builder().url(redis).key(redisKey).build()));
     }
     builder.perMessageDeflate(perMessageDeflate);
+    if (Boolean.parseBoolean(System.getenv("BENCH_METRICS"))) {
+      builder.metrics(MicrometerMetrics.of(new SimpleMeterRegistry()));
+    }
     NotifyServer io = builder.build();
     BenchHandlers.install(io);
     AutoCloseable http;
