@@ -48,6 +48,7 @@ class ModulePathIT {
         "dev.notify.core.adapter", "to all",
         "dev.notify.core.adapter.cluster", "to all",
         "dev.notify.core.notification", "to all",
+        "dev.notify.core.metrics", "to all",
         "dev.notify.core.internal", "to [dev.notify.jakarta, dev.notify.redis]",
         "dev.notify.core.internal.engine", "to [dev.notify.jakarta]",
         "dev.notify.core.internal.protocol", "to [dev.notify.jakarta, dev.notify.redis]",
