@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -61,6 +62,7 @@ public final class RedisConnectionOptions {
   private final Duration connectTimeout;
   private final Duration socketTimeout;
   private final int poolSize;
+  private final ThreadFactory threadFactory;
 
   private RedisConnectionOptions(Builder b) {
     this.topology = b.topology;
@@ -76,6 +78,7 @@ public final class RedisConnectionOptions {
     this.connectTimeout = b.connectTimeout;
     this.socketTimeout = b.socketTimeout;
     this.poolSize = b.poolSize;
+    this.threadFactory = b.threadFactory;
   }
 
   /** One Redis server at {@code url}. */
@@ -154,6 +157,11 @@ public final class RedisConnectionOptions {
     return poolSize;
   }
 
+  /** Where the Redis parts get their threads, or {@code null} for daemon threads of their own. */
+  public ThreadFactory threadFactory() {
+    return threadFactory;
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("RedisConnectionOptions{topology=").append(topology).append(", nodes=");
@@ -190,6 +198,7 @@ public final class RedisConnectionOptions {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
     private int poolSize = DEFAULT_POOL_SIZE;
+    private ThreadFactory threadFactory;
 
     private Builder() {
     }
@@ -208,6 +217,7 @@ public final class RedisConnectionOptions {
       connectTimeout = o.connectTimeout;
       socketTimeout = o.socketTimeout;
       poolSize = o.poolSize;
+      threadFactory = o.threadFactory;
     }
 
     /**
@@ -340,6 +350,17 @@ public final class RedisConnectionOptions {
         throw new IllegalArgumentException("poolSize must be in 1..1024, was " + poolSize);
       }
       this.poolSize = poolSize;
+      return this;
+    }
+
+    /**
+     * Where the Redis parts get their threads (publisher, subscriber connections and timer, script and recovery
+     * I/O, outage checks): they block on Redis sockets, so they are threads of their own, never the server's
+     * executor. notify names each one ({@code notify-redis-*}) and stops it on {@code close()}. Defaults to
+     * {@code null}: daemon threads. Jedis' own Sentinel listener threads do not come from it.
+     */
+    public Builder threadFactory(ThreadFactory threadFactory) {
+      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
       return this;
     }
 

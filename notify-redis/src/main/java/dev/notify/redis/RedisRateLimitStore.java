@@ -5,6 +5,7 @@ import dev.notify.core.server.RateLimit;
 import dev.notify.core.server.RateLimitStore;
 import dev.notify.redis.internal.Outage;
 import dev.notify.redis.internal.RedisConnector;
+import dev.notify.redis.internal.Threads;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,7 +82,8 @@ public final class RedisRateLimitStore implements RateLimitStore, AutoCloseable 
         .socketTimeout(b.commandTimeout).build());
     this.label = "rate limit store redis=" + connector.describe() + " prefix=" + keyPrefix;
     this.outage = new Outage(() -> label, "per-user rate limits are not checked", connector::probe,
-        Duration.ofMillis(100), Duration.ofSeconds(5), "notify-redis-ratelimit-check");
+        Duration.ofMillis(100), Duration.ofSeconds(5),
+        Threads.factory(connector.options(), "notify-redis-ratelimit-check", false));
   }
 
   /** A store on the Redis at {@code url} with the default prefix and timeout. Connects lazily. */

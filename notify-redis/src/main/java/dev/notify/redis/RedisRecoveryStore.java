@@ -11,6 +11,7 @@ import dev.notify.redis.internal.Outage;
 import dev.notify.redis.internal.RecoveryCodec;
 import dev.notify.redis.internal.RecoveryCodec.StoredEvent;
 import dev.notify.redis.internal.RedisConnector;
+import dev.notify.redis.internal.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -121,15 +121,10 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     this.label = "recovery store redis=" + connector.describe() + " prefix=" + options.keyPrefix();
     this.outage = new Outage(() -> label, "events are sent without offsets (not recoverable) and disconnected "
         + "sessions are not kept", connector::probe, options.reconnectMinDelay(), options.reconnectMaxDelay(),
-        "notify-redis-recovery-check");
+        Threads.factory(connector.options(), "notify-redis-recovery-check", false));
     int threads = options.connection().poolSize();
-    AtomicInteger n = new AtomicInteger();
     this.io = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), r -> {
-          Thread t = new Thread(r, "notify-redis-recovery-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+        new ArrayBlockingQueue<>(QUEUE), Threads.factory(connector.options(), "notify-redis-recovery", true));
     io.allowCoreThreadTimeOut(true);
     // one pipeline at a time: offsets grow in the order of the appends, as the server requires
     this.appends = new Coalescer<>(MAX_PIPELINE, 1, QUEUE,

@@ -2,6 +2,7 @@ package dev.notify.redis.internal;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,17 +39,13 @@ public final class Outage implements AutoCloseable {
    * @param check throws when Redis is still unreachable; bounded by the connection's timeouts
    */
   public Outage(Supplier<String> label, String consequence, Runnable check, Duration minDelay, Duration maxDelay,
-      String threadName) {
+      ThreadFactory threads) {
     this.label = label;
     this.consequence = consequence;
     this.check = check;
     this.minDelay = minDelay;
     this.maxDelay = maxDelay;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
   }
 
   /** Whether Redis is taken as unreachable: skip it. */

@@ -59,8 +59,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
     this.minDelay = minDelay;
     this.maxDelay = maxDelay;
     health.addListener(this);
-    this.thread = new Thread(this::run, threadName);
-    thread.setDaemon(true);
+    this.thread = Threads.newThread(connector.options(), threadName, this::run);
     thread.start();
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -77,9 +78,9 @@ public final class ScriptRunner implements AutoCloseable {
   public ScriptRunner(RedisConnector connector, int threads, int capacity, String name) {
     this.connector = connector;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    ThreadFactory factory = Threads.factory(connector.options(), name, true);
     for (int i = 0; i < threads; i++) {
-      Thread thread = new Thread(this::run, name + "-" + i);
-      thread.setDaemon(true);
+      Thread thread = factory.newThread(this::run);
       this.threads.add(thread);
       thread.start();
     }

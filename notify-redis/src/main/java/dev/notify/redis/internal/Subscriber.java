@@ -78,11 +78,8 @@ public final class Subscriber implements AutoCloseable {
     this.maxDelay = maxDelay;
     this.healthInterval = healthInterval;
     this.cluster = connector.options().topology() == RedisConnectionOptions.Topology.CLUSTER;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "notify-redis-sub-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Threads.factory(connector.options(), "notify-redis-sub-timer", false));
     long interval = healthInterval.toMillis();
     timer.scheduleWithFixedDelay(this::checkHealth, interval, interval, TimeUnit.MILLISECONDS);
   }
@@ -277,8 +274,8 @@ public final class Subscriber implements AutoCloseable {
     Link(String key, HostAndPort endpoint) {
       this.key = key;
       this.endpoint = endpoint;
-      this.thread = new Thread(this::run, "notify-redis-sub-" + (endpoint == null ? connector.describe() : endpoint));
-      thread.setDaemon(true);
+      this.thread = Threads.newThread(connector.options(),
+          "notify-redis-sub-" + (endpoint == null ? connector.describe() : endpoint), this::run);
     }
 
     void start() {
