@@ -4,33 +4,39 @@ import dev.notify.core.adapter.BroadcastOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RecoveryStore} in this JVM: a client recovers its session only if it comes back to this node. Events
  * are kept for {@code maxDisconnectionDuration}, so memory grows with the event rate times that duration.
- * Thread-safe (one lock, short sections).
+ * Thread-safe without a lock: emits on several threads append side by side, and a reconnection reading what it
+ * missed never holds them up.
  */
 public final class InMemoryRecoveryStore implements RecoveryStore {
 
-  private record Packet(long offset, Instant emittedAt, String namespace, Set<String> rooms, Set<String> except,
-      String event, Object[] args) {
+  private record Packet(Instant emittedAt, String namespace, Set<String> rooms, Set<String> except, String event,
+      Object[] args) {
   }
+
+  /** How often at most expired sessions are looked for: they are few next to the appends that would look. */
+  private static final long SESSION_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Duration retention;
   private final Clock clock;
-  private final ArrayDeque<Packet> packets = new ArrayDeque<>();
-  private final Map<String, Session> sessions = new HashMap<>();
-  private long lastOffset;
+  private final ConcurrentSkipListMap<Long, Packet> packets = new ConcurrentSkipListMap<>();
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong lastOffset = new AtomicLong();
+  private final AtomicLong nextSessionSweep = new AtomicLong(System.nanoTime());
 
   /**
    * @param retention how long events and sessions are kept: the server's {@code maxDisconnectionDuration}
@@ -41,39 +47,37 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
   }
 
   @Override
-  public synchronized CompletableFuture<String> append(String namespace, BroadcastOptions targets, String event,
+  public CompletableFuture<String> append(String namespace, BroadcastOptions targets, String event,
       Object[] args) {
     Instant now = clock.instant();
-    expire(now);
-    long offset = ++lastOffset;
+    expirePackets(now);
+    long offset = lastOffset.incrementAndGet();
     String wire = Long.toString(offset);
-    Object[] withOffset = withOffset(args, wire);
-    packets.addLast(new Packet(offset, now, namespace, targets.rooms(), targets.except(), event, withOffset));
+    packets.put(offset, new Packet(now, namespace, targets.rooms(), targets.except(), event, withOffset(args, wire)));
     return CompletableFuture.completedFuture(wire);
   }
 
   @Override
-  public synchronized CompletableFuture<Void> saveSession(Session session, Duration ttl) {
-    expire(clock.instant());
+  public CompletableFuture<Void> saveSession(Session session, Duration ttl) {
+    expireSessions(clock.instant());
     sessions.put(session.pid(), session);
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public synchronized CompletableFuture<Session> takeSession(String namespace, String pid) {
-    expire(clock.instant());
+  public CompletableFuture<Session> takeSession(String namespace, String pid) {
+    Instant oldest = clock.instant().minus(retention);
     Session session = sessions.get(pid);
-    if (session == null || !session.namespace().equals(namespace)) {
+    if (session == null || !session.namespace().equals(namespace) || !sessions.remove(pid, session)
+        || session.disconnectedAt().isBefore(oldest)) {
       return CompletableFuture.completedFuture(null);
     }
-    sessions.remove(pid);
     return CompletableFuture.completedFuture(session);
   }
 
   @Override
-  public synchronized CompletableFuture<List<Missed>> missedSince(String namespace, String offset,
-      Set<String> rooms) {
-    expire(clock.instant());
+  public CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms) {
+    expirePackets(clock.instant());
     long from;
     try {
       from = Long.parseLong(offset);
@@ -84,9 +88,10 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
       return CompletableFuture.completedFuture(null);
     }
     List<Missed> missed = new ArrayList<>();
-    for (Packet packet : packets) {
-      if (packet.offset() > from && packet.namespace().equals(namespace) && matches(packet, rooms)) {
-        missed.add(new Missed(Long.toString(packet.offset()), packet.event(), packet.args()));
+    for (Map.Entry<Long, Packet> entry : packets.tailMap(from, false).entrySet()) {
+      Packet packet = entry.getValue();
+      if (packet.namespace().equals(namespace) && matches(packet, rooms)) {
+        missed.add(new Missed(Long.toString(entry.getKey()), packet.event(), packet.args()));
       }
     }
     return CompletableFuture.completedFuture(missed);
@@ -94,7 +99,8 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
 
   /** Whether the event with this offset is still kept, so what followed it is known. */
   private boolean known(long offset) {
-    return !packets.isEmpty() && packets.peekFirst().offset() <= offset && offset <= lastOffset;
+    Map.Entry<Long, Packet> first = packets.firstEntry();
+    return first != null && first.getKey() <= offset && offset <= lastOffset.get();
   }
 
   private static boolean matches(Packet packet, Set<String> rooms) {
@@ -104,16 +110,22 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
     return packet.rooms().isEmpty() || !Collections.disjoint(packet.rooms(), rooms);
   }
 
-  private void expire(Instant now) {
+  private void expirePackets(Instant now) {
     Instant oldest = now.minus(retention);
-    while (!packets.isEmpty() && packets.peekFirst().emittedAt().isBefore(oldest)) {
-      packets.removeFirst();
+    for (Map.Entry<Long, Packet> first = packets.firstEntry();
+        first != null && first.getValue().emittedAt().isBefore(oldest); first = packets.firstEntry()) {
+      packets.remove(first.getKey(), first.getValue());
     }
-    for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
-      if (it.next().disconnectedAt().isBefore(oldest)) {
-        it.remove();
-      }
+  }
+
+  private void expireSessions(Instant now) {
+    long due = nextSessionSweep.get();
+    long nanos = System.nanoTime();
+    if (nanos - due < 0 || !nextSessionSweep.compareAndSet(due, nanos + SESSION_SWEEP_NANOS)) {
+      return;
     }
+    Instant oldest = now.minus(retention);
+    sessions.values().removeIf(session -> session.disconnectedAt().isBefore(oldest));
   }
 
   static Object[] withOffset(Object[] args, String offset) {
