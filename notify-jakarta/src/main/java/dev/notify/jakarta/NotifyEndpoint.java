@@ -58,7 +58,10 @@ public final class NotifyEndpoint extends Endpoint {
     return config(Transports.engine(io));
   }
 
-  /** The endpoint configuration of a bare Engine.IO server, on its own path. */
+  /**
+   * The endpoint configuration of a bare Engine.IO server, on its own path. {@code EngineServer} is internal (the
+   * Engine.IO compliance server uses it); this overload may change without notice.
+   */
   public static ServerEndpointConfig config(EngineServer engine) {
     Objects.requireNonNull(engine, "engine");
     NotifyEndpoint endpoint = new NotifyEndpoint(engine, CLOSER);

@@ -46,7 +46,10 @@ public final class NotifyServlet extends HttpServlet {
     this(Transports.engine(io));
   }
 
-  /** The polling transport of a bare Engine.IO server. */
+  /**
+   * The polling transport of a bare Engine.IO server. {@code EngineServer} is internal (the Engine.IO compliance
+   * server uses it); this overload may change without notice.
+   */
   public NotifyServlet(EngineServer engine) {
     this.handler = new PollingHandler(Objects.requireNonNull(engine, "engine"));
   }

@@ -166,7 +166,10 @@ public final class NotifyStandalone implements AutoCloseable {
       return add(Transports.engine(io));
     }
 
-    /** Serves a bare Engine.IO server on its path. */
+    /**
+     * Serves a bare Engine.IO server on its path. {@code EngineServer} is internal (the Engine.IO compliance
+     * server uses it); this overload may change without notice.
+     */
     public Builder add(EngineServer engine) {
       engines.add(Objects.requireNonNull(engine, "engine"));
       return this;
