@@ -99,6 +99,8 @@ public final class NotifyStandalone implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 3000;
     private final List<EngineServer> engines = new ArrayList<>();
+    private final List<NotifyServer> servers = new ArrayList<>();
+    private String healthPath;
     private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
     private Duration requestBodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
     private int httpWorkerThreads = DEFAULT_HTTP_WORKER_THREADS;
@@ -163,7 +165,24 @@ public final class NotifyStandalone implements AutoCloseable {
 
     /** Serves a Socket.IO server on its path. */
     public Builder add(NotifyServer io) {
+      servers.add(Objects.requireNonNull(io, "io"));
       return add(Transports.engine(io));
+    }
+
+    /**
+     * Serves {@link NotifyServer#health()} at {@code path} for a balancer's probes: {@code GET <path>} and
+     * {@code <path>/ready} answer 200 when ready, {@code <path>/live} 200 when live, 503 otherwise, with the health
+     * as JSON (no secrets: states and counts). Off by default; must start with {@code /} and not be under a
+     * server's Socket.IO path.
+     */
+    public Builder healthPath(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")) {
+        throw new IllegalArgumentException("healthPath must start with '/', not end with '/' and hold no '*', was '"
+            + path + "'");
+      }
+      this.healthPath = path;
+      return this;
     }
 
     /**
@@ -195,6 +214,17 @@ public final class NotifyStandalone implements AutoCloseable {
         throw new IllegalStateException("cannot deploy the endpoints: " + e.getMessage(), e);
       }
       HttpServer http = new HttpServer();
+      if (healthPath != null) {
+        for (EngineServer engine : engines) {
+          if ((healthPath + "/").startsWith(engine.options().path())) {
+            throw new IllegalStateException("healthPath " + healthPath + " is under the Socket.IO path "
+                + engine.options().path());
+          }
+        }
+        http.getServerConfiguration().addHttpHandler(new GrizzlyHealth(healthPath, servers),
+            HttpHandlerRegistration.builder().contextPath("").urlPattern(healthPath).build(),
+            HttpHandlerRegistration.builder().contextPath("").urlPattern(healthPath + "/*").build());
+      }
       for (EngineServer engine : engines) {
         http.getServerConfiguration().addHttpHandler(new GrizzlyPolling(new PollingHandler(engine)),
             HttpHandlerRegistration.builder().contextPath("").urlPattern(engine.options().path() + "*").build());

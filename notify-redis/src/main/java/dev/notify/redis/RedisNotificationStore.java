@@ -459,6 +459,12 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     return runner.run(QUEUE, queueKeys, args("depth", options.consumerGroup())).thenApply(r -> (Long) r);
   }
 
+  /** Whether Redis answered the last call (false from a lost connection until a call succeeds). */
+  @Override
+  public boolean available() {
+    return !closed.get() && runner.available();
+  }
+
   /** Stops the I/O threads (queued calls fail) and closes the connections. Idempotent. */
   @Override
   public void close() {

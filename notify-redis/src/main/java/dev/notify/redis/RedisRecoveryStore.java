@@ -163,6 +163,11 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     return !outage.down();
   }
 
+  @Override
+  public boolean available() {
+    return redisAvailable();
+  }
+
   /**
    * {@inheritDoc}
    *

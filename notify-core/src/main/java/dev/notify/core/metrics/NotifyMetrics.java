@@ -32,7 +32,8 @@ public interface NotifyMetrics {
   /**
    * An HTTP or WebSocket request was refused before reaching a session: {@code error} is the Engine.IO error
    * ({@code unknown_transport}, {@code unknown_sid}, {@code bad_handshake_method}, {@code bad_request},
-   * {@code forbidden}, {@code unsupported_protocol_version}) or {@code busy} (a connection limit, answered 503).
+   * {@code forbidden}, {@code unsupported_protocol_version}), {@code busy} (a connection limit, answered 503) or
+   * {@code draining} (a handshake while the server drains, answered 503).
    */
   default void requestRefused(String error) {
   }

@@ -21,6 +21,7 @@ import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.EventHandler;
 import dev.notify.core.server.NotifyServer;
+import dev.notify.core.server.ServerHealth;
 import dev.notify.core.server.Socket;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,6 +132,18 @@ final class Deliverer {
     server.onServerSideEmit(EVENT_DELIVER, onDeliverRequest);
     server.onServerSideEmit(EVENT_WAKE, onWake);
     adapter.onClusterResumed(onClusterResumed);
+    server.addHealthCheck(healthCheckName(), this::health);
+  }
+
+  /** One per service: a node may run several (one per store). */
+  private String healthCheckName() {
+    return "notifications:" + consumer;
+  }
+
+  private ServerHealth.Check health() {
+    String queue = store.queueDepth() + " delivery jobs queued";
+    return store.available() ? ServerHealth.Check.up("store reachable, " + queue)
+        : ServerHealth.Check.down("store unreachable, " + queue);
   }
 
   private void onClusterResumed() {
@@ -145,6 +158,7 @@ final class Deliverer {
     server.offServerSideEmit(EVENT_DELIVER, onDeliverRequest);
     server.offServerSideEmit(EVENT_WAKE, onWake);
     adapter.offClusterResumed(onClusterResumed);
+    server.removeHealthCheck(healthCheckName());
     poller.cancel(false);
     if (ownsScheduler) {
       scheduler.shutdownNow();
@@ -177,7 +191,8 @@ final class Deliverer {
   }
 
   private void claimJobs() {
-    if (service.closed()) {
+    // a draining node lets the others deliver: its devices are moving to them
+    if (service.closed() || server.draining()) {
       return;
     }
     if (!claiming.compareAndSet(false, true)) {

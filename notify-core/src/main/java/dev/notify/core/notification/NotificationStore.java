@@ -90,6 +90,11 @@ public interface NotificationStore {
   /** How many delivery jobs wait or run: the backlog, for metrics. */
   long queueDepth();
 
+  /** Whether the store can be reached, for the server's health; must not block. */
+  default boolean available() {
+    return true;
+  }
+
   /** Releases what the store holds. */
   default void close() {
   }

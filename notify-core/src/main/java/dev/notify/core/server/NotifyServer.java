@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,9 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private final List<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
   private final Namespace main;
   private final Builder builder;
+  private final HealthChecks health;
+  /** Set once by {@link #drain}; guarded by this. */
+  private CompletableFuture<Void> drained;
 
   private NotifyServer(Builder b) {
     this.builder = b.copy();
@@ -106,6 +110,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
         : b.recoveryStore != null ? b.recoveryStore : new InMemoryRecoveryStore(b.maxDisconnectionDuration, clock);
     this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session), metrics);
     this.main = of("/");
+    this.health = new HealthChecks(new ExecutorProbe(executor, scheduler));
     log.info("notify server started: {}", options);
   }
 
@@ -303,6 +308,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return;
     }
     engine.close();
+    health.close();
     for (Namespace namespace : namespaces.values()) {
       try {
         namespace.adapter().close();
@@ -366,6 +372,61 @@ public final class NotifyServer implements Emitter, AutoCloseable {
 
   Clock clock() {
     return clock;
+  }
+
+  /**
+   * Moves this node's clients to the other nodes, then closes it: for rolling deploys. From now on new handshakes
+   * are answered 503 ({@code Retry-After: 1}; a WebSocket handshake is closed with 1013), so a balancer, or a client
+   * given another node's address, goes elsewhere; the open connections are closed one at a time, spread evenly with
+   * jitter over {@code window}, as {@link #close()} closes them: clients reconnect by themselves, and with
+   * connection state recovery and a shared store (such as the Redis one) they come back {@code recovered} on the
+   * node they reach. A notification service on this node stops claiming deliveries; those under way finish or
+   * go back to the queue. {@link #health()} says {@code DRAINING} (not ready) meanwhile. Idempotent: a second
+   * call returns the first call's future.
+   *
+   * @param window how long the clients take to leave; {@code Duration.ZERO} closes them all at once
+   * @return completes once the window is over and the server is closed
+   * @throws IllegalArgumentException when {@code window} is negative
+   */
+  public synchronized CompletableFuture<Void> drain(Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.isNegative()) {
+      throw new IllegalArgumentException("window must be >= 0, was " + window);
+    }
+    if (drained == null) {
+      drained = engine.isClosed() ? CompletableFuture.completedFuture(null)
+          : Drain.start(engine, scheduler, window, this::close);
+    }
+    return drained;
+  }
+
+  /** Whether {@link #drain} was called: new connections are refused and the open ones are leaving. */
+  public boolean draining() {
+    return engine.isDraining();
+  }
+
+  /**
+   * What this node says of itself, for readiness and liveness probes: see {@link ServerHealth}. Never blocks;
+   * cheap enough for a probe every second.
+   */
+  public ServerHealth health() {
+    return health.assemble(engine.isClosed(), engine.isDraining(), namespaces.values(), recovery);
+  }
+
+  /**
+   * Adds a check to {@link #health()}, such as a database the handlers need: when it is down the status is
+   * {@code DEGRADED}. The supplier runs on the caller of {@code health()} and must not block.
+   *
+   * @throws IllegalArgumentException when the name is blank or one of the server's own checks
+   * @throws IllegalStateException when a check has that name already
+   */
+  public void addHealthCheck(String name, Supplier<ServerHealth.Check> check) {
+    health.add(name, check);
+  }
+
+  /** Removes a check added with {@link #addHealthCheck}; nothing happens when there is none by that name. */
+  public void removeHealthCheck(String name) {
+    health.remove(name);
   }
 
   /** The recovery store, or {@code null} when connection state recovery is off. */

@@ -76,6 +76,11 @@ public interface RecoveryStore {
    */
   CompletableFuture<List<Missed>> missedSince(String namespace, String offset, Set<String> rooms);
 
+  /** Whether the store can be reached, for {@link NotifyServer#health()}; must not block. */
+  default boolean available() {
+    return true;
+  }
+
   /** A session taken back, with the events its socket missed, in order. */
   record Restored(Session session, List<Missed> missed) {
     public Restored {

@@ -221,6 +221,11 @@ public final class ScriptRunner implements AutoCloseable {
         e));
   }
 
+  /** Whether Redis answered the last call (false from a lost connection until a call succeeds). */
+  public boolean available() {
+    return !down.get();
+  }
+
   private void up() {
     if (down.get() && down.compareAndSet(true, false)) {
       log.info("notification store: Redis {} reachable again after {} ms", connector.describe(),

@@ -39,6 +39,8 @@ public final class EngineServer {
   private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
   /** When a node is full, how long clients are told to wait: it cannot know when a session will end. */
   private static final long FULL_RETRY_AFTER_SECONDS = 5;
+  /** A draining node will not take the client back: it should try another one (a balancer's) at once. */
+  private static final long DRAINING_RETRY_AFTER_SECONDS = 1;
 
   private final EngineOptions options;
   private final NotifyMetrics metrics;
@@ -48,6 +50,7 @@ public final class EngineServer {
   /** Clients that broke the protocol or a limit, handshakes refused: at most 20 WARN lines of each per 10 s. */
   private final LogLimiter warnings = new LogLimiter(20, 10_000);
   private volatile boolean closed;
+  private volatile boolean draining;
   /** Sessions per client address, kept only with maxConnectionsPerAddress. */
   private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
   /** The handshake bucket, in nanoseconds of refill; guarded by itself. */
@@ -144,7 +147,9 @@ public final class EngineServer {
    */
   public Busy admit(EngineRequest request) {
     Busy busy = null;
-    if (sessions.size() >= options.maxConnections()) {
+    if (draining) {
+      busy = new Busy("server draining", DRAINING_RETRY_AFTER_SECONDS);
+    } else if (sessions.size() >= options.maxConnections()) {
       busy = new Busy("server full: " + options.maxConnections() + " connections", FULL_RETRY_AFTER_SECONDS);
     } else if (options.maxConnectionsPerAddress() != Integer.MAX_VALUE) {
       String address = clientAddress(request);
@@ -160,7 +165,11 @@ public final class EngineServer {
             Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + TimeUnit.SECONDS.toNanos(1) - 1)));
       }
     }
-    if (busy != null) {
+    if (draining) {
+      // expected while the clients move: no warning
+      metrics.requestRefused("draining");
+      log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
+    } else if (busy != null) {
       metrics.requestRefused("busy");
       log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
       warnings.warn(log, "busy", "handshake from {} refused: {} (retry after {} s)", request.remoteAddress(),
@@ -226,6 +235,20 @@ public final class EngineServer {
   /** How many sessions are open. */
   public int sessionCount() {
     return sessions.size();
+  }
+
+  /** The sessions open now. */
+  public List<EngineSession> openSessions() {
+    return new ArrayList<>(sessions.values());
+  }
+
+  /** From now on {@link #admit} refuses every handshake: the server is moving its clients to other nodes. */
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean isDraining() {
+    return draining;
   }
 
   void remove(EngineSession session) {
