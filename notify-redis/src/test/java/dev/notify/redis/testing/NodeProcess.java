@@ -103,7 +103,12 @@ public final class NodeProcess implements AutoCloseable {
 
   /** The next output line that has {@code field}, waiting up to 15 s. */
   public JsonNode awaitLine(String field) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    return awaitLine(field, java.time.Duration.ofSeconds(15));
+  }
+
+  /** The next output line that has {@code field}, waiting up to {@code timeout}. */
+  public JsonNode awaitLine(String field, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode line = lines.poll(100, TimeUnit.MILLISECONDS);
       if (line != null && line.has(field)) {
@@ -113,7 +118,7 @@ public final class NodeProcess implements AutoCloseable {
         throw new IllegalStateException("node exited " + process.exitValue() + ": " + stderr);
       }
     }
-    throw new IllegalStateException("no line with '" + field + "' within 15 s; stderr: " + stderr);
+    throw new IllegalStateException("no line with '" + field + "' within " + timeout + "; stderr: " + stderr);
   }
 
   /** Sends a command and waits for the line answering it. */
