@@ -3,6 +3,7 @@ package dev.notify.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.notify.core.server.ServerHealth;
 import dev.notify.redis.testing.Cluster;
 import dev.notify.redis.testing.RedisExecutable;
 import dev.notify.redis.testing.RedisServer;
@@ -48,8 +49,14 @@ class RedisOutageIT {
       cluster.node(0).io().to("room1").emit("before");
       remote.await("before", 1);
 
+      assertThat(cluster.node(0).io().health().checks().get("adapter").up()).isTrue();
       redis.kill();
       await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.node(0).factory().redisAvailable());
+      // local clients are still served: the node says so, and stays in the balancer
+      ServerHealth during = cluster.node(0).io().health();
+      assertThat(during.status()).as(during.toJson()).isEqualTo(ServerHealth.Status.DEGRADED);
+      assertThat(during.ready()).isTrue();
+      assertThat(during.checks().get("adapter").detail()).contains("cluster traffic not settled");
 
       long slowest = 0;
       for (int i = 0; i < 200; i++) {
@@ -76,6 +83,8 @@ class RedisOutageIT {
       // cross-node delivery proves node 0 is back; node 1 may still be reconnecting its own connections
       await().atMost(Duration.ofSeconds(15)).until(() -> cluster.node(0).factory().redisAvailable()
           && cluster.node(1).factory().redisAvailable());
+      await().atMost(Duration.ofSeconds(15)).until(() ->
+          cluster.node(0).io().health().status() == ServerHealth.Status.UP);
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
           assertThat(cluster.node(1).io().fetchSockets().get(10, TimeUnit.SECONDS)).hasSize(2));
     }
