@@ -43,10 +43,13 @@ import java.util.function.Function;
  *       counter; {@code notify.broadcast.fanout} summary (one per broadcast: the sockets of this node it
  *       reached);</li>
  *   <li>{@code notify.cluster.messages} [direction, type] counter, {@code notify.cluster.requests.timeouts} [type]
- *       counter;</li>
+ *       counter; {@code notify.cluster.publish.latency} timer (publisher queue to the broker);
+ *       {@code notify.cluster.outage} gauge (1 while the broker is unreachable); {@code notify.cluster.servers}
+ *       gauge (nodes, as the last cluster request found);</li>
  *   <li>{@code notify.notifications.delivered} timer (send to the first device's ack),
  *       {@code notify.notifications.retries}, {@code notify.notifications.fallbacks} [reason] counters,
- *       {@code notify.notifications.catchup} summary (one per catch-up batch: its size).</li>
+ *       {@code notify.notifications.catchup} summary (one per catch-up batch: its size),
+ *       {@code notify.notifications.queue} gauge (delivery jobs waiting, claimed or delayed).</li>
  * </ul>
  * A namespace made on demand by a dynamic namespace is tagged with its parent's pattern ({@code dynamic} for a
  * predicate). Thread-safe; meters are looked up once per tag value and cached.
@@ -85,6 +88,10 @@ public final class MicrometerMetrics implements NotifyMetrics {
   private final Map<String, Counter> clusterSent = new ConcurrentHashMap<>();
   private final Map<String, Counter> clusterReceived = new ConcurrentHashMap<>();
   private final Map<String, Counter> clusterTimeouts = new ConcurrentHashMap<>();
+  private final Timer publishLatency;
+  private final AtomicLong outage = new AtomicLong();
+  private final AtomicLong servers = new AtomicLong();
+  private final AtomicLong queueDepth = new AtomicLong();
 
   private final Timer delivered;
   private final Counter retries;
@@ -94,7 +101,8 @@ public final class MicrometerMetrics implements NotifyMetrics {
   private MicrometerMetrics(MeterRegistry registry) {
     this.registry = registry;
     // gauges of an earlier recorder of this registry, gone with its servers, would read its dead state
-    for (String gauge : List.of("notify.connections", "notify.outbound.buffered", "notify.sockets")) {
+    for (String gauge : List.of("notify.connections", "notify.outbound.buffered", "notify.sockets",
+        "notify.cluster.outage", "notify.cluster.servers", "notify.notifications.queue")) {
       registry.find(gauge).gauges().forEach(registry::remove);
     }
     Gauge.builder("notify.connections", connections, AtomicLong::get)
@@ -111,6 +119,15 @@ public final class MicrometerMetrics implements NotifyMetrics {
         .description("From a notification's send to its first device's ack").register(registry);
     retries = Counter.builder("notify.notifications.retries").description("Delivery attempts to be tried again")
         .register(registry);
+    publishLatency = Timer.builder("notify.cluster.publish.latency")
+        .description("From a message handed to the adapter's publisher to the broker taking it").register(registry);
+    Gauge.builder("notify.cluster.outage", outage, AtomicLong::get)
+        .description("1 while the broker is unreachable, else 0").register(registry);
+    Gauge.builder("notify.cluster.servers", servers, AtomicLong::get)
+        .description("Nodes serving the namespace, this one included, as the last cluster request found")
+        .register(registry);
+    Gauge.builder("notify.notifications.queue", queueDepth, AtomicLong::get).baseUnit("jobs")
+        .description("Delivery jobs waiting, claimed or delayed").register(registry);
     catchUp = DistributionSummary.builder("notify.notifications.catchup").baseUnit("notifications")
         .description("Catch-up batches sent to connecting devices, by size").register(registry);
   }
@@ -282,6 +299,26 @@ public final class MicrometerMetrics implements NotifyMetrics {
   }
 
   // ---- notifications ----
+
+  @Override
+  public void clusterPublished(long latencyNanos) {
+    publishLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void clusterOutage(boolean down) {
+    outage.set(down ? 1 : 0);
+  }
+
+  @Override
+  public void clusterServers(int count) {
+    servers.set(count);
+  }
+
+  @Override
+  public void notificationQueueDepth(long depth) {
+    queueDepth.set(depth);
+  }
 
   @Override
   public void notificationDelivered(long latencyNanos) {

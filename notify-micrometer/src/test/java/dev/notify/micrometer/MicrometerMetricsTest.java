@@ -107,4 +107,23 @@ class MicrometerMetricsTest {
         .isEqualTo(1);
     assertThat(registry.get("notify.notifications.catchup").summary().totalAmount()).isEqualTo(7);
   }
+
+  @Test
+  void clusterStateAndTheDeliveryQueueAreGauged() {
+    metrics.clusterPublished(Duration.ofMillis(3).toNanos());
+    metrics.clusterPublished(Duration.ofMillis(5).toNanos());
+    metrics.clusterServers(3);
+    metrics.clusterOutage(true);
+    metrics.notificationQueueDepth(42);
+
+    assertThat(registry.get("notify.cluster.publish.latency").timer().count()).isEqualTo(2);
+    assertThat(registry.get("notify.cluster.publish.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isEqualTo(5);
+    assertThat(registry.get("notify.cluster.servers").gauge().value()).isEqualTo(3);
+    assertThat(registry.get("notify.cluster.outage").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("notify.notifications.queue").gauge().value()).isEqualTo(42);
+
+    metrics.clusterOutage(false);
+    assertThat(registry.get("notify.cluster.outage").gauge().value()).isZero();
+  }
 }

@@ -3,7 +3,9 @@ package dev.notify.redis;
 import dev.notify.core.adapter.Adapter;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.AdapterNamespace;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.redis.internal.ClassicRedisAdapter;
+import dev.notify.redis.internal.Health;
 import dev.notify.redis.internal.RedisClusterAdapter;
 import dev.notify.redis.internal.RedisResources;
 import dev.notify.redis.internal.ShardedRedisAdapter;
@@ -42,7 +44,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
   @Override
   public Adapter create(AdapterNamespace namespace) {
-    RedisResources shared = acquire();
+    RedisResources shared = acquire(namespace.metrics());
     Runnable release = this::release;
     RedisClusterAdapter adapter = options.mode() == RedisMode.SHARDED
         ? new ShardedRedisAdapter(namespace, options, shared, release, droppedInbound)
@@ -50,11 +52,23 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     return adapter;
   }
 
-  private synchronized RedisResources acquire() {
+  private synchronized RedisResources acquire(NotifyMetrics metrics) {
     if (resources == null) {
       log.info("connecting to Redis: {}", options);
       resources = new RedisResources(options.connection(), options.publishQueueCapacity(),
           options.reconnectMinDelay(), options.reconnectMaxDelay(), options.healthCheckInterval(), true, "adapter");
+      resources.publisher().metrics(metrics);
+      resources.health().addListener(new Health.Listener() {
+        @Override
+        public void onDown() {
+          metrics.clusterOutage(true);
+        }
+
+        @Override
+        public void onUp() {
+          metrics.clusterOutage(false);
+        }
+      });
     }
     users++;
     return resources;

@@ -112,6 +112,18 @@ class ClusterMetricsIT {
             sum(r -> r.find("notify.notifications.catchup").summary().totalAmount()) - sizesBefore))
             .as("catch-up batches, notifications in them").containsExactly(1.0, 3.0));
       }
+
+      // every message published reached Redis and was timed
+      for (MeterRegistry registry : List.of(registryA, registryB)) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+            registry.find("notify.cluster.publish.latency").timer().count())
+            .isEqualTo((long) registry.find("notify.cluster.messages").tags("direction", "out").counters().stream()
+                .mapToDouble(c -> c.count()).sum()));
+        assertThat(registry.find("notify.cluster.outage").gauge().value()).isZero();
+        await().atMost(WAIT).until(() -> registry.find("notify.notifications.queue").gauge().value() == 0.0);
+      }
+      // node A's deliverer asked the other node for alice's devices: it saw two servers
+      assertThat(registryA.find("notify.cluster.servers").gauge().value()).isEqualTo(2.0);
     } finally {
       RedisKeys.deleteStoreKeys(RedisExtension.url(), prefix);
     }

@@ -108,6 +108,18 @@ public interface NotifyMetrics {
   default void clusterRequestTimedOut(String type) {
   }
 
+  /** A message reached the broker {@code latencyNanos} after it was handed to the adapter's publisher. */
+  default void clusterPublished(long latencyNanos) {
+  }
+
+  /** The broker became unreachable ({@code true}) or reachable again ({@code false}). */
+  default void clusterOutage(boolean outage) {
+  }
+
+  /** A request to the other nodes learnt how many nodes serve the namespace, this one included. */
+  default void clusterServers(int count) {
+  }
+
   // ---- notifications ----
 
   /** A notification reached its first device, {@code latencyNanos} after it was sent. */
@@ -124,5 +136,9 @@ public interface NotifyMetrics {
 
   /** A connecting device was sent a catch-up batch of {@code size} notifications. */
   default void catchUpBatch(int size) {
+  }
+
+  /** The delivery queue holds {@code depth} jobs (waiting, claimed or delayed); told every poll. */
+  default void notificationQueueDepth(long depth) {
   }
 }

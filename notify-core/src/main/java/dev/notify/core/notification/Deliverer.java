@@ -126,7 +126,7 @@ final class Deliverer {
       thread.setDaemon(true);
       return thread;
     });
-    this.poller = scheduler.scheduleWithFixedDelay(this::claimJobs, POLL_INTERVAL.toMillis(),
+    this.poller = scheduler.scheduleWithFixedDelay(this::poll, POLL_INTERVAL.toMillis(),
         POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     server.onConnection(onConnection);
     server.onServerSideEmit(EVENT_DELIVER, onDeliverRequest);
@@ -188,6 +188,13 @@ final class Deliverer {
         claimJobs();
       });
     }
+  }
+
+  private void poll() {
+    if (!service.closed()) {
+      metrics.notificationQueueDepth(store.queueDepth());
+    }
+    claimJobs();
   }
 
   private void claimJobs() {

@@ -1,6 +1,7 @@
 package dev.notify.redis.internal;
 
 import dev.notify.core.internal.LogLimiter;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.redis.RedisUnavailableException;
 import dev.notify.redis.internal.RedisConnector.Outgoing;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
   /** Shared queries not yet started, by key: a caller may still join them. */
   private final Map<String, Query<?>> waitingShared = new ConcurrentHashMap<>();
   private volatile boolean available = true;
+  private volatile NotifyMetrics metrics = NotifyMetrics.NONE;
 
   public Publisher(RedisConnector connector, int capacity, Health health, Duration minDelay, Duration maxDelay,
       String threadName) {
@@ -63,13 +65,18 @@ public final class Publisher implements AutoCloseable, Health.Listener {
     thread.start();
   }
 
+  /** Where publish latencies are reported: the server's metrics, once an adapter of it uses this publisher. */
+  public void metrics(NotifyMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   /**
    * Queues a message; never blocks.
    *
    * @return {@code false} when it was dropped (Redis unreachable, or the queue full), and counted
    */
   public boolean publish(byte[] channel, byte[] payload, boolean shard) {
-    if (available && queue.offer(new Outgoing(channel, payload, shard))) {
+    if (available && queue.offer(new Outgoing(channel, payload, shard, System.nanoTime()))) {
       return true;
     }
     dropped.incrementAndGet();
@@ -205,6 +212,13 @@ public final class Publisher implements AutoCloseable, Health.Listener {
       return;
     }
     int n = connector.publish(run);
+    NotifyMetrics m = metrics;
+    if (m != NotifyMetrics.NONE) {
+      long now = System.nanoTime();
+      for (Outgoing o : run) {
+        m.clusterPublished(now - o.queuedAt());
+      }
+    }
     for (int j = runStart; j < runStart + run.size(); j++) {
       batch.set(j, null);
     }

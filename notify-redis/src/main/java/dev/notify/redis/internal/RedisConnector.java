@@ -345,6 +345,7 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /** One message to publish on a channel; {@code shard} uses {@code SPUBLISH}. */
-  public record Outgoing(byte[] channel, byte[] payload, boolean shard) {
+  /** A message to publish; {@code queuedAt} is the {@code System.nanoTime()} it was queued at. */
+  public record Outgoing(byte[] channel, byte[] payload, boolean shard, long queuedAt) {
   }
 }

@@ -339,6 +339,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         fail(result, unwrap(error));
         return;
       }
+      namespace().metrics().clusterServers(count);
       int expected = count - 1;
       if (expected <= 0) {
         complete(result, finish.apply(initial));
