@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.StaticHttpHandler;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -101,6 +102,8 @@ public final class NotifyStandalone implements AutoCloseable {
     private final List<EngineServer> engines = new ArrayList<>();
     private final List<NotifyServer> servers = new ArrayList<>();
     private String healthPath;
+    private String adminUiPath;
+    private java.nio.file.Path adminUiFiles;
     private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
     private Duration requestBodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
     private int httpWorkerThreads = DEFAULT_HTTP_WORKER_THREADS;
@@ -152,6 +155,29 @@ public final class NotifyStandalone implements AutoCloseable {
         throw new IllegalArgumentException(name + " must be > 0, was " + value);
       }
       return value;
+    }
+
+    /**
+     * Serves the official Socket.IO Admin UI's static files (the {@code ui/dist} folder of the npm package
+     * {@code @socket.io/admin-ui}, e.g. {@code node_modules/@socket.io/admin-ui/ui/dist}) at {@code path}, so the UI
+     * and the servers share an origin; give the servers notify-admin's {@code AdminUi}. Off by default.
+     *
+     * @param path starts and ends with {@code /}, such as {@code /admin-ui/}
+     * @throws IllegalArgumentException when the folder holds no {@code index.html}
+     */
+    public Builder adminUi(String path, java.nio.file.Path uiDist) {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(uiDist, "uiDist");
+      if (!path.startsWith("/") || !path.endsWith("/") || path.length() < 3 || path.contains("*")) {
+        throw new IllegalArgumentException("adminUi path must start and end with '/', was '" + path + "'");
+      }
+      if (!java.nio.file.Files.isRegularFile(uiDist.resolve("index.html"))) {
+        throw new IllegalArgumentException("no index.html in " + uiDist.toAbsolutePath()
+            + ": give the ui/dist folder of the npm package @socket.io/admin-ui");
+      }
+      this.adminUiPath = path;
+      this.adminUiFiles = uiDist;
+      return this;
     }
 
     /** The port; 0 lets the system pick. Defaults to 3000. */
@@ -224,6 +250,12 @@ public final class NotifyStandalone implements AutoCloseable {
         http.getServerConfiguration().addHttpHandler(new GrizzlyHealth(healthPath, servers),
             HttpHandlerRegistration.builder().contextPath("").urlPattern(healthPath).build(),
             HttpHandlerRegistration.builder().contextPath("").urlPattern(healthPath + "/*").build());
+      }
+      if (adminUiPath != null) {
+        StaticHttpHandler files = new StaticHttpHandler(adminUiFiles.toAbsolutePath().toString());
+        files.setFileCacheEnabled(false);
+        http.getServerConfiguration().addHttpHandler(files, HttpHandlerRegistration.builder()
+            .contextPath(adminUiPath.substring(0, adminUiPath.length() - 1)).urlPattern("/*").build());
       }
       for (EngineServer engine : engines) {
         http.getServerConfiguration().addHttpHandler(new GrizzlyPolling(new PollingHandler(engine)),

@@ -40,6 +40,14 @@ public interface AdapterNamespace {
     return NotifyMetrics.NONE;
   }
 
+  /** A socket of this node joined {@code room}; called outside the adapter's lock, on the joining thread. */
+  default void roomJoined(String room, String socketId) {
+  }
+
+  /** A socket of this node left {@code room} (or disconnected); called outside the adapter's lock. */
+  default void roomLeft(String room, String socketId) {
+  }
+
   /** Runs handlers and completes futures; never a transport or subscriber thread. */
   Executor executor();
 

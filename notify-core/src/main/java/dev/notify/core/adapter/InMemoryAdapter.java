@@ -52,15 +52,20 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void addAll(LocalSocket socket, Collection<String> names) {
+    List<String> joined = new ArrayList<>(names.size());
     lock.writeLock().lock();
     try {
       for (String room : names) {
         if (room.equals(socket.id())) {
           continue;
         }
+        Object membership = memberships.get(socket);
+        if (!slotContains(membership, room)) {
+          joined.add(room);
+        }
         Object slot = rooms.get(room);
         rooms.put(room, slotAdd(slot, socket));
-        memberships.put(socket, slotAdd(memberships.get(socket), room));
+        memberships.put(socket, slotAdd(membership, room));
         if (slot == null) {
           onRoomCreated(room);
         }
@@ -68,14 +73,19 @@ public class InMemoryAdapter implements Adapter {
     } finally {
       lock.writeLock().unlock();
     }
+    // outside the lock: the namespace runs listeners
+    joined.forEach(room -> namespace.roomJoined(room, socket.id()));
   }
 
   @Override
   public void del(LocalSocket socket, String room) {
+    boolean left;
     lock.writeLock().lock();
     try {
       removeMember(room, socket);
-      Object slot = slotRemove(memberships.get(socket), room);
+      Object before = memberships.get(socket);
+      left = slotContains(before, room);
+      Object slot = slotRemove(before, room);
       if (slot == null) {
         memberships.remove(socket);
       } else {
@@ -84,19 +94,25 @@ public class InMemoryAdapter implements Adapter {
     } finally {
       lock.writeLock().unlock();
     }
+    if (left) {
+      namespace.roomLeft(room, socket.id());
+    }
   }
 
   @Override
   public void delAll(LocalSocket socket) {
+    Collection<String> left;
     lock.writeLock().lock();
     try {
       Object slot = memberships.remove(socket);
-      for (String room : this.<String>slotElements(slot)) {
+      left = this.<String>slotElements(slot);
+      for (String room : left) {
         removeMember(room, socket);
       }
     } finally {
       lock.writeLock().unlock();
     }
+    left.forEach(room -> namespace.roomLeft(room, socket.id()));
   }
 
   private void removeMember(String room, LocalSocket socket) {
@@ -285,6 +301,10 @@ public class InMemoryAdapter implements Adapter {
   }
 
   // A slot holds nothing (null), one element, or a HashSet of two or more.
+
+  private static boolean slotContains(Object slot, Object element) {
+    return slot instanceof HashSet<?> set ? set.contains(element) : element.equals(slot);
+  }
 
   private static Object slotAdd(Object slot, Object element) {
     if (slot == null) {

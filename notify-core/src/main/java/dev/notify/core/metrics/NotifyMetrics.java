@@ -1,5 +1,7 @@
 package dev.notify.core.metrics;
 
+import java.util.Objects;
+
 /**
  * What a server, its cluster adapter and its notification service report as they work, for a metrics backend to
  * count: notify-micrometer binds it to a Micrometer registry. Every method does nothing by default, so an
@@ -14,6 +16,17 @@ package dev.notify.core.metrics;
  * what they throw is not caught.
  */
 public interface NotifyMetrics {
+
+  /**
+   * Reports to each of {@code recorders}, in order (such as Micrometer and a recorder of your own); more can be
+   * added later with {@link MetricsFanOut#add}.
+   */
+  static MetricsFanOut of(NotifyMetrics... recorders) {
+    for (NotifyMetrics m : Objects.requireNonNull(recorders, "recorders")) {
+      Objects.requireNonNull(m, "a recorder is null");
+    }
+    return new MetricsFanOut(recorders);
+  }
 
   /** Records nothing. */
   NotifyMetrics NONE = new NotifyMetrics() {

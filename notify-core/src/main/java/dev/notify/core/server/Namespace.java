@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ public final class Namespace implements Emitter {
   private final Map<String, ServerSocket> sockets = new ConcurrentHashMap<>();
   private final List<ConnectionMiddleware> middlewares = new CopyOnWriteArrayList<>();
   private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, String>> joinRoomListeners = new CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, String>> leaveRoomListeners = new CopyOnWriteArrayList<>();
   private final Map<String, List<EventHandler>> serverSideHandlers = new ConcurrentHashMap<>();
   private final AtomicLong ackIds = new AtomicLong();
   private final Adapter adapter;
@@ -115,6 +118,43 @@ public final class Namespace implements Emitter {
   public Namespace offConnection(Consumer<Socket> handler) {
     connectionHandlers.remove(Objects.requireNonNull(handler, "handler"));
     return this;
+  }
+
+  /**
+   * Runs with {@code (room, socketId)} each time a socket of this node joins a room, as the {@code join-room} event
+   * of Socket.IO's adapter: on the joining thread, so it must not block. A socket's own id room is not reported.
+   */
+  public Namespace onJoinRoom(BiConsumer<String, String> listener) {
+    joinRoomListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes a listener added with {@link #onJoinRoom}. */
+  public Namespace offJoinRoom(BiConsumer<String, String> listener) {
+    joinRoomListeners.remove(listener);
+    return this;
+  }
+
+  /** As {@link #onJoinRoom}, when a socket of this node leaves a room, or disconnects ({@code leave-room}). */
+  public Namespace onLeaveRoom(BiConsumer<String, String> listener) {
+    leaveRoomListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes a listener added with {@link #onLeaveRoom}. */
+  public Namespace offLeaveRoom(BiConsumer<String, String> listener) {
+    leaveRoomListeners.remove(listener);
+    return this;
+  }
+
+  private void notifyRoom(List<BiConsumer<String, String>> listeners, String room, String socketId) {
+    for (BiConsumer<String, String> listener : listeners) {
+      try {
+        listener.accept(room, socketId);
+      } catch (RuntimeException e) {
+        log.warn("nsp={}: a room listener threw", name, e);
+      }
+    }
   }
 
   /** Handles {@code serverSideEmit} events from the other nodes of the cluster. */
@@ -345,6 +385,16 @@ public final class Namespace implements Emitter {
     @Override
     public String name() {
       return name;
+    }
+
+    @Override
+    public void roomJoined(String room, String socketId) {
+      notifyRoom(joinRoomListeners, room, socketId);
+    }
+
+    @Override
+    public void roomLeft(String room, String socketId) {
+      notifyRoom(leaveRoomListeners, room, socketId);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.InMemoryAdapter;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.metrics.MetricsFanOut;
 import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.internal.protocol.SocketPacketDecoder;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
@@ -81,11 +82,13 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   private final ObjectReader payloadReader;
   private final AdapterFactory adapterFactory;
   private final Clock clock;
-  private final NotifyMetrics metrics;
+  /** What the builder was given, and what joins later (the Admin UI's recorder). */
+  private final MetricsFanOut metrics;
   private final RecoveryStore recovery;
   private final EngineServer engine;
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final List<DynamicNamespace> dynamicNamespaces = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Namespace>> namespaceListeners = new CopyOnWriteArrayList<>();
   private final Namespace main;
   private final Builder builder;
   private final HealthChecks health;
@@ -105,7 +108,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     this.payloadReader = SocketPacketDecoder.payloadReader(mapper.reader());
     this.adapterFactory = b.adapterFactory;
     this.clock = b.clock;
-    this.metrics = b.metrics;
+    this.metrics = NotifyMetrics.of(b.metrics);
     this.recovery = b.maxDisconnectionDuration == null ? null
         : b.recoveryStore != null ? b.recoveryStore : new InMemoryRecoveryStore(b.maxDisconnectionDuration, clock);
     this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session), metrics);
@@ -149,7 +152,50 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     if (!name.startsWith("/")) {
       throw new IllegalArgumentException("namespace must start with '/', was " + name);
     }
-    return namespaces.computeIfAbsent(name, n -> new Namespace(this, n, null));
+    return namespace(name, null);
+  }
+
+  /** The namespace {@code name}, made (child of {@code parent} when not null) and announced if it is new. */
+  private Namespace namespace(String name, DynamicNamespace parent) {
+    Namespace existing = namespaces.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    boolean[] made = new boolean[1];
+    Namespace namespace = namespaces.computeIfAbsent(name, n -> {
+      made[0] = true;
+      return new Namespace(this, n, parent);
+    });
+    if (made[0]) {
+      for (Consumer<Namespace> listener : namespaceListeners) {
+        try {
+          listener.accept(namespace);
+        } catch (RuntimeException e) {
+          log.warn("nsp={}: a new-namespace listener threw", name, e);
+        }
+      }
+    }
+    return namespace;
+  }
+
+  /** The namespaces of this server: static ones, and the children dynamic ones made so far. */
+  public List<Namespace> namespaces() {
+    return List.copyOf(namespaces.values());
+  }
+
+  /**
+   * Runs for each namespace made from now on (Socket.IO's {@code new_namespace} event): by {@link #of(String)}, or
+   * for a client of a dynamic namespace. On the thread that made it; must not block.
+   */
+  public NotifyServer onNewNamespace(Consumer<Namespace> listener) {
+    namespaceListeners.add(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes a listener added with {@link #onNewNamespace}. */
+  public NotifyServer offNewNamespace(Consumer<Namespace> listener) {
+    namespaceListeners.remove(listener);
+    return this;
   }
 
   /** Namespaces created on demand for names that match the pattern entirely, as {@code io.of(/regex/)}. */
@@ -177,7 +223,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     }
     for (DynamicNamespace dynamic : dynamicNamespaces) {
       if (dynamic.matches(name)) {
-        return namespaces.computeIfAbsent(name, n -> new Namespace(this, n, dynamic));
+        return namespace(name, dynamic);
       }
     }
     return null;
@@ -365,8 +411,12 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     return adapterFactory;
   }
 
-  /** What this server, its adapters and the notification services on it report to; {@link NotifyMetrics#NONE} by default. */
-  public NotifyMetrics metrics() {
+  /**
+   * What this server, its adapters and the notification services on it report to: the recorder of
+   * {@link Builder#metrics} ({@link NotifyMetrics#NONE} by default), and those added since with
+   * {@code metrics().add(...)}.
+   */
+  public MetricsFanOut metrics() {
     return metrics;
   }
 

@@ -14,6 +14,7 @@ import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketType;
 import dev.notify.core.metrics.NotifyMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,8 @@ final class ServerSocket implements Socket, LocalSocket {
   private final EventLimiter limiter;
   private volatile Map<String, Object> data;
   private final SocketHandlers handlers;
+  /** Copy on write; the shared empty list until a listener is added: one reference per socket. */
+  private volatile List<BiConsumer<String, Object[]>> outgoing = List.of();
   private final PendingAcks acks = new PendingAcks();
   private final HeldDeliveries held = new HeldDeliveries();
   /** Guards the lazy creation of {@link #data}. */
@@ -148,6 +152,7 @@ final class ServerSocket implements Socket, LocalSocket {
   void emit(String event, Object[] args, boolean volatileFlag) {
     Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
+    notifyOutgoing(event, args);
     RecoverableEmits recoverable = namespace.recoverable();
     if (recoverable != null && !volatileFlag) {
       // kept for this socket's private room, so a recovered session gets it again
@@ -167,6 +172,7 @@ final class ServerSocket implements Socket, LocalSocket {
   CompletableFuture<Args> emitWithAck(String event, Object[] args, Duration timeout, boolean volatileFlag) {
     Targets.checkEvent(event);
     Objects.requireNonNull(args, "args");
+    notifyOutgoing(event, args);
     long ackId = namespace.nextAckId();
     List<Frame> frames = namespace.encoder().encodeEvent(namespace.name(), ackId, event, args);
     CompletableFuture<Args> result = new CompletableFuture<>();
@@ -264,6 +270,50 @@ final class ServerSocket implements Socket, LocalSocket {
   public Socket offAny(AnyEventHandler handler) {
     handlers.offAny(handler);
     return this;
+  }
+
+  @Override
+  public String clientId() {
+    return client.session().id();
+  }
+
+  @Override
+  public String transport() {
+    return client.session().transportName();
+  }
+
+  @Override
+  public Socket onAnyOutgoing(BiConsumer<String, Object[]> listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (outgoingLock()) {
+      List<BiConsumer<String, Object[]>> grown = new ArrayList<>(outgoing);
+      grown.add(listener);
+      outgoing = List.copyOf(grown);
+    }
+    return this;
+  }
+
+  @Override
+  public Socket offAnyOutgoing(BiConsumer<String, Object[]> listener) {
+    synchronized (outgoingLock()) {
+      outgoing = outgoing.stream().filter(l -> l != listener).toList();
+    }
+    return this;
+  }
+
+  /** Guards the copy-on-write of {@link #outgoing}: the handlers, a lock no user code takes. */
+  private Object outgoingLock() {
+    return handlers;
+  }
+
+  private void notifyOutgoing(String event, Object[] args) {
+    for (BiConsumer<String, Object[]> listener : outgoing) {
+      try {
+        listener.accept(event, args);
+      } catch (RuntimeException e) {
+        log.warn("socket={} event={}: onAnyOutgoing listener threw", id, event, e);
+      }
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -99,8 +100,26 @@ public interface Socket {
   /** Sees every event from the client before its own handlers. */
   Socket onAny(AnyEventHandler handler);
 
+  /**
+   * The id of its Engine.IO connection, which the sockets of one client in several namespaces share (Socket.IO's
+   * {@code socket.client.id}). A polling client's credential while it polls: do not show it to other clients.
+   */
+  String clientId();
+
+  /** The transport its connection uses now: {@code polling}, or {@code websocket} once upgraded. */
+  String transport();
+
   /** Removes a handler added with {@link #onAny}. */
   Socket offAny(AnyEventHandler handler);
+
+  /**
+   * Sees every event emitted to this socket alone ({@code emit}, {@code emitWithAck}; not broadcasts), as
+   * Socket.IO's {@code onAnyOutgoing}: on the emitting thread, before it is sent; must not block or throw.
+   */
+  Socket onAnyOutgoing(BiConsumer<String, Object[]> listener);
+
+  /** Removes a listener added with {@link #onAnyOutgoing}. */
+  Socket offAnyOutgoing(BiConsumer<String, Object[]> listener);
 
   /** Adds an event middleware, run before the handlers of each event. */
   Socket use(EventMiddleware middleware);

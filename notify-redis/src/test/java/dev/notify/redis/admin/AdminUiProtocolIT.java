@@ -1,0 +1,171 @@
+package dev.notify.redis.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.notify.redis.testing.RedisExtension;
+import io.socket.client.IO;
+import io.socket.client.Socket;
+import io.socket.engineio.client.transports.WebSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.json.JSONArray;
+import org.json.JSONObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Admin UI's protocol, spoken by the official Java client as the UI speaks it: two Java nodes on Redis, the
+ * "UI" logged in on node A sees both servers and every socket of the cluster, follows connections and events, and
+ * its emit and disconnect commands reach sockets on node B; its session, kept in Redis, logs it in on node B.
+ */
+@ExtendWith(RedisExtension.class)
+class AdminUiProtocolIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  /** A socket of the main namespace (joining {@code rooms}), or of the admin namespace with {@code auth}. */
+  private Socket connect(String url, String nsp, Map<String, String> auth, List<String> events,
+      CompletableFuture<String> outcome) {
+    IO.Options options = new IO.Options();
+    options.transports = new String[] {WebSocket.NAME};
+    options.forceNew = true;
+    options.reconnection = false;
+    options.auth = auth;
+    Socket socket = IO.socket(URI.create(url + nsp), options);
+    socket.onAnyIncoming(args -> events.add(args[0] + " " + new JSONArray(List.of(args).subList(1, args.length))));
+    socket.on(Socket.EVENT_CONNECT, a -> outcome.complete("connected"));
+    socket.on(Socket.EVENT_CONNECT_ERROR, a -> outcome.complete("error: " + ((JSONObject) a[0]).optString("message")));
+    socket.on(Socket.EVENT_DISCONNECT, a -> events.add("disconnect " + a[0]));
+    socket.connect();
+    closeables.add(socket::close);
+    return socket;
+  }
+
+  private Socket client(String url, String rooms, List<String> events) throws Exception {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    Socket socket = connect(url, "/", Map.of("rooms", rooms), events, outcome);
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
+    return socket;
+  }
+
+  private static List<String> named(List<String> events, String name) {
+    return events.stream().filter(e -> e.startsWith(name + " ")).toList();
+  }
+
+  @Test
+  void theUiSeesTheWholeClusterAndActsOnItsSockets() throws Exception {
+    String key = RedisExtension.uniqueKey("admin");
+    AdminNode a = new AdminNode(key, "java-a", key + ":sessions");
+    closeables.add(a);
+    AdminNode b = new AdminNode(key, "java-b", key + ":sessions");
+    closeables.add(b);
+    List<String> onA = new CopyOnWriteArrayList<>();
+    List<String> onB = new CopyOnWriteArrayList<>();
+    client(a.url(), "room1", onA);
+    client(a.url(), "room2", onA);
+    Socket far = client(b.url(), "room1", onB);
+
+    // a wrong password is refused with Node's message
+    CompletableFuture<String> refused = new CompletableFuture<>();
+    connect(a.url(), "/admin", Map.of("username", "admin", "password", "wrong"), new ArrayList<>(), refused);
+    assertThat(refused.get(10, TimeUnit.SECONDS)).isEqualTo("error: invalid credentials");
+
+    List<String> ui = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> loggedIn = new CompletableFuture<>();
+    Socket admin = connect(a.url(), "/admin", Map.of("username", AdminNode.USER, "password", AdminNode.PASSWORD),
+        ui, loggedIn);
+    assertThat(loggedIn.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
+
+    await().atMost(WAIT).until(() -> !named(ui, "config").isEmpty() && !named(ui, "all_sockets").isEmpty()
+        && !named(ui, "session").isEmpty());
+    assertThat(named(ui, "config").get(0)).contains("\"EMIT\"", "\"MDISCONNECT\"", "\"AGGREGATED_EVENTS\"",
+        "\"ALL_EVENTS\"");
+    JSONArray all = new JSONArray(named(ui, "all_sockets").get(0).substring("all_sockets ".length()))
+        .getJSONArray(0);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < all.length(); i++) {
+      JSONObject s = all.getJSONObject(i);
+      if (s.getString("nsp").equals("/")) {
+        ids.add(s.getString("id"));
+        assertThat(s.getString("transport")).isEqualTo("websocket");
+        assertThat(s.getString("clientId")).hasSize(12);
+        assertThat(s.getJSONObject("data").has("_admin")).as("the UI's entry is not shown as data").isFalse();
+        assertThat(s.getJSONObject("handshake").has("auth")).as("auth holds tokens: not shown").isFalse();
+      }
+    }
+    assertThat(ids).as("sockets of the main namespace on both nodes").hasSize(3).contains(far.id());
+
+    // both nodes send their statistics to the UI connected to node A
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<JSONObject> stats = named(ui, "server_stats").stream()
+          .map(e -> new JSONArray(e.substring("server_stats ".length())).getJSONObject(0)).toList();
+      assertThat(stats).anySatisfy(s -> {
+        assertThat(s.getString("serverId")).isEqualTo("java-a");
+        assertThat(s.getInt("clientsCount")).isEqualTo(3);
+        assertThat(s.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+        assertThat(s.getJSONArray("namespaces").toString()).contains("{\"name\":\"/\",\"socketsCount\":2}");
+      });
+      assertThat(stats).anySatisfy(s -> {
+        assertThat(s.getString("serverId")).isEqualTo("java-b");
+        assertThat(s.getInt("clientsCount")).isEqualTo(1);
+      });
+      assertThat(stats).anySatisfy(s -> assertThat(s.getJSONArray("aggregatedEvents").toString())
+          .contains("\"type\":\"rawConnection\"", "\"type\":\"packetsIn\"", "\"type\":\"bytesOut\""));
+    });
+
+    // what node A's sockets do reaches the UI as it happens
+    CompletableFuture<String> pong = new CompletableFuture<>();
+    List<String> late = new CopyOnWriteArrayList<>();
+    Socket newcomer = client(a.url(), "room3", late);
+    newcomer.emit("ping", new Object[] {"hi"}, reply -> pong.complete(String.valueOf(reply[0])));
+    assertThat(pong.get(10, TimeUnit.SECONDS)).isEqualTo("pong");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(named(ui, "socket_connected")).anySatisfy(e -> assertThat(e).contains(newcomer.id()));
+      assertThat(named(ui, "room_joined")).anySatisfy(e -> assertThat(e).contains("\"room3\"", newcomer.id()));
+      assertThat(named(ui, "event_received")).anySatisfy(e -> assertThat(e).contains("[\"ping\",\"hi\"]"));
+    });
+
+    // commands: emit to a room of the cluster, then disconnect one socket of node B
+    admin.emit("emit", "/", "room1", "announce", "from the UI");
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(named(onA, "announce")).hasSize(1);
+      assertThat(named(onB, "announce")).hasSize(1);
+    });
+    String farId = far.id();
+    admin.emit("_disconnect", "/", false, farId);
+    await().atMost(WAIT).until(() -> onB.contains("disconnect io server disconnect"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(named(ui, "socket_disconnected"))
+        .anySatisfy(e -> assertThat(e).contains(farId, "server namespace disconnect")));
+
+    // the session kept in Redis logs the UI in on node B, without a password
+    String session = new JSONArray(named(ui, "session").get(0).substring("session ".length())).getString(0);
+    CompletableFuture<String> again = new CompletableFuture<>();
+    connect(b.url(), "/admin", Map.of("sessionId", session), new ArrayList<>(), again);
+    assertThat(again.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
+
+    HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(a.url() + "/admin-ui/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>Socket.IO Admin UI</title>");
+  }
+}
