@@ -1,0 +1,13 @@
+import { createClient } from "redis";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const { RedisStore } = require("@socket.io/admin-ui");
+const c = createClient({ url: "redis://127.0.0.1:6379", legacyMode: true });
+c.on("error", e => console.log("err", e.message));
+await c.connect();
+const s = new RedisStore(c, { prefix: "notify-test-store" });
+s.saveSession("abc");
+await new Promise(r => setTimeout(r, 200));
+console.log(await s.doesSessionExist("abc"), await s.doesSessionExist("nope"));
+c.del("notify-test-store#abc", () => {});
+await c.quit?.();
