@@ -79,8 +79,4 @@ final class HealthChecks {
       return Check.down("check threw " + e.getClass().getSimpleName());
     }
   }
-
-  void close() {
-    probe.close();
-  }
 }

@@ -113,7 +113,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
         : b.recoveryStore != null ? b.recoveryStore : new InMemoryRecoveryStore(b.maxDisconnectionDuration, clock);
     this.engine = new EngineServer(options.engine(), scheduler, session -> new Client(this, session), metrics);
     this.main = of("/");
-    this.health = new HealthChecks(new ExecutorProbe(executor, scheduler));
+    this.health = new HealthChecks(new ExecutorProbe(executor));
     log.info("notify server started: {}", options);
   }
 
@@ -354,7 +354,6 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       return;
     }
     engine.close();
-    health.close();
     for (Namespace namespace : namespaces.values()) {
       try {
         namespace.adapter().close();
