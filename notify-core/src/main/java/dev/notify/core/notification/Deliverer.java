@@ -600,7 +600,8 @@ final class Deliverer {
 
   /** A line about a device's connection: its user (when known), socket and namespace. */
   private static LoggingEventBuilder about(LoggingEventBuilder line, String userId, Socket socket) {
-    line.addKeyValue(LogKeys.NSP, socket.namespace().name()).addKeyValue(LogKeys.SOCKET, socket.id());
-    return userId == null ? line : line.addKeyValue(LogKeys.USER, userId);
+    LoggingEventBuilder about = line.addKeyValue(LogKeys.NSP, socket.namespace().name())
+        .addKeyValue(LogKeys.SOCKET, socket.id());
+    return userId == null ? about : about.addKeyValue(LogKeys.USER, userId);
   }
 }

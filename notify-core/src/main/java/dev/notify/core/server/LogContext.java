@@ -46,9 +46,9 @@ final class LogContext {
 
   /** Adds the session id, namespace, socket id and, when known, the user to one of notify's own lines. */
   LoggingEventBuilder about(LoggingEventBuilder line) {
-    about(line, sid, nsp).addKeyValue(LogKeys.SOCKET, socket);
+    LoggingEventBuilder about = about(line, sid, nsp).addKeyValue(LogKeys.SOCKET, socket);
     String user = user();
-    return user == null ? line : line.addKeyValue(LogKeys.USER, user);
+    return user == null ? about : about.addKeyValue(LogKeys.USER, user);
   }
 
   /**

@@ -246,9 +246,9 @@ public final class EngineSession {
     } else {
       line = log.atInfo();
     }
-    about(line).addKeyValue(LogKeys.TRANSPORT, current.name());
+    line = about(line).addKeyValue(LogKeys.TRANSPORT, current.name());
     if (offender) {
-      line.addKeyValue(LogKeys.REMOTE, request.remoteAddress());
+      line = line.addKeyValue(LogKeys.REMOTE, request.remoteAddress());
     }
     line.log("session closed: {}{}", reason, detail == null ? "" : " (" + detail + ")");
     current.close(reason);
