@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.LogLimiter;
 import java.io.IOException;
 import java.time.Duration;
@@ -121,7 +122,8 @@ final class ConnectionGuard extends BaseFilter {
     String why = "frame of " + frames.length + " bytes exceeds maxPayload " + maxFrame;
     if (start == FrameScanner.STARTED_EARLIER) {
       // the engine holds the start of that frame's header already: end the connection under it
-      warnings.warn(log, "frame", "websocket from {} closed: transport error ({})", connection.getPeerAddress(), why);
+      warnings.atWarn(log, "frame").addKeyValue(LogKeys.REMOTE, connection.getPeerAddress())
+          .log("websocket closed: transport error ({})", why);
       closeAfter(connection, Buffers.wrap(ctx.getMemoryManager(), CLOSE_TOO_BIG));
       return ctx.getStopAction();
     }
@@ -234,9 +236,9 @@ final class ConnectionGuard extends BaseFilter {
       Deadline deadline = entry.getValue();
       if (now - deadline.at() >= 0 && deadlines.remove(entry.getKey(), deadline)) {
         Connection<?> connection = entry.getKey();
-        warnings.warn(log, "deadline", "http connection from {} closed: {} not received within {} ms",
-            connection.getPeerAddress(),
-            deadline.what(), TimeUnit.NANOSECONDS.toMillis(deadline.body() ? bodyNanos : headNanos));
+        warnings.atWarn(log, "deadline").addKeyValue(LogKeys.REMOTE, connection.getPeerAddress())
+            .log("http connection closed: {} not received within {} ms", deadline.what(),
+                TimeUnit.NANOSECONDS.toMillis(deadline.body() ? bodyNanos : headNanos));
         connection.closeSilently();
       }
     }

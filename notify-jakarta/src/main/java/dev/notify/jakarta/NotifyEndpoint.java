@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
@@ -98,7 +99,8 @@ public final class NotifyEndpoint extends Endpoint {
     EngineRequest request = request(ws);
     RequestError error = engine.check(request, "GET", true);
     if (error != null) {
-      log.info("websocket refused from {}: {} ({})", request.remoteAddress(), error.message(), request.url());
+      log.atInfo().addKeyValue(LogKeys.REMOTE, request.remoteAddress())
+          .log("websocket refused: {} ({})", error.message(), request.url());
       transport.close(error == RequestError.FORBIDDEN ? CloseReason.CloseCodes.VIOLATED_POLICY
           : CloseReason.CloseCodes.CANNOT_ACCEPT, error.message());
       return;
@@ -122,7 +124,8 @@ public final class NotifyEndpoint extends Endpoint {
     }
     EngineSession session = engine.session(sid);
     if (session == null || !session.beginUpgrade(transport)) {
-      log.debug("sid={} websocket upgrade refused: no session, or not upgradable", sid);
+      log.atDebug().addKeyValue(LogKeys.SID, sid).addKeyValue(LogKeys.REMOTE, request.remoteAddress())
+          .log("websocket upgrade refused: no session, or not upgradable");
       transport.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "upgrade refused");
       return;
     }

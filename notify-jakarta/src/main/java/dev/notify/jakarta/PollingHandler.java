@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.server.EngineOptions;
 import dev.notify.core.internal.engine.EngineRequest;
@@ -76,7 +77,8 @@ final class PollingHandler {
       return;
     }
     if (error != null) {
-      log.debug("{} {} refused: {}", ex.method(), ex.url(), error.message());
+      log.atDebug().addKeyValue(LogKeys.REMOTE, request.remoteAddress())
+          .log("{} {} refused: {}", ex.method(), ex.url(), error.message());
       respondError(ex, error);
       return;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.server.RecoveryStore;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.LogLimiter;
 import dev.notify.redis.internal.Coalescer;
 import dev.notify.redis.internal.MalformedMessageException;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.RedisProtocol;
@@ -186,8 +188,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
           unkept.incrementAndGet();
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
               : error;
-          limiter.warn(log, "append-busy", label + " nsp=" + namespace + ": event '" + event + "' not kept, sent "
-              + "without offset: " + cause.getMessage());
+          limiter.atWarn(log, "append-busy").addKeyValue(LogKeys.NSP, namespace)
+              .log("{}: event '{}' not kept, sent without offset: {}", label, event, cause.getMessage());
           return null;
         });
   }
@@ -237,8 +239,9 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
             Append append = batch.get(indexes.get(n));
             if (replies.get(n) instanceof JedisDataException e) {
               unkept.incrementAndGet();
-              limiter.warn(log, "append", label + " nsp=" + append.namespace() + ": Redis refused to keep event '"
-                  + append.event() + "', sent without offset: " + e.getMessage());
+              limiter.atWarn(log, "append").addKeyValue(LogKeys.NSP, append.namespace()).log(
+                  "{}: Redis refused to keep event '{}', sent without offset: {}", label, append.event(),
+                  e.getMessage());
             } else {
               offsets[indexes.get(n)] = xadds.get(n).getBuilder().build(replies.get(n)).toString();
             }
@@ -259,9 +262,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     if (outage.down()) {
       return CompletableFuture.completedFuture(null);
     }
-    String json = codec.session(session, (name, error) -> log.warn("{} nsp={} socket={}: data '{}' left out of the "
-        + "recovery session, not serializable: {}", label, session.namespace(), session.socketId(), name,
-        error.getMessage()));
+    String json = codec.session(session, (name, error) -> about(log.atWarn(), session).log("{}: data '{}' left "
+        + "out of the recovery session, not serializable: {}", label, name, error.getMessage()));
     String key = sessionKey(session.pid());
     CompletableFuture<Void> saved = new CompletableFuture<>();
     try {
@@ -270,16 +272,16 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
           connector.execute(key, c -> c.executeCommand(COMMANDS.set(key, json, SetParams.setParams()
               .px(Math.max(1, ttl.toMillis())))));
         } catch (JedisDataException e) {
-          limiter.warn(log, "save", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
-              + ": Redis refused the recovery session: " + e.getMessage());
+          about(limiter.atWarn(log, "save"), session)
+              .log("{}: Redis refused the recovery session: {}", label, e.getMessage());
         } catch (JedisException e) {
           outage.failed(e);
         }
         saved.complete(null);
       });
     } catch (RejectedExecutionException e) {
-      limiter.warn(log, "save-rejected", label + " nsp=" + session.namespace() + " socket=" + session.socketId()
-          + ": recovery store busy or closed, session not kept");
+      about(limiter.atWarn(log, "save-rejected"), session)
+          .log("{}: recovery store busy or closed, session not kept", label);
       saved.complete(null);
     }
     return saved;
@@ -318,8 +320,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     try {
       io.execute(task);
     } catch (RejectedExecutionException e) {
-      limiter.warn(log, "restore-rejected", label + " nsp=" + namespace + ": recovery store busy or closed, client "
-          + "starts afresh");
+      limiter.atWarn(log, "restore-rejected").addKeyValue(LogKeys.NSP, namespace)
+          .log("{}: recovery store busy or closed, client starts afresh", label);
       task.result.complete(null);
     }
     return task.result;
@@ -335,7 +337,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
     try {
       session = codec.session(json);
     } catch (MalformedMessageException e) {
-      limiter.warn(log, e.kind(), label + " nsp=" + namespace + ": unreadable session " + pid + ": " + e.getMessage());
+      limiter.atWarn(log, e.kind()).addKeyValue(LogKeys.NSP, namespace)
+          .log("{}: unreadable session {}: {}", label, pid, e.getMessage());
       return null;
     }
     return session.namespace().equals(namespace) ? session : null;
@@ -359,8 +362,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
           try {
             event = codec.event(entry.getFields());
           } catch (MalformedMessageException e) {
-            limiter.warn(log, e.kind(), label + " nsp=" + namespace + ": skipped stream entry " + from + ": "
-                + e.getMessage());
+            limiter.atWarn(log, e.kind()).addKeyValue(LogKeys.NSP, namespace)
+                .log("{}: skipped stream entry {}: {}", label, from, e.getMessage());
             continue;
           }
           if (event.targets(rooms)) {
@@ -373,8 +376,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
         }
         if (scanned > scanLimit) {
           // events arrive faster than we read them: better a fresh start than a gap
-          log.warn("{} nsp={}: more than {} events after offset {}, client starts afresh", label, namespace,
-              scanLimit, offset);
+          log.atWarn().addKeyValue(LogKeys.NSP, namespace)
+              .log("{}: more than {} events after offset {}, client starts afresh", label, scanLimit, offset);
           return null;
         }
       }
@@ -441,8 +444,8 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
       try {
         result.complete(read.get());
       } catch (JedisDataException e) {
-        limiter.warn(log, "restore", label + " nsp=" + namespace + ": Redis refused a recovery read, client starts "
-            + "afresh: " + e.getMessage());
+        limiter.atWarn(log, "restore").addKeyValue(LogKeys.NSP, namespace)
+            .log("{}: Redis refused a recovery read, client starts afresh: {}", label, e.getMessage());
         result.complete(null);
       } catch (JedisException e) {
         outage.failed(e);
@@ -451,5 +454,10 @@ public final class RedisRecoveryStore implements RecoveryStore, AutoCloseable {
         result.completeExceptionally(e);
       }
     }
+  }
+
+  /** A line about the recovery session of one socket. */
+  private static LoggingEventBuilder about(LoggingEventBuilder line, Session session) {
+    return line.addKeyValue(LogKeys.NSP, session.namespace()).addKeyValue(LogKeys.SOCKET, session.socketId());
   }
 }

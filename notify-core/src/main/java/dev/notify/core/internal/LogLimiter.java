@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Logs each kind of problem at most {@code linesPerPeriod} times per period, then once more with how many were
@@ -46,6 +47,20 @@ public final class LogLimiter {
     } else {
       total.incrementAndGet();
     }
+  }
+
+  /**
+   * A WARN line to fill in, unless this kind used up its lines of the period: then a DEBUG line, so that each
+   * problem still has its line with DEBUG on, and none at WARN. A WARN line after some were left out carries how
+   * many as the key-value pair {@code unlogged}.
+   */
+  public LoggingEventBuilder atWarn(Logger log, String kind) {
+    total.incrementAndGet();
+    long skipped = log.isWarnEnabled() ? admit(kind) : -1;
+    if (skipped < 0) {
+      return log.atDebug();
+    }
+    return skipped == 0 ? log.atWarn() : log.atWarn().addKeyValue("unlogged", skipped);
   }
 
   /** @return -1 to leave the line out, else how many of its kind were left out before it */

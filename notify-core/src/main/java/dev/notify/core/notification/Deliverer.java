@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.adapter.Adapter;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.EventHandler;
@@ -46,6 +47,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The delivering role of a {@link NotificationService} built on a {@link NotifyServer}: claims jobs from the store's
@@ -232,7 +234,8 @@ final class Deliverer {
             wake();
           }
           if (e != null) {
-            log.warn("delivery of {} to user {} failed: {}", job.id(), job.userId(), unwrap(e).toString());
+            log.atWarn().addKeyValue(LogKeys.USER, job.userId())
+                .log("delivery of {} failed: {}", job.id(), unwrap(e).toString());
           }
         });
       }
@@ -282,8 +285,8 @@ final class Deliverer {
                   clock.instant())
                   .handle((changed, error) -> {
                     if (error != null) {
-                      log.warn("user={} device={}: recording the ack of {} failed ({}); the device may get it "
-                          + "again", userId, device, id, unwrap(error).toString());
+                      about(log.atWarn(), userId, socket).log("device {}: recording the ack of {} failed ({}); "
+                          + "the device may get it again", device, id, unwrap(error).toString());
                     }
                     return true;
                   })));
@@ -413,8 +416,8 @@ final class Deliverer {
         : store.addDevice(userId, device, newDevices, maxDevicesPerUser, clock.instant());
     known.whenComplete((v, error) -> {
       if (error != null) {
-        log.warn("user={} device={}: registering the device failed ({}); catching up as a new device", userId,
-            device, unwrap(error).toString());
+        about(log.atWarn(), userId, socket).log("device {}: registering the device failed ({}); catching up as a "
+            + "new device", device, unwrap(error).toString());
       }
       catchUpWithRetries(socket, userId, device, 1);
     });
@@ -442,8 +445,8 @@ final class Deliverer {
     boolean valid = !id.isEmpty() && id.length() <= MAX_DEVICE_ID_LENGTH
         && id.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     if (!valid) {
-      log.debug("socket={}: ignored a device id that is empty, longer than {} or not printable ASCII", socket.id(),
-          MAX_DEVICE_ID_LENGTH);
+      about(log.atDebug(), null, socket).log("ignored a device id that is empty, longer than {} or not printable "
+          + "ASCII", MAX_DEVICE_ID_LENGTH);
       return null;
     }
     return id;
@@ -549,20 +552,20 @@ final class Deliverer {
       metrics.catchUpBatch(page.size());
       socket.timeout(ackTimeout).emitWithAck(EVENT_BATCH, batch).whenComplete((answer, error) -> {
         if (error != null) {
-          log.debug("user={} socket={}: batch of {} not acknowledged, left for the next connection", userId,
-              socket.id(), page.size());
+          about(log.atDebug(), userId, socket).log("batch of {} not acknowledged, left for the next connection",
+              page.size());
           return;
         }
         List<NotificationId> delivered = page.stream().map(StoredNotification::id).toList();
         store.markDelivered(userId, device == null ? List.of() : List.of(device), delivered, clock.instant())
             .whenComplete((changed, e) -> {
               if (e != null) {
-                log.warn("user={} device={}: recording a batch's ack failed: {}", userId, device,
+                about(log.atWarn(), userId, socket).log("device {}: recording a batch's ack failed: {}", device,
                     unwrap(e).toString());
               } else if (more) {
                 catchUp(socket, userId, device, delivered.get(delivered.size() - 1)).exceptionally(failure -> {
-                  log.warn("user={} device={}: reading the next page failed, left for its next connection: {}",
-                      userId, device, unwrap(failure).toString());
+                  about(log.atWarn(), userId, socket).log("device {}: reading the next page failed, left for its "
+                      + "next connection: {}", device, unwrap(failure).toString());
                   return null;
                 });
               }
@@ -578,11 +581,12 @@ final class Deliverer {
         return null;
       }
       if (attempt >= maxAttempts) {
-        log.warn("user={} device={}: catching up failed {} times, left for its next connection: {}", userId, device,
-            attempt, unwrap(error).toString());
+        about(log.atWarn(), userId, socket).log("device {}: catching up failed {} times, left for its next "
+            + "connection: {}", device, attempt, unwrap(error).toString());
         return null;
       }
-      log.debug("user={} device={}: catching up failed, trying again: {}", userId, device, unwrap(error).toString());
+      about(log.atDebug(), userId, socket).log("device {}: catching up failed, trying again: {}", device,
+          unwrap(error).toString());
       scheduler.schedule(() -> catchUpWithRetries(socket, userId, device, attempt + 1),
           backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
       return null;
@@ -614,5 +618,12 @@ final class Deliverer {
 
   private ObjectNode error(String message) {
     return mapper.createObjectNode().put("ok", false).put("error", message);
+  }
+
+  /** A line about a device's connection: its user (when known), socket and namespace. */
+  private static LoggingEventBuilder about(LoggingEventBuilder line, String userId, Socket socket) {
+    LoggingEventBuilder about = line.addKeyValue(LogKeys.NSP, socket.namespace().name())
+        .addKeyValue(LogKeys.SOCKET, socket.id());
+    return userId == null ? about : about.addKeyValue(LogKeys.USER, userId);
   }
 }

@@ -1,5 +1,6 @@
 package dev.notify.core.notification;
 
+import dev.notify.core.internal.LogKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,7 @@ public final class LoggingFallbackChannel implements FallbackChannel {
 
   @Override
   public void deliver(StoredNotification notification, Reason reason) {
-    log.info("fallback user={} id={} type={}: {}", notification.userId(), notification.id(), notification.type(),
-        reason);
+    log.atInfo().addKeyValue(LogKeys.USER, notification.userId())
+        .log("fallback {} type={}: {}", notification.id(), notification.type(), reason);
   }
 }

@@ -161,7 +161,7 @@ final class Client implements EngineSession.Listener {
     }
     Namespace namespace = server.namespaceFor(name);
     if (namespace == null) {
-      log.debug("sid={} refused namespace {}: unknown", session.id(), name);
+      LogContext.about(log.atDebug(), session.id(), name).log("namespace refused: unknown");
       connectError(name, "Invalid namespace", null);
       return;
     }
@@ -192,8 +192,8 @@ final class Client implements EngineSession.Listener {
         .thenApply(restored -> restored == null ? null : new Recovery(restored.session(), offset, restored.missed()))
         .whenComplete((recovered, error) -> executor.execute(() -> {
           if (error != null) {
-            log.warn("sid={} nsp={}: session recovery failed, connecting afresh: {}", session.id(), name,
-                error.toString());
+            LogContext.about(log.atWarn(), session.id(), name)
+                .log("session recovery failed, connecting afresh: {}", error.toString());
           }
           connect(namespace, auth, error == null ? recovered : null);
         }));
@@ -213,7 +213,8 @@ final class Client implements EngineSession.Listener {
       onAccepted(namespace, socket, recovery);
       return;
     }
-    MiddlewareChain.run(namespace.middlewares(), (m, next) -> m.handle(socket, next), executor,
+    LogContext context = socket.logContext();
+    MiddlewareChain.run(namespace.middlewares(), (m, next) -> context.run(() -> m.handle(socket, next)), executor,
         new MiddlewareChain.Outcome() {
           @Override
           public void accepted() {
@@ -222,13 +223,13 @@ final class Client implements EngineSession.Listener {
 
           @Override
           public void rejected(String message, Object data) {
-            log.debug("sid={} refused namespace {}: {}", session.id(), name, message);
+            context.about(log.atDebug()).log("namespace refused: {}", message);
             connectError(name, message, data);
           }
 
           @Override
           public void failed(Exception error) {
-            log.warn("sid={} nsp={}: connection middleware threw", session.id(), name, error);
+            context.about(log.atWarn()).setCause(error).log("connection middleware threw");
             connectError(name, "server error", null);
           }
         });
@@ -260,7 +261,7 @@ final class Client implements EngineSession.Listener {
     send(server.encoder().encode(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ACK, answer), false);
     if (recovery == null) {
       socket.releaseLive(null);
-      log.debug("sid={} socket={} connected to {}", session.id(), socket.id(), namespace.name());
+      socket.logContext().about(log.atDebug()).log("socket connected");
       namespace.fireConnection(socket);
       return;
     }
@@ -270,8 +271,8 @@ final class Client implements EngineSession.Listener {
     server.recovery().missedSince(namespace.name(), from, recovery.session().roomsWithId())
         .whenComplete((more, error) -> executor.execute(() -> {
           if (error != null || more == null) {
-            log.warn("sid={} socket={}: events emitted while the session was being restored could not be read",
-                session.id(), socket.id());
+            socket.logContext().about(log.atWarn())
+                .log("events emitted while the session was being restored could not be read");
           }
           List<RecoveryStore.Missed> missed = new ArrayList<>(first);
           if (error == null && more != null) {
@@ -281,8 +282,7 @@ final class Client implements EngineSession.Listener {
             send(server.encoder().encodeEvent(namespace.name(), SocketPacket.NO_ACK, m.event(), m.args()), false);
           }
           socket.releaseLive(missed.isEmpty() ? recovery.offset() : missed.get(missed.size() - 1).offset());
-          log.debug("sid={} socket={} recovered in {} with {} missed events", session.id(), socket.id(),
-              namespace.name(), missed.size());
+          socket.logContext().about(log.atDebug()).log("socket recovered with {} missed events", missed.size());
           namespace.fireConnection(socket);
         }));
   }
@@ -294,8 +294,8 @@ final class Client implements EngineSession.Listener {
       try {
         error.set("data", server.mapper().valueToTree(data));
       } catch (IllegalArgumentException e) {
-        log.warn("sid={} nsp={}: connect_error data is not JSON-serializable: {}", session.id(), namespace,
-            e.getMessage());
+        LogContext.about(log.atWarn(), session.id(), namespace)
+            .log("connect_error data is not JSON-serializable: {}", e.getMessage());
       }
     }
     send(server.encoder().encode(SocketPacketType.CONNECT_ERROR, namespace, SocketPacket.NO_ACK, error), false);

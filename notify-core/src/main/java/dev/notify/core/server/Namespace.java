@@ -7,6 +7,7 @@ import dev.notify.core.adapter.AdapterNamespace;
 import dev.notify.core.adapter.BroadcastPacket;
 import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.adapter.LocalSocket;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.Targets;
 import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.internal.protocol.SocketPacket;
@@ -72,7 +73,8 @@ public final class Namespace implements Emitter {
     }
     this.ready = init.whenComplete((v, e) -> {
       if (e != null) {
-        log.error("nsp={}: adapter failed to start, connections are refused", name, e);
+        log.atError().addKeyValue(LogKeys.NSP, name).setCause(e)
+            .log("adapter failed to start, connections are refused");
       }
     });
   }
@@ -152,7 +154,7 @@ public final class Namespace implements Emitter {
       try {
         listener.accept(room, socketId);
       } catch (RuntimeException e) {
-        log.warn("nsp={}: a room listener threw", name, e);
+        log.atWarn().addKeyValue(LogKeys.NSP, name).setCause(e).log("a room listener threw");
       }
     }
   }
@@ -309,13 +311,16 @@ public final class Namespace implements Emitter {
       handlers.addAll(parent.connectionHandlers());
     }
     handlers.addAll(connectionHandlers);
-    for (Consumer<Socket> handler : handlers) {
-      try {
-        handler.accept(socket);
-      } catch (RuntimeException e) {
-        log.warn("socket={} nsp={}: connection handler threw", socket.id(), name, e);
+    LogContext context = socket.logContext();
+    context.run(() -> {
+      for (Consumer<Socket> handler : handlers) {
+        try {
+          handler.accept(socket);
+        } catch (RuntimeException e) {
+          context.about(log.atWarn()).setCause(e).log("connection handler threw");
+        }
       }
-    }
+    });
   }
 
   void add(ServerSocket socket) {
@@ -345,7 +350,7 @@ public final class Namespace implements Emitter {
 
   private void onServerSideEmit(JsonNode payload, Consumer<Object> reply) {
     if (!payload.isArray() || payload.isEmpty() || !payload.get(0).isTextual()) {
-      log.warn("nsp={}: ignored malformed serverSideEmit payload", name);
+      log.atWarn().addKeyValue(LogKeys.NSP, name).log("ignored malformed serverSideEmit payload");
       return;
     }
     String event = payload.get(0).textValue();
@@ -365,7 +370,7 @@ public final class Namespace implements Emitter {
         try {
           handler.handle(args, ack);
         } catch (Exception e) {
-          log.warn("nsp={} event={}: serverSideEmit handler threw", name, event, e);
+          log.atWarn().addKeyValue(LogKeys.NSP, name).setCause(e).log("serverSideEmit handler of '{}' threw", event);
         }
       });
     }

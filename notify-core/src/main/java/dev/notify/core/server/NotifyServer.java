@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.notify.core.adapter.AdapterFactory;
 import dev.notify.core.adapter.InMemoryAdapter;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.metrics.MetricsFanOut;
@@ -171,7 +172,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
         try {
           listener.accept(namespace);
         } catch (RuntimeException e) {
-          log.warn("nsp={}: a new-namespace listener threw", name, e);
+          log.atWarn().addKeyValue(LogKeys.NSP, name).setCause(e).log("a new-namespace listener threw");
         }
       }
     }
@@ -358,7 +359,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       try {
         namespace.adapter().close();
       } catch (RuntimeException e) {
-        log.warn("nsp={}: adapter failed to close", namespace.name(), e);
+        log.atWarn().addKeyValue(LogKeys.NSP, namespace.name()).setCause(e).log("adapter failed to close");
       }
     }
     if (ownsExecutor) {

@@ -1,6 +1,7 @@
 package dev.notify.core.server;
 
 import dev.notify.core.adapter.BroadcastOptions;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.LogLimiter;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -74,16 +75,16 @@ final class RecoverableEmits {
     if (!appended.isDone()) {
       ScheduledFuture<?> timer = scheduler.schedule(() -> {
         if (offset.complete(null)) {
-          limiter.warn(log, "append-timeout", "nsp={}: the recovery store gave no offset for '{}' within {} ms, "
-              + "sent without (not recoverable)", namespace, event, APPEND_TIMEOUT_MILLIS);
+          limiter.atWarn(log, "append-timeout").addKeyValue(LogKeys.NSP, namespace).log("the recovery store gave "
+              + "no offset for '{}' within {} ms, sent without (not recoverable)", event, APPEND_TIMEOUT_MILLIS);
         }
       }, APPEND_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       offset.whenComplete((o, e) -> timer.cancel(false));
     }
     appended.whenComplete((o, error) -> {
       if (error != null) {
-        limiter.warn(log, "append-failed", "nsp={}: the recovery store failed to keep '{}', sent without offset "
-            + "(not recoverable): {}", namespace, event, error.toString());
+        limiter.atWarn(log, "append-failed").addKeyValue(LogKeys.NSP, namespace).log("the recovery store failed "
+            + "to keep '{}', sent without offset (not recoverable): {}", event, error.toString());
       }
       offset.complete(error == null ? o : null);
     });
@@ -125,7 +126,7 @@ final class RecoverableEmits {
       pending.send().accept(offset == null ? pending.args() : InMemoryRecoveryStore.withOffset(pending.args(),
           offset));
     } catch (RuntimeException e) {
-      log.warn("nsp={}: sending a recoverable event failed", namespace, e);
+      log.atWarn().addKeyValue(LogKeys.NSP, namespace).setCause(e).log("sending a recoverable event failed");
     }
   }
 }

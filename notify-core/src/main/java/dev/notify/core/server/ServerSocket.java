@@ -7,6 +7,7 @@ import dev.notify.core.adapter.BroadcastOptions;
 import dev.notify.core.adapter.EncodedPacket;
 import dev.notify.core.adapter.LocalSocket;
 import dev.notify.core.adapter.SocketDetails;
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.Targets;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.protocol.Frame;
@@ -46,6 +47,7 @@ final class ServerSocket implements Socket, LocalSocket {
   /** The socket's rate limits, or {@code null} when the server has none. */
   private final EventLimiter limiter;
   private volatile Map<String, Object> data;
+  private final LogContext context;
   private final SocketHandlers handlers;
   /** Copy on write; the shared empty list until a listener is added: one reference per socket. */
   private volatile List<BiConsumer<String, Object[]>> outgoing = List.of();
@@ -64,7 +66,8 @@ final class ServerSocket implements Socket, LocalSocket {
     this.handshake = handshake;
     this.pid = pid;
     this.recovered = recovered;
-    this.handlers = new SocketHandlers("socket=" + id + " nsp=" + namespace.name());
+    this.context = new LogContext(client.session().id(), namespace.name(), id, () -> data);
+    this.handlers = new SocketHandlers(context);
     RateLimits limits = namespace.server().options().rateLimits();
     this.limiter = limits == null ? null : new EventLimiter(limits, System.nanoTime());
   }
@@ -91,6 +94,11 @@ final class ServerSocket implements Socket, LocalSocket {
 
   Client client() {
     return client;
+  }
+
+  /** Who this socket's log lines are about; the MDC of the application's code for it. */
+  LogContext logContext() {
+    return context;
   }
 
   @Override
@@ -196,8 +204,7 @@ final class ServerSocket implements Socket, LocalSocket {
       ScheduledFuture<?> timer = namespace.server().scheduler().schedule(() -> {
         if (acks.remove(ackId) != null) {
           namespace.server().metrics().ackTimedOut(namespace.metricsName());
-          namespace.server().executor().execute(() ->
-              result.completeExceptionally(AckTimeoutException.forSocket(id, event, timeout)));
+          runApplicationCode(() -> result.completeExceptionally(AckTimeoutException.forSocket(id, event, timeout)));
         }
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
       result.whenComplete((r, e) -> timer.cancel(false));
@@ -311,7 +318,7 @@ final class ServerSocket implements Socket, LocalSocket {
       try {
         listener.accept(event, args);
       } catch (RuntimeException e) {
-        log.warn("socket={} event={}: onAnyOutgoing listener threw", id, event, e);
+        log.atWarn().addKeyValue(LogKeys.SOCKET, id).setCause(e).log("onAnyOutgoing listener threw on {}", event);
       }
     }
   }
@@ -372,8 +379,8 @@ final class ServerSocket implements Socket, LocalSocket {
       user = limits.userOf(this);
       retryAfterMs = user == null ? 0 : limits.store().acquire(user, packet.event(), limit);
     } catch (RuntimeException e) {
-      log.warn("socket={} nsp={} event={}: per-user rate limit not checked, event let through", id,
-          namespace.name(), packet.event(), e);
+      context.about(log.atWarn()).setCause(e).log("per-user rate limit not checked, '{}' let through",
+          packet.event());
       return true;
     }
     if (retryAfterMs == 0) {
@@ -393,7 +400,7 @@ final class ServerSocket implements Socket, LocalSocket {
     if (limiter.exhausted()) {
       client.session().close(CloseReason.POLICY_VIOLATION, limiter.violations() + " events over their rate limits");
     } else if (limiter.violations() == 1) {
-      log.debug("socket={} nsp={}: event {} over its rate limit, dropped", id, namespace.name(), packet.event());
+      context.about(log.atDebug()).log("'{}' over its rate limit, dropped", packet.event());
     }
   }
 
@@ -415,12 +422,20 @@ final class ServerSocket implements Socket, LocalSocket {
   void onAck(SocketPacket packet) {
     PendingAcks.Waiting waiting = acks.remove(packet.ackId());
     if (waiting == null) {
-      log.debug("socket={} nsp={}: ignored ack {} (unknown or timed out)", id, namespace.name(), packet.ackId());
+      context.about(log.atDebug()).log("ignored ack {} (unknown or timed out)", packet.ackId());
       return;
     }
     namespace.server().metrics().ackReceived(namespace.metricsName(), System.nanoTime() - waiting.sentNanos());
     AckListener listener = waiting.listener();
-    namespace.server().executor().execute(() -> listener.onAck(packet.data()));
+    runApplicationCode(() -> listener.onAck(packet.data()));
+  }
+
+  /**
+   * Runs, on the shared executor and with this socket's MDC, what completes an ack's future: the application's
+   * callbacks on it run there.
+   */
+  private void runApplicationCode(Runnable task) {
+    namespace.server().executor().execute(() -> context.run(task::run));
   }
 
   // ---- LocalSocket ----
@@ -464,7 +479,7 @@ final class ServerSocket implements Socket, LocalSocket {
     if (connected() && acks.add(ackId, listener)) {
       deliver(frames, false);
     } else {
-      namespace.server().executor().execute(() -> listener.onDisconnect(id));
+      runApplicationCode(() -> listener.onDisconnect(id));
     }
   }
 
@@ -474,8 +489,8 @@ final class ServerSocket implements Socket, LocalSocket {
     try {
       dataJson = data == null ? namespace.mapper().createObjectNode() : namespace.mapper().valueToTree(data);
     } catch (IllegalArgumentException e) {
-      log.warn("socket={} nsp={}: data is not JSON-serializable, fetchSockets reports null: {}", id,
-          namespace.name(), e.getMessage());
+      context.about(log.atWarn()).log("data is not JSON-serializable, fetchSockets reports null: {}",
+          e.getMessage());
       dataJson = NullNode.getInstance();
     }
     return new SocketDetails(id, handshake.toJson(namespace.mapper()), rooms(), dataJson);
@@ -516,9 +531,9 @@ final class ServerSocket implements Socket, LocalSocket {
       namespace.remove(this);
       client.remove(this);
       for (AckListener listener : acks.close()) {
-        namespace.server().executor().execute(() -> listener.onDisconnect(id));
+        runApplicationCode(() -> listener.onDisconnect(id));
       }
-      log.debug("socket={} nsp={} disconnected: {}", id, namespace.name(), reason);
+      context.about(log.atDebug()).log("socket disconnected: {}", reason);
     });
   }
 
@@ -541,7 +556,7 @@ final class ServerSocket implements Socket, LocalSocket {
     }
     saved.whenComplete((v, e) -> {
       if (e != null) {
-        log.warn("socket={} nsp={}: could not save the session for recovery: {}", id, namespace.name(), e.toString());
+        context.about(log.atWarn()).log("could not save the session for recovery: {}", e.toString());
       }
     });
   }
@@ -564,7 +579,7 @@ final class ServerSocket implements Socket, LocalSocket {
     public void send(Object... args) {
       Objects.requireNonNull(args, "args");
       if (!compareAndSet(false, true)) {
-        log.debug("socket={} nsp={}: ack {} already sent", id, namespace.name(), ackId);
+        context.about(log.atDebug()).log("ack {} already sent", ackId);
         return;
       }
       client.send(namespace.encoder().encodeAck(namespace.name(), ackId, args), false);

@@ -29,7 +29,9 @@ public interface Socket {
 
   /**
    * Free-form data attached to the socket, typically filled by a connection middleware (the user id, roles).
-   * Thread-safe; {@code fetchSockets} reports a JSON snapshot of it, so keep values Jackson-serializable.
+   * Thread-safe; {@code fetchSockets} reports a JSON snapshot of it, so keep values Jackson-serializable. A String
+   * or number under {@code "userId"} is the socket's user: notify's log lines about the socket carry it as
+   * {@code user}, and its handlers run with it in the MDC as {@code notify.user}.
    */
   Map<String, Object> data();
 

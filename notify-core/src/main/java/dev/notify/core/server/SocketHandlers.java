@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * What the application registered on one socket (event handlers, catch-all handlers, event middlewares, disconnect
  * and error handlers) and their invocation. Copied on write, read without locks: a handler added or removed while
  * an event is dispatched takes effect from the next event. A handler that throws is logged; the others still run.
- * Thread-safe.
+ * Every handler and middleware runs with the socket's {@link LogContext} in the MDC. Thread-safe.
  */
 final class SocketHandlers {
 
@@ -30,11 +30,10 @@ final class SocketHandlers {
   }
 
   private final AtomicReference<Registry> registry = new AtomicReference<>(Registry.EMPTY);
-  /** "socket=... nsp=...", for the log lines. */
-  private final String label;
+  private final LogContext context;
 
-  SocketHandlers(String label) {
-    this.label = label;
+  SocketHandlers(LogContext context) {
+    this.context = context;
   }
 
   // ---- registration ----
@@ -103,7 +102,7 @@ final class SocketHandlers {
       invoke(event, args, ack);
       return;
     }
-    MiddlewareChain.run(middlewares, (m, next) -> m.handle(event, args, next), executor,
+    MiddlewareChain.run(middlewares, (m, next) -> context.run(() -> m.handle(event, args, next)), executor,
         new MiddlewareChain.Outcome() {
           @Override
           public void accepted() {
@@ -117,7 +116,7 @@ final class SocketHandlers {
 
           @Override
           public void failed(Exception error) {
-            log.warn("{} event={}: event middleware threw", label, event, error);
+            context.about(log.atWarn()).setCause(error).log("event middleware threw on '{}'", event);
             fireError(error);
           }
         });
@@ -125,38 +124,42 @@ final class SocketHandlers {
 
   private void invoke(String event, Args args, Ack ack) {
     Registry r = registry.get();
-    for (AnyEventHandler any : r.any()) {
-      try {
-        any.handle(event, args);
-      } catch (Exception e) {
-        log.warn("{} event={}: onAny handler threw", label, event, e);
+    context.run(() -> {
+      for (AnyEventHandler any : r.any()) {
+        try {
+          any.handle(event, args);
+        } catch (Exception e) {
+          context.about(log.atWarn()).setCause(e).log("onAny handler threw on '{}'", event);
+        }
       }
-    }
-    for (EventHandler handler : r.events().getOrDefault(event, List.of())) {
-      try {
-        handler.handle(args, ack);
-      } catch (Exception e) {
-        log.warn("{} event={}: handler threw", label, event, e);
+      for (EventHandler handler : r.events().getOrDefault(event, List.of())) {
+        try {
+          handler.handle(args, ack);
+        } catch (Exception e) {
+          context.about(log.atWarn()).setCause(e).log("handler of '{}' threw", event);
+        }
       }
-    }
+    });
   }
 
   void fireError(Throwable error) {
-    for (Consumer<Throwable> handler : registry.get().error()) {
-      try {
-        handler.accept(error);
-      } catch (RuntimeException e) {
-        log.warn("{}: error handler threw", label, e);
+    context.run(() -> {
+      for (Consumer<Throwable> handler : registry.get().error()) {
+        try {
+          handler.accept(error);
+        } catch (RuntimeException e) {
+          context.about(log.atWarn()).setCause(e).log("error handler threw");
+        }
       }
-    }
+    });
   }
 
   /** The disconnecting handlers, then {@code between}, then the disconnect handlers registered before it ran. */
   void fireDisconnect(DisconnectReason reason, Runnable between) {
     Registry r = registry.get();
-    run(r.disconnecting(), reason, "disconnecting");
+    context.run(() -> run(r.disconnecting(), reason, "disconnecting"));
     between.run();
-    run(r.disconnect(), reason, "disconnect");
+    context.run(() -> run(r.disconnect(), reason, "disconnect"));
   }
 
   private void run(List<Consumer<DisconnectReason>> handlers, DisconnectReason reason, String kind) {
@@ -164,7 +167,7 @@ final class SocketHandlers {
       try {
         handler.accept(reason);
       } catch (RuntimeException e) {
-        log.warn("{}: {} handler threw", label, kind, e);
+        context.about(log.atWarn()).setCause(e).log("{} handler threw", kind);
       }
     }
   }

@@ -12,7 +12,7 @@ class SocketHandlersTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final SocketHandlers handlers = new SocketHandlers("socket=s1 nsp=/");
+  private final SocketHandlers handlers = new SocketHandlers(new LogContext("sid1", "/", "s1", () -> null));
   private final List<String> calls = new CopyOnWriteArrayList<>();
 
   private void dispatch(String event, String json) throws Exception {

@@ -1,5 +1,6 @@
 package dev.notify.core.internal.engine;
 
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.LogLimiter;
 import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.internal.protocol.EngineEncoder;
@@ -168,12 +169,11 @@ public final class EngineServer {
     if (draining) {
       // expected while the clients move: no warning
       metrics.requestRefused("draining");
-      log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
+      log.atDebug().addKeyValue(LogKeys.REMOTE, request.remoteAddress()).log("handshake refused: {}", busy.reason());
     } else if (busy != null) {
       metrics.requestRefused("busy");
-      log.debug("handshake from {} refused: {}", request.remoteAddress(), busy.reason());
-      warnings.warn(log, "busy", "handshake from {} refused: {} (retry after {} s)", request.remoteAddress(),
-          busy.reason(), busy.retryAfterSeconds());
+      warnings.atWarn(log, "busy").addKeyValue(LogKeys.REMOTE, request.remoteAddress())
+          .log("handshake refused: {} (retry after {} s)", busy.reason(), busy.retryAfterSeconds());
     }
     return busy;
   }
@@ -216,7 +216,8 @@ public final class EngineServer {
       perAddress.merge(clientAddress(request), 1, Integer::sum);
     }
     metrics.connectionOpened(transport.name());
-    log.debug("sid={} opened over {} from {}", session.id(), transport.name(), request.remoteAddress());
+    log.atDebug().addKeyValue(LogKeys.SID, session.id()).addKeyValue(LogKeys.TRANSPORT, transport.name())
+        .addKeyValue(LogKeys.REMOTE, request.remoteAddress()).log("session opened");
     session.send(EngineEncoder.open(session.id(), options.upgradesFrom(transport.name()),
         options.pingInterval().toMillis(), options.pingTimeout().toMillis(), options.maxPayload()));
     session.setListener(handler.onConnection(session));

@@ -1,5 +1,6 @@
 package dev.notify.core.internal.engine;
 
+import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.protocol.EnginePacket;
 import dev.notify.core.internal.protocol.EnginePacketType;
 import dev.notify.core.internal.protocol.Frame;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One Engine.IO session: one client, over one transport at a time (long-polling first, then WebSocket after an
@@ -235,15 +237,20 @@ public final class EngineSession {
     // routine closes at DEBUG; a forced close that carries a detail is the server enforcing a rule on the client
     // (no namespace joined within connectTimeout), a fault worth its INFO line. A client that broke the protocol
     // or a limit may be an attack: a WARN, limited so that many of them cannot flood the log
-    String why = detail == null ? "" : " (" + detail + ")";
+    LoggingEventBuilder line;
     if (reason == CloseReason.TRANSPORT_CLOSE || (reason == CloseReason.FORCED_CLOSE && detail == null)
         || reason == CloseReason.SERVER_SHUTTING_DOWN) {
-      log.debug("sid={} closed: {}{}", id, reason, why);
+      line = log.atDebug();
     } else if (offender) {
-      server.warnings().warn(log, "offender", "sid={} from {} closed: {}{}", id, request.remoteAddress(), reason, why);
+      line = server.warnings().atWarn(log, "offender");
     } else {
-      log.info("sid={} closed: {}{}", id, reason, why);
+      line = log.atInfo();
     }
+    line = about(line).addKeyValue(LogKeys.TRANSPORT, current.name());
+    if (offender) {
+      line = line.addKeyValue(LogKeys.REMOTE, request.remoteAddress());
+    }
+    line.log("session closed: {}{}", reason, detail == null ? "" : " (" + detail + ")");
     current.close(reason);
     if (probe != null) {
       probe.close(reason);
@@ -369,7 +376,7 @@ public final class EngineSession {
         upgrading = null;
         probed = false;
         cancelUpgradeTimer();
-        log.debug("sid={} upgrade to {} abandoned: {}", id, from.name(), reason);
+        about(log.atDebug()).addKeyValue(LogKeys.TRANSPORT, from.name()).log("upgrade abandoned: {}", reason);
         return;
       }
       if (from != transport) {
@@ -402,7 +409,7 @@ public final class EngineSession {
       upgrading = null;
       probed = false;
     }
-    log.debug("sid={} upgrade to {} timed out", id, probe.name());
+    about(log.atDebug()).addKeyValue(LogKeys.TRANSPORT, probe.name()).log("upgrade timed out");
     probe.close(CloseReason.TRANSPORT_ERROR);
   }
 
@@ -451,7 +458,7 @@ public final class EngineSession {
       return;
     }
     if (upgrade && previous != null && previous != from) {
-      log.debug("sid={} upgraded to {}", id, from.name());
+      about(log.atDebug()).addKeyValue(LogKeys.TRANSPORT, from.name()).log("session upgraded");
       previous.discard();
       if (flushTo != null) {
         write(flushTo, batch, true);
@@ -459,7 +466,8 @@ public final class EngineSession {
       return;
     }
     if (previous != null) {
-      log.info("sid={} upgrade refused: unexpected {} packet on the {} probe", id, packet.type(), from.name());
+      about(log.atInfo()).addKeyValue(LogKeys.TRANSPORT, from.name())
+          .log("upgrade refused: unexpected {} packet on the probe", packet.type());
       previous.close(CloseReason.PARSE_ERROR);
     }
   }
@@ -574,6 +582,11 @@ public final class EngineSession {
       upgradeTimer.cancel(false);
       upgradeTimer = null;
     }
+  }
+
+  /** A log line about this session: it carries the session id. */
+  private LoggingEventBuilder about(LoggingEventBuilder line) {
+    return line.addKeyValue(LogKeys.SID, id);
   }
 
   @Override
