@@ -57,20 +57,34 @@ const httpServer = createServer(async (req, res) => {
   }
 });
 
+// admin-ui 0.5.1's RedisStore speaks redis v3 (exists(key, callback), multi().set(key, true).expire().exec());
+// redis v4's legacyMode rejects the boolean, so this maps the two calls onto a v4 client
+function redisV3Facade(client) {
+  return {
+    exists: (key, cb) => client.exists(key).then((n) => cb(null, n), (e) => cb(e)),
+    multi() {
+      const m = client.multi();
+      const chain = {
+        set: (key, value) => (m.set(key, String(value)), chain),
+        expire: (key, seconds) => (m.expire(key, seconds), chain),
+        exec: () => m.exec().catch((e) => process.stderr.write(`redis store error: ${e.message}\n`)),
+      };
+      return chain;
+    },
+  };
+}
+
 const redisClients = [];
 let adapter;
 let store = new InMemoryStore();
 if (redisUrl) {
   const pub = createClient({ url: redisUrl });
   const sub = pub.duplicate();
-  // admin-ui 0.5.1's RedisStore calls exists(key, callback) and multi().set().expire().exec(): redis v3 style,
-  // hence a legacy-mode client for it
-  const storeClient = createClient({ url: redisUrl, legacyMode: true });
-  for (const c of [pub, sub, storeClient]) c.on("error", (e) => process.stderr.write(`redis error: ${e.message}\n`));
-  await Promise.all([pub.connect(), sub.connect(), storeClient.connect()]);
-  redisClients.push(pub, sub, storeClient);
+  for (const c of [pub, sub]) c.on("error", (e) => process.stderr.write(`redis error: ${e.message}\n`));
+  await Promise.all([pub.connect(), sub.connect()]);
+  redisClients.push(pub, sub);
   adapter = adapterPkg.createAdapter(pub, sub, { key: adapterKey });
-  store = new RedisStore(storeClient);
+  store = new RedisStore(redisV3Facade(pub));
 }
 
 const io = new Server(httpServer, { cors: { origin: true, credentials: true }, ...(adapter ? { adapter } : {}) });
@@ -94,6 +108,13 @@ instrument(io, {
 httpServer.listen(port, () => out({ listening: port }));
 
 let closing = false;
+// io.close() disconnects the sockets; admin-ui then broadcasts "socket_disconnected" through the adapter, whose
+// Redis client may already be closed: harmless while shutting down
+process.on("unhandledRejection", (e) => {
+  if (closing) return;
+  process.stderr.write(`unhandled rejection: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});
 async function shutdown() {
   if (closing) return;
   closing = true;
