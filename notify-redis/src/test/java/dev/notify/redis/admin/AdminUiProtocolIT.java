@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.redis.testing.RedisExtension;
-import io.socket.client.IO;
 import io.socket.client.Socket;
-import io.socket.engineio.client.transports.WebSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,41 +33,14 @@ class AdminUiProtocolIT {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final AdminClients clients = new AdminClients();
 
   @AfterEach
   void close() throws Exception {
+    clients.close();
     for (int i = closeables.size() - 1; i >= 0; i--) {
       closeables.get(i).close();
     }
-  }
-
-  /** A socket of the main namespace (joining {@code rooms}), or of the admin namespace with {@code auth}. */
-  private Socket connect(String url, String nsp, Map<String, String> auth, List<String> events,
-      CompletableFuture<String> outcome) {
-    IO.Options options = new IO.Options();
-    options.transports = new String[] {WebSocket.NAME};
-    options.forceNew = true;
-    options.reconnection = false;
-    options.auth = auth;
-    Socket socket = IO.socket(URI.create(url + nsp), options);
-    socket.onAnyIncoming(args -> events.add(args[0] + " " + new JSONArray(List.of(args).subList(1, args.length))));
-    socket.on(Socket.EVENT_CONNECT, a -> outcome.complete("connected"));
-    socket.on(Socket.EVENT_CONNECT_ERROR, a -> outcome.complete("error: " + ((JSONObject) a[0]).optString("message")));
-    socket.on(Socket.EVENT_DISCONNECT, a -> events.add("disconnect " + a[0]));
-    socket.connect();
-    closeables.add(socket::close);
-    return socket;
-  }
-
-  private Socket client(String url, String rooms, List<String> events) throws Exception {
-    CompletableFuture<String> outcome = new CompletableFuture<>();
-    Socket socket = connect(url, "/", Map.of("rooms", rooms), events, outcome);
-    assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
-    return socket;
-  }
-
-  private static List<String> named(List<String> events, String name) {
-    return events.stream().filter(e -> e.startsWith(name + " ")).toList();
   }
 
   @Test
@@ -81,26 +52,26 @@ class AdminUiProtocolIT {
     closeables.add(b);
     List<String> onA = new CopyOnWriteArrayList<>();
     List<String> onB = new CopyOnWriteArrayList<>();
-    client(a.url(), "room1", onA);
-    client(a.url(), "room2", onA);
-    Socket far = client(b.url(), "room1", onB);
+    clients.client(a.url(), "room1", onA);
+    clients.client(a.url(), "room2", onA);
+    Socket far = clients.client(b.url(), "room1", onB);
 
     // a wrong password is refused with Node's message
     CompletableFuture<String> refused = new CompletableFuture<>();
-    connect(a.url(), "/admin", Map.of("username", "admin", "password", "wrong"), new ArrayList<>(), refused);
+    clients.connect(a.url(), "/admin", Map.of("username", "admin", "password", "wrong"), new ArrayList<>(), refused);
     assertThat(refused.get(10, TimeUnit.SECONDS)).isEqualTo("error: invalid credentials");
 
     List<String> ui = new CopyOnWriteArrayList<>();
     CompletableFuture<String> loggedIn = new CompletableFuture<>();
-    Socket admin = connect(a.url(), "/admin", Map.of("username", AdminNode.USER, "password", AdminNode.PASSWORD),
+    Socket admin = clients.connect(a.url(), "/admin", Map.of("username", AdminNode.USER, "password", AdminNode.PASSWORD),
         ui, loggedIn);
     assertThat(loggedIn.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
 
-    await().atMost(WAIT).until(() -> !named(ui, "config").isEmpty() && !named(ui, "all_sockets").isEmpty()
-        && !named(ui, "session").isEmpty());
-    assertThat(named(ui, "config").get(0)).contains("\"EMIT\"", "\"MDISCONNECT\"", "\"AGGREGATED_EVENTS\"",
+    await().atMost(WAIT).until(() -> !AdminClients.named(ui, "config").isEmpty() && !AdminClients.named(ui, "all_sockets").isEmpty()
+        && !AdminClients.named(ui, "session").isEmpty());
+    assertThat(AdminClients.named(ui, "config").get(0)).contains("\"EMIT\"", "\"MDISCONNECT\"", "\"AGGREGATED_EVENTS\"",
         "\"ALL_EVENTS\"");
-    JSONArray all = new JSONArray(named(ui, "all_sockets").get(0).substring("all_sockets ".length()))
+    JSONArray all = new JSONArray(AdminClients.named(ui, "all_sockets").get(0).substring("all_sockets ".length()))
         .getJSONArray(0);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < all.length(); i++) {
@@ -117,7 +88,7 @@ class AdminUiProtocolIT {
 
     // both nodes send their statistics to the UI connected to node A
     await().atMost(WAIT).untilAsserted(() -> {
-      List<JSONObject> stats = named(ui, "server_stats").stream()
+      List<JSONObject> stats = AdminClients.named(ui, "server_stats").stream()
           .map(e -> new JSONArray(e.substring("server_stats ".length())).getJSONObject(0)).toList();
       assertThat(stats).anySatisfy(s -> {
         assertThat(s.getString("serverId")).isEqualTo("java-a");
@@ -136,31 +107,31 @@ class AdminUiProtocolIT {
     // what node A's sockets do reaches the UI as it happens
     CompletableFuture<String> pong = new CompletableFuture<>();
     List<String> late = new CopyOnWriteArrayList<>();
-    Socket newcomer = client(a.url(), "room3", late);
+    Socket newcomer = clients.client(a.url(), "room3", late);
     newcomer.emit("ping", new Object[] {"hi"}, reply -> pong.complete(String.valueOf(reply[0])));
     assertThat(pong.get(10, TimeUnit.SECONDS)).isEqualTo("pong");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(named(ui, "socket_connected")).anySatisfy(e -> assertThat(e).contains(newcomer.id()));
-      assertThat(named(ui, "room_joined")).anySatisfy(e -> assertThat(e).contains("\"room3\"", newcomer.id()));
-      assertThat(named(ui, "event_received")).anySatisfy(e -> assertThat(e).contains("[\"ping\",\"hi\"]"));
+      assertThat(AdminClients.named(ui, "socket_connected")).anySatisfy(e -> assertThat(e).contains(newcomer.id()));
+      assertThat(AdminClients.named(ui, "room_joined")).anySatisfy(e -> assertThat(e).contains("\"room3\"", newcomer.id()));
+      assertThat(AdminClients.named(ui, "event_received")).anySatisfy(e -> assertThat(e).contains("[\"ping\",\"hi\"]"));
     });
 
     // commands: emit to a room of the cluster, then disconnect one socket of node B
     admin.emit("emit", "/", "room1", "announce", "from the UI");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(named(onA, "announce")).hasSize(1);
-      assertThat(named(onB, "announce")).hasSize(1);
+      assertThat(AdminClients.named(onA, "announce")).hasSize(1);
+      assertThat(AdminClients.named(onB, "announce")).hasSize(1);
     });
     String farId = far.id();
     admin.emit("_disconnect", "/", false, farId);
     await().atMost(WAIT).until(() -> onB.contains("disconnect io server disconnect"));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(named(ui, "socket_disconnected"))
+    await().atMost(WAIT).untilAsserted(() -> assertThat(AdminClients.named(ui, "socket_disconnected"))
         .anySatisfy(e -> assertThat(e).contains(farId, "server namespace disconnect")));
 
     // the session kept in Redis logs the UI in on node B, without a password
-    String session = new JSONArray(named(ui, "session").get(0).substring("session ".length())).getString(0);
+    String session = new JSONArray(AdminClients.named(ui, "session").get(0).substring("session ".length())).getString(0);
     CompletableFuture<String> again = new CompletableFuture<>();
-    connect(b.url(), "/admin", Map.of("sessionId", session), new ArrayList<>(), again);
+    clients.connect(b.url(), "/admin", Map.of("sessionId", session), new ArrayList<>(), again);
     assertThat(again.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
 
     HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
