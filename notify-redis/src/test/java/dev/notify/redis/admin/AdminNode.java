@@ -31,6 +31,11 @@ final class AdminNode implements AutoCloseable {
   final NotifyStandalone http;
 
   AdminNode(String key, String serverId, String sessionPrefix) throws Exception {
+    this(key, serverId, sessionPrefix, java.util.function.UnaryOperator.identity());
+  }
+
+  AdminNode(String key, String serverId, String sessionPrefix,
+      java.util.function.UnaryOperator<AdminUiOptions.Builder> tune) throws Exception {
     io = NotifyServer.builder()
         .adapter(RedisAdapter.factory(RedisAdapterOptions.builder().url(RedisExtension.url()).key(key).build()))
         .build();
@@ -44,8 +49,8 @@ final class AdminNode implements AutoCloseable {
     });
     sessions = RedisAdminSessionStore.create(RedisExtension.url(), sessionPrefix,
         RedisAdminSessionStore.DEFAULT_SESSION_DURATION);
-    admin = AdminUi.instrument(io, AdminUiOptions.builder().basicAuth(USER, HASH).serverId(serverId)
-        .sessionStore(sessions).build());
+    admin = AdminUi.instrument(io, tune.apply(AdminUiOptions.builder().basicAuth(USER, HASH).serverId(serverId)
+        .sessionStore(sessions)).build());
     Path ui = NodeProcess.interopDir().resolve("node_modules/@socket.io/admin-ui/ui/dist");
     http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).adminUi("/admin-ui/", ui).start();
     io.of("/").ready().get(15, TimeUnit.SECONDS);

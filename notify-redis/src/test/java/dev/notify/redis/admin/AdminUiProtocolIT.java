@@ -3,6 +3,7 @@ package dev.notify.redis.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.notify.admin.AdminUiOptions;
 import dev.notify.redis.testing.RedisExtension;
 import io.socket.client.Socket;
 import java.net.URI;
@@ -138,5 +139,31 @@ class AdminUiProtocolIT {
         URI.create(a.url() + "/admin-ui/")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<title>Socket.IO Admin UI</title>");
+  }
+
+  @Test
+  void aReadOnlyProductionUiGetsStatisticsOnlyAndItsCommandsAreIgnored() throws Exception {
+    String key = RedisExtension.uniqueKey("admin-ro");
+    AdminNode a = new AdminNode(key, "java-ro", key + ":sessions",
+        b -> b.readonly(true).mode(AdminUiOptions.Mode.PRODUCTION));
+    closeables.add(a);
+    List<String> onA = new CopyOnWriteArrayList<>();
+    Socket member = clients.client(a.url(), "room1", onA);
+
+    List<String> ui = new CopyOnWriteArrayList<>();
+    CompletableFuture<String> loggedIn = new CompletableFuture<>();
+    Socket admin = clients.connect(a.url(), "/admin", Map.of("username", AdminNode.USER, "password",
+        AdminNode.PASSWORD), ui, loggedIn);
+    assertThat(loggedIn.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
+    admin.emit("_disconnect", "/", false, member.id());
+    admin.emit("emit", "/", "room1", "announce", "ignored");
+
+    // two statistics messages after the login: what development mode sends at once would be here by then
+    await().atMost(WAIT).until(() -> AdminClients.named(ui, "server_stats").size() >= 3);
+    assertThat(AdminClients.named(ui, "config")).containsExactly("config [{\"supportedFeatures\":[\"AGGREGATED_EVENTS\"]}]");
+    assertThat(AdminClients.named(ui, "all_sockets")).isEmpty();
+    assertThat(AdminClients.named(ui, "socket_connected")).isEmpty();
+    assertThat(member.connected()).isTrue();
+    assertThat(AdminClients.named(onA, "announce")).isEmpty();
   }
 }
