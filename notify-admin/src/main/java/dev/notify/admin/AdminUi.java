@@ -2,7 +2,6 @@ package dev.notify.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.notify.admin.AdminUiOptions.Mode;
 import dev.notify.core.server.Args;
 import dev.notify.core.server.BroadcastOperator;
@@ -14,17 +13,21 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -103,7 +106,7 @@ public final class AdminUi implements AutoCloseable {
     this.stats = Executors.newSingleThreadScheduledExecutor(daemon("notify-admin-stats"));
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return task -> {
       Thread thread = new Thread(task, name);
       thread.setDaemon(true);
@@ -218,15 +221,15 @@ public final class AdminUi implements AutoCloseable {
   }
 
   /** The sockets of an existing namespace, of one room (a socket id for one socket) when a filter is given. */
-  private java.util.Optional<BroadcastOperator> target(Args args, int nspIndex, int filterIndex) {
+  private Optional<BroadcastOperator> target(Args args, int nspIndex, int filterIndex) {
     String name = args.getString(nspIndex);
     Namespace namespace = io.namespaces().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
     if (namespace == null) {
       log.debug("Admin UI: no namespace {} on this node", name);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     JsonNode filter = args.size() > filterIndex ? args.get(filterIndex) : null;
-    return java.util.Optional.of(filter != null && filter.isTextual() && !filter.asText().isEmpty()
+    return Optional.of(filter != null && filter.isTextual() && !filter.asText().isEmpty()
         ? namespace.in(filter.asText()) : namespace.to());
   }
 
@@ -297,7 +300,7 @@ public final class AdminUi implements AutoCloseable {
   private void emitStats() {
     try {
       List<Map<String, Object>> namespaces = new ArrayList<>();
-      java.util.Set<String> pollingClients = new java.util.HashSet<>();
+      Set<String> pollingClients = new HashSet<>();
       for (Namespace namespace : io.namespaces()) {
         Map<String, Socket> sockets = namespace.sockets();
         namespaces.add(Map.of("name", namespace.name(), "socketsCount", sockets.size()));

@@ -7,6 +7,8 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +105,7 @@ public final class NotifyStandalone implements AutoCloseable {
     private final List<NotifyServer> servers = new ArrayList<>();
     private String healthPath;
     private String adminUiPath;
-    private java.nio.file.Path adminUiFiles;
+    private Path adminUiFiles;
     private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
     private Duration requestBodyTimeout = DEFAULT_REQUEST_BODY_TIMEOUT;
     private int httpWorkerThreads = DEFAULT_HTTP_WORKER_THREADS;
@@ -165,13 +167,13 @@ public final class NotifyStandalone implements AutoCloseable {
      * @param path starts and ends with {@code /}, such as {@code /admin-ui/}
      * @throws IllegalArgumentException when the folder holds no {@code index.html}
      */
-    public Builder adminUi(String path, java.nio.file.Path uiDist) {
+    public Builder adminUi(String path, Path uiDist) {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(uiDist, "uiDist");
       if (!path.startsWith("/") || !path.endsWith("/") || path.length() < 3 || path.contains("*")) {
         throw new IllegalArgumentException("adminUi path must start and end with '/', was '" + path + "'");
       }
-      if (!java.nio.file.Files.isRegularFile(uiDist.resolve("index.html"))) {
+      if (!Files.isRegularFile(uiDist.resolve("index.html"))) {
         throw new IllegalArgumentException("no index.html in " + uiDist.toAbsolutePath()
             + ": give the ui/dist folder of the npm package @socket.io/admin-ui");
       }

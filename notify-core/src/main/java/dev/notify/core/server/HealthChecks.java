@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 final class HealthChecks {
 
   private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
-  private static final java.util.Set<String> OWN = java.util.Set.of("server", "executor", "adapter", "recovery");
+  private static final Set<String> OWN = Set.of("server", "executor", "adapter", "recovery");
 
   private final ExecutorProbe probe;
   private final Map<String, Supplier<Check>> added = new ConcurrentSkipListMap<>();
