@@ -6,7 +6,9 @@ import dev.notify.micrometer.MicrometerMetrics;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import org.apache.catalina.Lifecycle;
 import org.apache.catalina.startup.Tomcat;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -89,8 +91,9 @@ public class NotifyAutoConfiguration {
 
   /**
    * Mounts the transports on the embedded Tomcat. Not with a {@code ServletContextInitializer}: Spring Boot 4 runs
-   * those before Tomcat's WebSocket initializer ({@code WsSci}, added by a context customizer), so the
-   * {@code ServerContainer} would not exist yet. This initializer is added by a later customizer and runs after it.
+   * those before Tomcat's WebSocket initializer ({@code WsSci}, which a context customizer adds after them), so the
+   * {@code ServerContainer} would not exist yet. Ours is added when the context starts configuring, after every
+   * customizer ran, so it comes last whatever order the customizers have.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({Tomcat.class, ConfigurableTomcatWebServerFactory.class})
@@ -99,8 +102,12 @@ public class NotifyAutoConfiguration {
     @Bean
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> notifyTomcatMount(
         ObjectProvider<NotifyServer> server) {
-      return factory -> factory.addContextCustomizers(context -> context.addServletContainerInitializer(
-          (classes, servletContext) -> mount(servletContext, server.getObject()), null));
+      ServletContainerInitializer mount = (classes, servletContext) -> mount(servletContext, server.getObject());
+      return factory -> factory.addContextCustomizers(context -> context.addLifecycleListener(event -> {
+        if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
+          context.addServletContainerInitializer(mount, null);
+        }
+      }));
     }
   }
 
