@@ -1,0 +1,123 @@
+package dev.notify.spring;
+
+import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.NotifyServlet;
+import dev.notify.micrometer.MicrometerMetrics;
+import dev.notify.redis.RedisAdapter;
+import dev.notify.redis.RedisAdapterOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.startup.Tomcat;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * A Socket.IO endpoint in a Spring Boot servlet application's embedded server: one {@link NotifyServer} bean
+ * (also the application's {@code Emitter}) configured from {@link NotifyProperties}, handlers from
+ * {@link NotifyConfigurer} beans, the Redis adapter when {@code notify.redis.url} is set (notify-redis), metrics in
+ * the {@code MeterRegistry} (notify-micrometer), and the transports mounted at {@code notify.path} of the embedded
+ * Tomcat. The server is closed with the application context.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
+@ConditionalOnClass({NotifyServer.class, NotifyServlet.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(NotifyProperties.class)
+public class NotifyAutoConfiguration {
+
+  /** The builder of the server, before the optional modules add to it. */
+  @FunctionalInterface
+  interface BuilderCustomizer {
+    void customize(NotifyServer.Builder builder);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  NotifyServer notifyServer(NotifyProperties properties, ObjectProvider<BuilderCustomizer> customizers) {
+    NotifyServer.Builder builder = ServerFromProperties.builder(properties);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    return ServerFromProperties.build(builder);
+  }
+
+  /**
+   * Applies the configurers once every singleton exists: they may depend on beans that depend on the server
+   * itself, and the web server accepts connections only later, when the context has refreshed.
+   */
+  @Bean
+  static SmartInitializingSingleton notifyConfigurers(ObjectProvider<NotifyServer> server,
+      ObjectProvider<NotifyConfigurer> configurers) {
+    return () -> {
+      NotifyServer io = server.getObject();
+      configurers.orderedStream().forEach(c -> c.configure(io));
+    };
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(RedisAdapter.class)
+  @ConditionalOnProperty("notify.redis.url")
+  static class RedisConfiguration {
+
+    @Bean
+    BuilderCustomizer notifyRedisAdapter(NotifyProperties properties) {
+      RedisAdapterOptions.Builder options = RedisAdapterOptions.builder();
+      ServerFromProperties.set("redis.url", "url", properties.redis().url(), options::url);
+      ServerFromProperties.set("redis.key", "key", properties.redis().key(), options::key);
+      RedisAdapterOptions built = options.build();
+      // one factory per server: it owns the Redis connections, which the server closes with its adapters
+      return builder -> builder.adapter(RedisAdapter.factory(built));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({MicrometerMetrics.class, MeterRegistry.class})
+  static class MetricsConfiguration {
+
+    @Bean
+    BuilderCustomizer notifyMetrics(ObjectProvider<MeterRegistry> registry) {
+      return builder -> registry.ifUnique(r -> builder.metrics(MicrometerMetrics.of(r)));
+    }
+  }
+
+  /**
+   * Mounts the transports on the embedded Tomcat. Not with a {@code ServletContextInitializer}: Spring Boot 4 runs
+   * those before Tomcat's WebSocket initializer ({@code WsSci}, which a context customizer adds after them), so the
+   * {@code ServerContainer} would not exist yet. Ours is added when the context starts configuring, after every
+   * customizer ran, so it comes last whatever order the customizers have.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({Tomcat.class, ConfigurableTomcatWebServerFactory.class})
+  static class TomcatConfiguration {
+
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> notifyTomcatMount(
+        ObjectProvider<NotifyServer> server) {
+      ServletContainerInitializer mount = (classes, servletContext) -> mount(servletContext, server.getObject());
+      return factory -> factory.addContextCustomizers(context -> context.addLifecycleListener(event -> {
+        if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
+          context.addServletContainerInitializer(mount, null);
+        }
+      }));
+    }
+  }
+
+  static void mount(ServletContext servletContext, NotifyServer io) {
+    try {
+      NotifyServlet.install(servletContext, io);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("notify cannot mount its transports at " + io.options().engine().path()
+          + ": " + e.getMessage() + " (on Tomcat: org.apache.tomcat.embed:tomcat-embed-websocket, which "
+          + "spring-boot-starter-tomcat brings)", e);
+    }
+  }
+}
