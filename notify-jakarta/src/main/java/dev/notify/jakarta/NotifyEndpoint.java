@@ -71,9 +71,14 @@ public final class NotifyEndpoint extends Endpoint {
         .build();
   }
 
+  /**
+   * Closes WebSocket sessions off the caller's thread (a container may block in close). Shared by every endpoint of
+   * the JVM, as a container gives an endpoint no hook to stop a pool of its own: its two daemon threads end 2 s
+   * after the last close, so nothing outlives the work.
+   */
   private static Executor closer() {
     AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         runnable -> {
           Thread thread = new Thread(runnable, "notify-ws-close-" + count.incrementAndGet());
           thread.setDaemon(true);

@@ -26,8 +26,8 @@ class ShutdownTest {
       app.close();
       await().atMost(Clients.DEADLINE).untilAsserted(() -> assertThat(notifyThreads())
           .allMatch(name -> name.startsWith(SHARED_CLOSER)));
-      // notify-jakarta's WebSocket closer is one pool for the JVM, not the server's: it idles out after 30 s
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(notifyThreads()).isEmpty());
+      // notify-jakarta's WebSocket closer is one pool for the JVM, not the server's: it idles out after 2 s
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(notifyThreads()).isEmpty());
     }
   }
 
