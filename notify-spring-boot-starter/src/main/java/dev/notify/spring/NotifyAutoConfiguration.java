@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -86,6 +87,17 @@ public class NotifyAutoConfiguration {
     @Bean
     BuilderCustomizer notifyMetrics(ObjectProvider<MeterRegistry> registry) {
       return builder -> registry.ifUnique(r -> builder.metrics(MicrometerMetrics.of(r)));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  static class HealthConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "notifyHealthIndicator")
+    HealthIndicator notifyHealthIndicator(ObjectProvider<NotifyServer> server) {
+      return new NotifyHealthIndicator(server);
     }
   }
 
