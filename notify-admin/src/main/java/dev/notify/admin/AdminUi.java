@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +72,11 @@ public final class AdminUi implements AutoCloseable {
   private final Serialized serialized;
   private final EventBuffer events = new EventBuffer();
   private final List<String> features;
-  private final Map<String, String> newSessions = new ConcurrentHashMap<>();
+  /**
+   * Session ids made at login, until their socket's connection handler sends them. Weak keys: a socket whose
+   * connection never completes takes its entry with it, so no client can grow this map.
+   */
+  private final Map<Socket, String> newSessions = Collections.synchronizedMap(new WeakHashMap<>());
   private final ThreadPoolExecutor logins;
   private final ScheduledExecutorService stats;
   private final String hostname = AdminUiOptions.hostname();
@@ -180,7 +186,7 @@ public final class AdminUi implements AutoCloseable {
         && BCrypt.checkpw(password, options.passwordHash())) {
       String id = HexFormat.of().formatHex(randomBytes());
       options.sessionStore().save(id);
-      newSessions.put(socket.id(), id);
+      newSessions.put(socket, id);
       next.accept();
       return;
     }
@@ -196,7 +202,7 @@ public final class AdminUi implements AutoCloseable {
   // ---- the UI's connection and commands ----
 
   private void onAdminConnection(Socket socket) {
-    String session = newSessions.remove(socket.id());
+    String session = newSessions.remove(socket);
     if (session != null) {
       socket.emit("session", session);
     }

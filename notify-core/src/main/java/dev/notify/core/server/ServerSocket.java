@@ -53,7 +53,7 @@ final class ServerSocket implements Socket, LocalSocket {
   private volatile List<BiConsumer<String, Object[]>> outgoing = List.of();
   private final PendingAcks acks = new PendingAcks();
   private final HeldDeliveries held = new HeldDeliveries();
-  /** Guards the lazy creation of {@link #data}. */
+  /** Guards the lazy creation of {@link #data} and the copy-on-write of {@link #outgoing}; never held by user code. */
   private final Object lock = new Object();
   /**
    * @param pid the private session id of connection state recovery, or {@code null} when it is off
@@ -292,7 +292,7 @@ final class ServerSocket implements Socket, LocalSocket {
   @Override
   public Socket onAnyOutgoing(BiConsumer<String, Object[]> listener) {
     Objects.requireNonNull(listener, "listener");
-    synchronized (outgoingLock()) {
+    synchronized (lock) {
       List<BiConsumer<String, Object[]>> grown = new ArrayList<>(outgoing);
       grown.add(listener);
       outgoing = List.copyOf(grown);
@@ -302,15 +302,10 @@ final class ServerSocket implements Socket, LocalSocket {
 
   @Override
   public Socket offAnyOutgoing(BiConsumer<String, Object[]> listener) {
-    synchronized (outgoingLock()) {
+    synchronized (lock) {
       outgoing = outgoing.stream().filter(l -> l != listener).toList();
     }
     return this;
-  }
-
-  /** Guards the copy-on-write of {@link #outgoing}: the handlers, a lock no user code takes. */
-  private Object outgoingLock() {
-    return handlers;
   }
 
   private void notifyOutgoing(String event, Object[] args) {
