@@ -17,11 +17,18 @@ import org.json.JSONObject;
 
 /**
  * Official Java clients for the Admin UI tests, each recording what it receives as {@code "<event> <args JSON>"}
- * lines (and {@code "disconnect <reason>"}); closes them all.
+ * lines (and {@code "disconnect <reason>"}); closes them all, then what the test handed it, last first.
  */
 final class AdminClients implements AutoCloseable {
 
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  /** Closes {@code closeable} after the clients, in the reverse order of these calls. */
+  <T extends AutoCloseable> T closeLater(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
 
   /** A socket of {@code nsp} with {@code auth}; {@code outcome} completes with "connected" or "error: message". */
   Socket connect(String url, String nsp, Map<String, String> auth, List<String> events,
@@ -60,7 +67,10 @@ final class AdminClients implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws Exception {
     new ArrayList<>(sockets).forEach(Socket::close);
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
   }
 }

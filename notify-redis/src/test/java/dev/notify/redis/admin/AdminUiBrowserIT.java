@@ -36,15 +36,11 @@ class AdminUiBrowserIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AdminClients clients = new AdminClients();
 
   @AfterEach
   void close() throws Exception {
     clients.close();
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
   }
 
   private static int freePort() throws Exception {
@@ -57,12 +53,12 @@ class AdminUiBrowserIT {
   void theOfficialUiShowsAMixedJavaAndNodeClusterAndActsOnIt() throws Exception {
     String key = RedisExtension.uniqueKey("admin-ui");
     AdminNode a = new AdminNode(key, "java-a", RedisAdminSessionStore.DEFAULT_PREFIX);
-    closeables.add(a);
+    clients.closeLater(a);
     AdminNode b = new AdminNode(key, "java-b", RedisAdminSessionStore.DEFAULT_PREFIX);
-    closeables.add(b);
+    clients.closeLater(b);
     int port = freePort();
     NodeProcess nodeC = NodeProcess.start("admin-node-server.mjs", Integer.toString(port), RedisExtension.url(), key);
-    closeables.add(nodeC);
+    clients.closeLater(nodeC);
     nodeC.awaitLine("listening");
     String c = "http://127.0.0.1:" + port;
 
@@ -79,7 +75,7 @@ class AdminUiBrowserIT {
 
     NodeProcess ui = NodeProcess.start("clients/admin-ui-e2e.mjs", a.url() + "/admin-ui/", a.url(), AdminNode.USER,
         AdminNode.PASSWORD);
-    closeables.add(ui);
+    clients.closeLater(ui);
     JsonNode ready = ui.awaitLine("ready", Duration.ofSeconds(90));
     assertThat(ready.path("problems")).as("page and console errors").isEmpty();
     assertThat(ui.command(cmd("config")).path("supportedFeatures").toString()).contains("EMIT", "DISCONNECT");

@@ -33,24 +33,20 @@ class AdminUiProtocolIT {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AdminClients clients = new AdminClients();
 
   @AfterEach
   void close() throws Exception {
     clients.close();
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
   }
 
   @Test
   void theUiSeesTheWholeClusterAndActsOnItsSockets() throws Exception {
     String key = RedisExtension.uniqueKey("admin");
     AdminNode a = new AdminNode(key, "java-a", key + ":sessions");
-    closeables.add(a);
+    clients.closeLater(a);
     AdminNode b = new AdminNode(key, "java-b", key + ":sessions");
-    closeables.add(b);
+    clients.closeLater(b);
     List<String> onA = new CopyOnWriteArrayList<>();
     List<String> onB = new CopyOnWriteArrayList<>();
     clients.client(a.url(), "room1", onA);
@@ -146,7 +142,7 @@ class AdminUiProtocolIT {
     String key = RedisExtension.uniqueKey("admin-ro");
     AdminNode a = new AdminNode(key, "java-ro", key + ":sessions",
         b -> b.readonly(true).mode(AdminUiOptions.Mode.PRODUCTION));
-    closeables.add(a);
+    clients.closeLater(a);
     List<String> onA = new CopyOnWriteArrayList<>();
     Socket member = clients.client(a.url(), "room1", onA);
 
