@@ -13,9 +13,11 @@ import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -141,6 +143,21 @@ public class NotifyAutoConfiguration {
       ServletContainerInitializer mount = mountInitializer(server);
       return factory -> factory.addServerCustomizers(
           jetty -> jetty.getDescendant(WebAppContext.class).addServletContainerInitializer(mount));
+    }
+  }
+
+  /**
+   * Spring Boot 3 loads this auto-configuration too, but has none of the server hooks above (Boot 4 moved them to
+   * other packages): the application would start with a server that no client can reach. Fail instead.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingClass("org.springframework.boot.EnvironmentPostProcessor") // new in Boot 4.0
+  static class UnsupportedBootConfiguration {
+
+    UnsupportedBootConfiguration() {
+      throw new IllegalStateException("notify-spring-boot-starter needs Spring Boot 4.0 or later, the application "
+          + "has Spring Boot " + SpringBootVersion.getVersion() + ": upgrade it, or mount notify yourself with "
+          + "NotifyServlet.install(servletContext, io) (notify-jakarta)");
     }
   }
 
