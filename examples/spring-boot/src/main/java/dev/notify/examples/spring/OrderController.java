@@ -16,7 +16,7 @@ class OrderController {
   }
 
   @PostMapping("/orders")
-  ResponseEntity<?> place(@RequestParam("user") String user, @RequestParam("item") String item) {
+  ResponseEntity<?> place(@RequestParam String user, @RequestParam String item) {
     if (user.isBlank() || item.isBlank()) {
       return ResponseEntity.badRequest().body("user and item must not be blank");
     }
