@@ -10,15 +10,19 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -29,9 +33,11 @@ import org.springframework.context.annotation.Configuration;
  * (also the application's {@code Emitter}) configured from {@link NotifyProperties}, handlers from
  * {@link NotifyConfigurer} beans, the Redis adapter when {@code notify.redis.url} is set (notify-redis), metrics in
  * the {@code MeterRegistry} (notify-micrometer), and the transports mounted at {@code notify.path} of the embedded
- * Tomcat. The server is closed with the application context.
+ * Tomcat or Jetty. The server is closed with the application context.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration")
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
+    "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"})
 @ConditionalOnClass({NotifyServer.class, NotifyServlet.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(NotifyProperties.class)
@@ -114,7 +120,7 @@ public class NotifyAutoConfiguration {
     @Bean
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> notifyTomcatMount(
         ObjectProvider<NotifyServer> server) {
-      ServletContainerInitializer mount = (classes, servletContext) -> mount(servletContext, server.getObject());
+      ServletContainerInitializer mount = mountInitializer(server);
       return factory -> factory.addContextCustomizers(context -> context.addLifecycleListener(event -> {
         if (Lifecycle.CONFIGURE_START_EVENT.equals(event.getType())) {
           context.addServletContainerInitializer(mount, null);
@@ -123,13 +129,50 @@ public class NotifyAutoConfiguration {
     }
   }
 
+  /**
+   * Mounts the transports on the embedded Jetty. Not with a {@code ServletContextInitializer} either: Boot calls
+   * those in the first of the web application's configurations, and creates the {@code ServerContainer} in a later
+   * one. Initializers added to the context before it starts run after every configuration, whatever their order.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({WebAppContext.class, JettyServletWebServerFactory.class})
+  static class JettyConfiguration {
+
+    @Bean
+    WebServerFactoryCustomizer<JettyServletWebServerFactory> notifyJettyMount(ObjectProvider<NotifyServer> server) {
+      ServletContainerInitializer mount = mountInitializer(server);
+      return factory -> factory.addServerCustomizers(
+          jetty -> jetty.getDescendant(WebAppContext.class).addServletContainerInitializer(mount));
+    }
+  }
+
+  /**
+   * Spring Boot 3 loads this auto-configuration too, but has none of the server hooks above (Boot 4 moved them to
+   * other packages): the application would start with a server that no client can reach. Fail instead.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingClass("org.springframework.boot.EnvironmentPostProcessor") // new in Boot 4.0
+  static class UnsupportedBootConfiguration {
+
+    UnsupportedBootConfiguration() {
+      throw new IllegalStateException("notify-spring-boot-starter needs Spring Boot 4.0 or later, the application "
+          + "has Spring Boot " + SpringBootVersion.getVersion() + ": upgrade it, or mount notify yourself with "
+          + "NotifyServlet.install(servletContext, io) (notify-jakarta)");
+    }
+  }
+
+  private static ServletContainerInitializer mountInitializer(ObjectProvider<NotifyServer> server) {
+    return (classes, servletContext) -> mount(servletContext, server.getObject());
+  }
+
   static void mount(ServletContext servletContext, NotifyServer io) {
     try {
       NotifyServlet.install(servletContext, io);
     } catch (IllegalStateException e) {
       throw new IllegalStateException("notify cannot mount its transports at " + io.options().engine().path()
           + ": " + e.getMessage() + " (on Tomcat: org.apache.tomcat.embed:tomcat-embed-websocket, which "
-          + "spring-boot-starter-tomcat brings)", e);
+          + "spring-boot-starter-tomcat brings; on Jetty: jetty-ee11-websocket-jakarta-server, which "
+          + "spring-boot-starter-jetty brings)", e);
     }
   }
 }

@@ -3,21 +3,33 @@ package dev.notify.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
+import dev.notify.core.server.Socket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
 
-/** The starter in a Spring Boot application on embedded Tomcat, reached by the official Java client. */
+/**
+ * The starter in a Spring Boot application, reached by the official Java and JavaScript clients. One subclass per
+ * embedded server; the build runs each with only that server on the class path, as an application has.
+ */
 @SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
-class SpringBootAppTest {
+abstract class AbstractSpringBootAppTest {
 
   @LocalServerPort
   int port;
+
+  @Autowired
+  WebServerApplicationContext context;
 
   @Autowired
   TestApp.NewsService news;
@@ -27,6 +39,14 @@ class SpringBootAppTest {
 
   @Autowired
   NotifyServer io;
+
+  /** The embedded server the application must run on: the class path chooses it. */
+  abstract Class<? extends WebServer> expectedWebServer();
+
+  @Test
+  void theApplicationRunsOnItsEmbeddedServer() {
+    assertThat(context.getWebServer()).isInstanceOf(expectedWebServer());
+  }
 
   @Test
   void theEmitterBeanIsTheServer() {
@@ -66,5 +86,27 @@ class SpringBootAppTest {
       Object[] answer = client.call("echo", "ping", 42);
       assertThat(answer).containsExactly("ping", 42);
     }
+  }
+
+  @ParameterizedTest(name = "npm client, {0} transports")
+  @ValueSource(strings = {"default", "websocket"})
+  void npmClientReceivesTheServiceEmitToItsRoom(String mode) throws Exception {
+    String label = "npm-" + mode;
+    try (NodeClient client = NodeClient.start(port, label, mode)) {
+      await().atMost(Clients.DEADLINE).until(() -> inNews(label));
+      news.publish("to " + label);
+      JsonNode seen = client.result();
+      assertThat(seen.path("headline").asText()).isEqualTo("to " + label);
+      assertThat(seen.path("initialTransport").asText()).isEqualTo(mode.equals("default") ? "polling" : "websocket");
+      assertThat(seen.path("finalTransport").asText()).isEqualTo("websocket");
+    }
+  }
+
+  /** Whether the client that connected with {@code ?label=} has joined {@code news}. */
+  private boolean inNews(String label) {
+    return io.of("/").sockets().values().stream()
+        .filter(socket -> label.equals(socket.handshake().query().get("label")))
+        .map(Socket::rooms)
+        .anyMatch(rooms -> rooms.contains("news"));
   }
 }
