@@ -1,0 +1,68 @@
+package dev.notify.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The npm {@code socket.io-client} (4.8.4, installed in the folder of system property {@code notify.interop.dir})
+ * running {@code interop/clients/cdi-news.mjs}: it joins {@code news}, with handshake query {@code client=<label>},
+ * and waits for a headline.
+ */
+final class NodeClient implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Process process;
+  private final Path out;
+  private final Path err;
+  final String label;
+
+  private NodeClient(Process process, Path out, Path err, String label) {
+    this.process = process;
+    this.out = out;
+    this.err = err;
+    this.label = label;
+  }
+
+  /** @param mode {@code default} (polling, then upgrade) or {@code websocket} */
+  static NodeClient start(int port, String path, String mode) throws IOException {
+    String dir = System.getProperty("notify.interop.dir");
+    assertThat(dir).as("system property notify.interop.dir (set by the build)").isNotBlank();
+    assertThat(Path.of(dir, "node_modules/socket.io-client")).as("npm ci in " + dir).isDirectory();
+    Path out = Files.createTempFile("notify-cdi-node", ".out");
+    Path err = Files.createTempFile("notify-cdi-node", ".err");
+    Process process = new ProcessBuilder("node", "clients/cdi-news.mjs", "http://127.0.0.1:" + port, path, mode)
+        .directory(Path.of(dir).toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    return new NodeClient(process, out, err, "node-" + mode);
+  }
+
+  /** What the client observed, once it has printed it and exited. */
+  JsonNode result() throws IOException, InterruptedException {
+    if (!process.waitFor(Clients.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node client still running after " + Clients.DEADLINE + "; stderr: "
+          + Files.readString(err));
+    }
+    String stdout = Files.readString(out).strip();
+    if (process.exitValue() != 0 || stdout.isEmpty()) {
+      throw new AssertionError("node client exited with " + process.exitValue() + "; stderr: "
+          + Files.readString(err) + "; stdout: " + stdout);
+    }
+    return JSON.readTree(stdout.substring(stdout.lastIndexOf('\n') + 1));
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    Files.deleteIfExists(out);
+    Files.deleteIfExists(err);
+  }
+}
