@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
@@ -41,12 +42,19 @@ final class CdiApp implements AutoCloseable {
     this.resources = resources;
   }
 
+  /** Starts the application with notify at {@code notify.path} of the configuration, else the default path. */
+  static CdiApp start(Set<Class<?>> beans, Map<String, String> config) throws LifecycleException {
+    return start(beans, config, config.getOrDefault("notify.path", "/socket.io/"));
+  }
+
   /**
    * Starts the application on 127.0.0.1 at a free port.
    *
+   * @param notifyPath where notify's transports are, which Weld must leave alone (see the README)
    * @throws LifecycleException when it does not start, with the deployment's failure in its causes
    */
-  static CdiApp start(Set<Class<?>> beans, Map<String, String> config) throws LifecycleException {
+  static CdiApp start(Set<Class<?>> beans, Map<String, String> config, String notifyPath)
+      throws LifecycleException {
     Path baseDir = tempDir("notify-cdi-tomcat");
     Path resources = tempDir("notify-cdi-config");
     write(resources.resolve("META-INF/microprofile-config.properties"), config.entrySet().stream()
@@ -59,6 +67,10 @@ final class CdiApp implements AutoCloseable {
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", null);
     context.setParentClassLoader(new TestApps.AppLoader(url(resources), beans));
+    // Tomcat ends an asynchronous request (a long poll) on another thread than it began it: Weld's per-thread
+    // guard and request context would warn about each one. notify's requests need no CDI request context.
+    context.addParameter("org.jboss.weld.context.ignore.guard", "false");
+    context.addParameter("org.jboss.weld.context.mapping", "(?!" + Pattern.quote(notifyPath) + ").*");
     // the order matters: the ServerContainer must exist when Weld starts the application and notify mounts
     context.addServletContainerInitializer(new WsSci(), null);
     context.addServletContainerInitializer(new EnhancedListener(), null);
