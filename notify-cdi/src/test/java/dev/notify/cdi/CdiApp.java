@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,6 +28,8 @@ import org.jboss.weld.environment.servlet.WeldServletLifecycle;
  * {@code META-INF/microprofile-config.properties} with the given entries.
  */
 final class CdiApp implements AutoCloseable {
+
+  private static final AtomicInteger APPS = new AtomicInteger();
 
   private final Tomcat tomcat;
   private final Context context;
@@ -70,6 +73,8 @@ final class CdiApp implements AutoCloseable {
     // Tomcat ends an asynchronous request (a long poll) on another thread than it began it: Weld's per-thread
     // guard and request context would warn about each one. notify's requests need no CDI request context.
     context.addParameter("org.jboss.weld.context.ignore.guard", "false");
+    // one Weld container per application: two applications may run at once (a cluster)
+    context.addParameter(org.jboss.weld.Container.CONTEXT_ID_KEY, "notify-cdi-" + APPS.incrementAndGet());
     context.addParameter("org.jboss.weld.context.mapping", "(?!" + Pattern.quote(notifyPath) + ").*");
     // the order matters: the ServerContainer must exist when Weld starts the application and notify mounts
     context.addServletContainerInitializer(new WsSci(), null);
