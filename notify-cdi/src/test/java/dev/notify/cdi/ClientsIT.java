@@ -8,7 +8,6 @@ import dev.notify.cdi.apps.Headlines;
 import dev.notify.cdi.apps.News;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
-import dev.notify.core.server.RemoteSocket;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -60,17 +59,14 @@ class ClientsIT {
   @ParameterizedTest(name = "npm socket.io-client, {0} transports")
   @ValueSource(strings = {"default", "websocket"})
   void npmClientReceivesTheServicesHeadline(String mode) throws Exception {
-    NotifyServer io = app.bean(NotifyServer.class);
     try (NodeClient node = NodeClient.start(app.port(), "/socket.io/", mode)) {
-      await().atMost(Clients.DEADLINE).until(() -> io.in("news").fetchSockets().get().stream()
-          .map(RemoteSocket::handshake)
-          .anyMatch(handshake -> node.label.equals(handshake.query().get("client"))));
+      node.awaitJoined();
       String headline = mode + " " + UUID.randomUUID();
       app.bean(Headlines.class).publish(headline);
 
       JsonNode observed = node.result();
-      assertThat(observed.path("room").asText()).isEqualTo("news");
-      assertThat(observed.path("headline").asText()).isEqualTo(headline);
+      assertThat(observed.path("greeting").asText()).isEqualTo("news");
+      assertThat(observed.path("received").asText()).isEqualTo(headline);
       assertThat(observed.path("initialTransport").asText()).isEqualTo(mode.equals("default") ? "polling"
           : "websocket");
       assertThat(observed.path("finalTransport").asText()).isEqualTo("websocket");

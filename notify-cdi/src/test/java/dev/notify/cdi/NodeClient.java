@@ -1,6 +1,7 @@
 package dev.notify.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The npm {@code socket.io-client} (4.8.4, installed in the folder of system property {@code notify.interop.dir})
- * running {@code interop/clients/cdi-news.mjs}: it joins {@code news}, with handshake query {@code client=<label>},
- * and waits for a headline.
+ * running {@code interop/clients/cdi-client.mjs}: it waits to be told it {@code joined} a room, then for a
+ * {@code headline}.
  */
 final class NodeClient implements AutoCloseable {
 
@@ -21,13 +22,10 @@ final class NodeClient implements AutoCloseable {
   private final Process process;
   private final Path out;
   private final Path err;
-  final String label;
-
-  private NodeClient(Process process, Path out, Path err, String label) {
+  private NodeClient(Process process, Path out, Path err) {
     this.process = process;
     this.out = out;
     this.err = err;
-    this.label = label;
   }
 
   /** @param mode {@code default} (polling, then upgrade) or {@code websocket} */
@@ -37,12 +35,22 @@ final class NodeClient implements AutoCloseable {
     assertThat(Path.of(dir, "node_modules/socket.io-client")).as("npm ci in " + dir).isDirectory();
     Path out = Files.createTempFile("notify-cdi-node", ".out");
     Path err = Files.createTempFile("notify-cdi-node", ".err");
-    Process process = new ProcessBuilder("node", "clients/cdi-news.mjs", "http://127.0.0.1:" + port, path, mode)
+    Process process = new ProcessBuilder("node", "clients/cdi-client.mjs", "http://127.0.0.1:" + port, path, mode,
+        "joined", "headline")
         .directory(Path.of(dir).toFile())
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
-    return new NodeClient(process, out, err, "node-" + mode);
+    return new NodeClient(process, out, err);
+  }
+
+  /** Waits until the application has put the client in its room. */
+  void awaitJoined() throws IOException {
+    await().atMost(Clients.DEADLINE).until(() -> Files.readString(out).startsWith("joined\n")
+        || !process.isAlive());
+    if (!Files.readString(out).startsWith("joined\n")) {
+      throw new AssertionError("node client exited before joining: " + Files.readString(err));
+    }
   }
 
   /** What the client observed, once it has printed it and exited. */

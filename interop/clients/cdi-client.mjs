@@ -1,15 +1,16 @@
-// notify-cdi's integration tests (dev.notify.cdi.ClientsIT): the official JavaScript client joins room "news" of a
-// CDI application and waits for the headline an application service bean sends there. Prints ONE JSON line with
+// The CDI integration's tests (notify-cdi's ClientsIT, examples/cdi's CdiExampleIT): the official JavaScript client
+// connects to a CDI application, waits for the application's greeting, then for one event that an application
+// service bean sends. Prints the line "joined" once greeted, so the test knows when to send, then ONE JSON line with
 // what it observed; exits non-zero with a message on stderr on any error or timeout.
 //
-//   node cdi-news.mjs <url> <path> <default|websocket>
+//   node cdi-client.mjs <url> <path> <default|websocket> <greeting event> <event>
 import { io } from "socket.io-client";
 
 const TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS ?? 20000);
-const [url, path, mode] = process.argv.slice(2);
+const [url, path, mode, greeting, event] = process.argv.slice(2);
 
 function fail(message) {
-  process.stderr.write(`cdi-news: ${message}\n`);
+  process.stderr.write(`cdi-client: ${message}\n`);
   process.exit(1);
 }
 
@@ -27,29 +28,30 @@ function within(what, register) {
   });
 }
 
-const options = { path, forceNew: true, reconnection: false, query: { client: `node-${mode}` } };
+const options = { path, forceNew: true, reconnection: false };
 if (mode === "websocket") options.transports = ["websocket"];
 else if (mode !== "default") fail(`unknown mode ${mode}`);
 
 const socket = io(url, options);
 const observed = { mode };
 socket.io.on("open", () => { observed.initialTransport = socket.io.engine.transport.name; });
-const joined = within("joined", (ok) => socket.once("joined", ok));
-const headline = within("headline", (ok) => socket.once("headline", ok));
+const greeted = within(greeting, (ok) => socket.once(greeting, ok));
+const received = within(event, (ok) => socket.once(event, ok));
 
 try {
   await within("connect", (ok, ko) => {
     socket.once("connect", ok);
     socket.once("connect_error", (e) => ko(new Error(`connect_error: ${e.message}`)));
   });
-  observed.room = await joined;
+  observed.greeting = await greeted;
+  process.stdout.write("joined\n");
   if (mode === "default") {
     await within("upgrade to websocket", (ok) => {
       if (socket.io.engine.transport.name === "websocket") ok();
       else socket.io.engine.once("upgrade", ok);
     });
   }
-  observed.headline = await headline;
+  observed.received = await received;
   observed.finalTransport = socket.io.engine.transport.name;
   socket.disconnect();
   process.stdout.write(JSON.stringify(observed) + "\n");
