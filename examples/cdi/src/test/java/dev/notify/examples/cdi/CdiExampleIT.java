@@ -2,6 +2,7 @@ package dev.notify.examples.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,11 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CDI example as {@code ./examples/cdi/run} starts it: its page is served, and a notification posted to its
- * service bean reaches the Java and the npm Socket.IO clients.
+ * service bean reaches the Java and the npm Socket.IO clients, and the page in headless Chromium (skipped without
+ * {@code /usr/bin/chromium}).
  */
 class CdiExampleIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
+  /** Chromium's start and the page's three waits, on a loaded machine. */
+  private static final Duration BROWSER_DEADLINE = Duration.ofSeconds(120);
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(DEADLINE).build();
 
   private static Path interop;
@@ -111,6 +116,30 @@ class CdiExampleIT {
       assertThat(observed.path("finalTransport").asText()).isEqualTo("websocket");
     } finally {
       node.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  @Test
+  void aNotificationSentFromThePageReachesThePageThroughTheServiceBean() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": the browser test is skipped (install it with "
+        + "`apt-get install -y chromium chromium-driver`, as .ci/run does)");
+    String text = "from the browser " + UUID.randomUUID();
+    Path out = Files.createTempFile("cdi-example-browser", ".out");
+    Path err = Files.createTempFile("cdi-example-browser", ".err");
+    Process browser = new ProcessBuilder("node", "clients/cdi-example-browser.mjs", "http://127.0.0.1:" + port + "/",
+        text).directory(interop.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      assertThat(browser.waitFor(BROWSER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).as("the browser script ends")
+          .isTrue();
+      assertThat(browser.exitValue()).as("stderr: %s", Files.readString(err)).isZero();
+      JsonNode shown = new ObjectMapper().readTree(Files.readString(out));
+      assertThat(shown.path("status").asText()).startsWith("connected as ");
+      assertThat(shown.path("items").path(0).asText()).startsWith(text);
+      assertThat(shown.path("problems")).as("page and console errors").isEmpty();
+    } finally {
+      browser.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
