@@ -14,8 +14,6 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.ServletContext;
-import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +28,6 @@ import org.slf4j.LoggerFactory;
 class NotifyBeans {
 
   private static final Logger log = LoggerFactory.getLogger(NotifyBeans.class);
-  private static final ServerConfig.Source NO_SETTINGS = new ServerConfig.Source() {
-    @Override
-    public Optional<String> value(String name) {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<List<String>> values(String name) {
-      return Optional.empty();
-    }
-  };
 
   @Inject
   Instance<NotifyServer.Builder> builders;
@@ -119,8 +106,8 @@ class NotifyBeans {
     try {
       Class.forName("org.eclipse.microprofile.config.ConfigProvider", false, NotifyBeans.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      return NO_SETTINGS;
+      return ServerConfig.NONE;
     }
-    return MicroProfileSource.current().orElse(NO_SETTINGS);
+    return MicroProfileSource.current().orElse(ServerConfig.NONE);
   }
 }

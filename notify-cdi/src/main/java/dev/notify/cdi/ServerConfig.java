@@ -25,6 +25,19 @@ final class ServerConfig {
     Optional<List<String>> values(String name);
   }
 
+  /** No configuration: the builder as it is. */
+  static final Source NONE = new Source() {
+    @Override
+    public Optional<String> value(String name) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<List<String>> values(String name) {
+      return Optional.empty();
+    }
+  };
+
   static final String REDIS_URL = "notify.redis.url";
   static final String REDIS_KEY = "notify.redis.key";
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
@@ -50,6 +51,10 @@ public final class CdiExample {
    * @throws LifecycleException when it does not start: the causes say why (a refused {@code notify.*} setting...)
    */
   public static Tomcat start(int port, Path interop) throws LifecycleException {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
+    }
+    Objects.requireNonNull(interop, "interop");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(tempDir().toString());
     Connector connector = new Connector("HTTP/1.1");
