@@ -2,16 +2,22 @@ package dev.notify.cdi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import dev.notify.cdi.apps.FailingHandlers;
 import dev.notify.cdi.apps.News;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** A {@code notify.*} setting the server refuses stops the application's startup with a message naming it. */
+/**
+ * A {@code notify.*} setting the server refuses stops the application's startup with a message naming it; so does a
+ * {@code NotifyStarting} observer that throws, and the server it was given is closed.
+ */
 class BadConfigIT {
 
   @ParameterizedTest(name = "{0}={1}")
@@ -29,6 +35,16 @@ class BadConfigIT {
 
     assertThat(failure).as("the startup with %s=%s", property, value).isNotNull();
     assertThat(messages(failure)).anySatisfy(m -> assertThat(m).startsWith(message));
+  }
+
+  @Test
+  void aHandlerObserverThatThrowsFailsTheStartupAndTheServerIsClosed() {
+    NewThreads threads = new NewThreads();
+    Throwable failure = catchThrowable(() -> CdiApp.start(Set.of(FailingHandlers.class), Map.of()).close());
+
+    assertThat(failure).as("the startup").isNotNull();
+    assertThat(messages(failure)).contains("the handlers' database is down");
+    await().atMost(ShutdownIT.THREADS_END).untilAsserted(() -> assertThat(threads.names()).isEmpty());
   }
 
   /** The messages of a failure and its causes: the container wraps the deployment's own. */
