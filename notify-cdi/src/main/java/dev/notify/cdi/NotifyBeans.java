@@ -14,6 +14,7 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.ServletContext;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * produces (else the defaults) with the {@code notify.*} settings of MicroProfile Config applied over it; then
  * {@link NotifyStarting} is fired, the transports are mounted in the servlet context, and the server is closed
  * when the application stops.
+ *
+ * <p>Thread-safe; no application code (the builder producer, the observers) runs under its lock.
  */
 @ApplicationScoped
 class NotifyBeans {
@@ -39,6 +42,8 @@ class NotifyBeans {
   private NotifyServer io;
   /** Guarded by this: no server is built again while the application stops. */
   private boolean closed;
+  /** Completed once the {@link NotifyStarting} observers have run. */
+  private final CompletableFuture<Void> handlersAdded = new CompletableFuture<>();
 
   /**
    * A pseudo-scope, not {@code @ApplicationScoped}: {@code NotifyServer} is final, so it cannot have a client
@@ -51,19 +56,40 @@ class NotifyBeans {
     return io();
   }
 
-  synchronized NotifyServer io() {
+  NotifyServer io() {
+    NotifyServer current = current();
+    if (current != null) {
+      return current;
+    }
+    // the application's builder producer and observers run outside the lock: two threads may both build, one wins
+    NotifyServer built = build();
+    boolean won;
+    synchronized (this) {
+      won = !closed && io == null;
+      if (won) {
+        io = built;
+      }
+    }
+    if (!won) {
+      built.close();
+      return current();
+    }
+    // an observer that injects the server gets this one: it is assigned already
+    try {
+      starting.fire(new NotifyStarting(built));
+      handlersAdded.complete(null);
+    } catch (RuntimeException e) {
+      handlersAdded.completeExceptionally(e);
+      close();
+      throw e;
+    }
+    return built;
+  }
+
+  /** The server once built, else null. */
+  private synchronized NotifyServer current() {
     if (closed) {
       throw new IllegalStateException("notify was closed with the application");
-    }
-    if (io == null) {
-      // assigned before the event: an observer that injects the server gets this one, not a second build
-      io = build();
-      try {
-        starting.fire(new NotifyStarting(io));
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
     }
     return io;
   }
@@ -71,6 +97,8 @@ class NotifyBeans {
   /** At the web application's start, while servlets may still be added; fails the deployment when it cannot. */
   void mount(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
     NotifyServer server = io();
+    // when another thread built the server, its observers may still be adding handlers: no client before them
+    handlersAdded.join();
     String path = server.options().engine().path();
     try {
       NotifyServlet.install(context, server);
@@ -84,11 +112,15 @@ class NotifyBeans {
   }
 
   @PreDestroy
-  synchronized void close() {
-    closed = true;
-    if (io != null) {
-      io.close();
+  void close() {
+    NotifyServer server;
+    synchronized (this) {
+      closed = true;
+      server = io;
       io = null;
+    }
+    if (server != null) {
+      server.close();
     }
   }
 
