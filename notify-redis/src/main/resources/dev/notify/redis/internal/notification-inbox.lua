@@ -51,8 +51,18 @@ local function forgetDevice(device)
   redis.call('ZREM', devs, device)
 end
 
--- every key of the inbox expires after ttl ms without writes
+-- every key of the inbox expires after ttl ms (maxAge and a minute) without writes. Refreshing them all on every
+-- write would cost a dozen writes, each an AOF entry: they are refreshed together once the last refresh is a minute
+-- old (every key then still outlives maxAge), and a key made since then gets its expiry at once.
 local function keep(ttl)
+  if redis.call('PTTL', ids) > tonumber(ttl) - 60000 then
+    for i = 2, 10 do
+      if redis.call('PTTL', KEYS[i]) == -1 then
+        redis.call('PEXPIRE', KEYS[i], ttl)
+      end
+    end
+    return
+  end
   for i = 1, 10 do
     redis.call('PEXPIRE', KEYS[i], ttl)
   end
@@ -154,7 +164,10 @@ local function deliveredTo(own, b, s, p, d, at, ttl, devices, list)
     end
   end
   for _, set in ipairs(known) do
-    redis.call('PEXPIRE', set, ttl)
+    -- a new set; the others are refreshed with the inbox (keep)
+    if redis.call('PTTL', set) == -1 then
+      redis.call('PEXPIRE', set, ttl)
+    end
   end
   return changed
 end
