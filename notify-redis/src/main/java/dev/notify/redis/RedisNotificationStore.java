@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * set {@code {<prefix>:q}:delayed} until their time. Every state change is one Lua script, hence atomic:
  * <ul>
  *   <li>save: the notification, its indexes and retention (by count and age, enforced on every save; an inbox
- *       nobody writes to expires with its keys after {@code maxAge}) and, on a single Redis (server or Sentinel
+ *       nobody writes to expires with its keys after {@code maxAge}: their expiries are refreshed together at
+ *       most once a minute) and, on a single Redis (server or Sentinel
  *       master), its delivery job, all at once.</li>
  *   <li>save with an idempotency key already kept for the user: nothing, the earlier id is returned.</li>
  *   <li>markDelivered / markRead: only in the user's own keys (so only for the owner), only from the states that
@@ -67,8 +68,10 @@ import org.slf4j.LoggerFactory;
  *       maximum and those unseen for {@code maxAge}.</li>
  *   <li>claim: due retries move into their stream, then per priority, urgent first: jobs claimed longer ago than
  *       the visibility timeout ({@code XAUTOCLAIM}, so a dead node's jobs come back), then new ones
- *       ({@code XREADGROUP}).</li>
- *   <li>complete: {@code XACK} + {@code XDEL}; retry: {@code XACK} + {@code XDEL} + the delayed entry.</li>
+ *       ({@code XREADGROUP}); on a single Redis each job comes with its notification as the inbox holds it, so a
+ *       delivery needs no other read.</li>
+ *   <li>complete: {@code XACK} + {@code XDEL}; retry: {@code XACK} + {@code XDEL} + the delayed entry; settle:
+ *       either, for a whole batch of jobs.</li>
  * </ul>
  *
  * <h2>Redis Cluster</h2>
