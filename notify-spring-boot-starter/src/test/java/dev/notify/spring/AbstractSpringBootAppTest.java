@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +86,16 @@ abstract class AbstractSpringBootAppTest {
     try (Clients.Client client = Clients.connect(port, "/socket.io/", "websocket")) {
       Object[] answer = client.call("echo", "ping", 42);
       assertThat(answer).containsExactly("ping", 42);
+    }
+  }
+
+  @Test
+  void javaTimeValuesReachTheClientAsIsoStrings() throws Exception {
+    try (Clients.Client client = Clients.connect(port, "/socket.io/", "websocket")) {
+      Object[] answer = client.call("stamp", "2026-12-04T06:30:00Z");
+      JSONObject stamp = (JSONObject) answer[0];
+      assertThat(stamp.getString("label")).isEqualTo("given");
+      assertThat(stamp.getString("at")).isEqualTo("2026-12-04T06:30:00Z");
     }
   }
 
