@@ -231,7 +231,13 @@ final class Deliverer {
       }
       if (!jobs.isEmpty()) {
         inFlight.addAndGet(jobs.size());
-        deliver(jobs).whenComplete((v, e) -> {
+        CompletableFuture<Void> delivered;
+        try {
+          delivered = deliver(jobs);
+        } catch (RuntimeException e) { // a store or server that throws rather than failing its future
+          delivered = CompletableFuture.failedFuture(e);
+        }
+        delivered.whenComplete((v, e) -> {
           if (inFlight.getAndAdd(-jobs.size()) >= maxInFlight) {
             wake();
           }
