@@ -1,5 +1,7 @@
 package dev.notify.spring;
 
+import dev.notify.core.notification.NotificationService;
+import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyServlet;
 import dev.notify.micrometer.MicrometerMetrics;
@@ -32,14 +34,17 @@ import org.springframework.context.annotation.Configuration;
  * A Socket.IO endpoint in a Spring Boot servlet application's embedded server: one {@link NotifyServer} bean
  * (also the application's {@code Emitter}) configured from {@link NotifyProperties}, handlers from
  * {@link NotifyConfigurer} beans, the Redis adapter when {@code notify.redis.url} is set (notify-redis), metrics in
- * the {@code MeterRegistry} (notify-micrometer), and the transports mounted at {@code notify.path} of the embedded
- * Tomcat or Jetty. The server is closed with the application context.
+ * the {@code MeterRegistry} (notify-micrometer), a {@link NotificationService} when
+ * {@code notify.notifications.enabled}, and the transports mounted at {@code notify.path} of the embedded Tomcat or
+ * Jetty. Closed with the application context, the notification service before the server. Off with
+ * {@code notify.server.enabled=false}: see {@link NotifyEmitterAutoConfiguration}.
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
     "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"})
 @ConditionalOnClass({NotifyServer.class, NotifyServlet.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(name = "notify.server.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(NotifyProperties.class)
 public class NotifyAutoConfiguration {
 
@@ -68,6 +73,24 @@ public class NotifyAutoConfiguration {
       NotifyServer io = server.getObject();
       configurers.orderedStream().forEach(c -> c.configure(io));
     };
+  }
+
+  /** The notification engine on this application's server, when {@code notify.notifications.enabled}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(name = "notify.notifications.enabled", havingValue = "true")
+  static class NotificationsConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    NotificationStore notifyNotificationStore(NotifyProperties properties) {
+      return NotificationStores.of(properties);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    NotificationService notificationService(NotifyServer io, NotificationStore store) {
+      return NotificationService.builder().server(io).store(store).build();
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
