@@ -18,4 +18,6 @@ module dev.notify.jakarta {
   requires org.slf4j;
 
   exports dev.notify.jakarta;
+  // the notify.* settings that both framework integrations bind, each its own way
+  exports dev.notify.jakarta.internal to dev.notify.spring, dev.notify.cdi;
 }

@@ -129,9 +129,7 @@ class NotifyBeans {
     if (builder == null) {
       throw new IllegalStateException("the application's NotifyServer.Builder producer returned null");
     }
-    ServerConfig.Source settings = settings();
-    ServerConfig.apply(settings, builder);
-    return ServerConfig.build(settings, builder);
+    return ServerConfig.apply(settings(), builder).build(builder);
   }
 
   private static ServerConfig.Source settings() {

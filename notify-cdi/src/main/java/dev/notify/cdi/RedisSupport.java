@@ -1,6 +1,7 @@
 package dev.notify.cdi;
 
 import dev.notify.core.adapter.AdapterFactory;
+import dev.notify.jakarta.internal.ServerSettings;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
 import java.util.Optional;
@@ -16,8 +17,8 @@ final class RedisSupport {
 
   static AdapterFactory adapter(String url, Optional<String> key) {
     RedisAdapterOptions.Builder options = RedisAdapterOptions.builder();
-    ServerConfig.set(ServerConfig.REDIS_URL, "url", url, options::url);
-    key.ifPresent(k -> ServerConfig.set(ServerConfig.REDIS_KEY, "key", k, options::key));
+    ServerSettings.set(ServerSettings.REDIS_URL, "url", url, options::url);
+    key.ifPresent(k -> ServerSettings.set(ServerSettings.REDIS_KEY, "key", k, options::key));
     // one factory per server: it owns the Redis connections, which the server closes with its adapters
     return RedisAdapter.factory(options.build());
   }

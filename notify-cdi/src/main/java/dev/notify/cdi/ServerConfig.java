@@ -1,19 +1,29 @@
 package dev.notify.cdi;
 
+import static dev.notify.jakarta.internal.ServerSettings.ALLOWED_ORIGINS;
+import static dev.notify.jakarta.internal.ServerSettings.ALLOW_CREDENTIALS;
+import static dev.notify.jakarta.internal.ServerSettings.CONNECTION_STATE_RECOVERY;
+import static dev.notify.jakarta.internal.ServerSettings.MAX_PAYLOAD;
+import static dev.notify.jakarta.internal.ServerSettings.PATH;
+import static dev.notify.jakarta.internal.ServerSettings.PING_INTERVAL;
+import static dev.notify.jakarta.internal.ServerSettings.PING_TIMEOUT;
+import static dev.notify.jakarta.internal.ServerSettings.REDIS_KEY;
+import static dev.notify.jakarta.internal.ServerSettings.REDIS_URL;
+import static dev.notify.jakarta.internal.ServerSettings.TRANSPORTS;
+
 import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.internal.ServerSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Applies the {@code notify.*} settings to a server builder: the names, formats and meaning of the Spring Boot
- * starter's properties, read as text from any configuration. A setting that is absent leaves the builder's value;
- * one the builder refuses fails naming its property.
+ * Reads the {@code notify.*} settings as text from any configuration, in the formats of the Spring Boot starter's
+ * properties, and applies them through {@link ServerSettings}, as the starter does, plus the Redis adapter.
  */
 final class ServerConfig {
 
@@ -38,33 +48,30 @@ final class ServerConfig {
     }
   };
 
-  static final String REDIS_URL = "notify.redis.url";
-  static final String REDIS_KEY = "notify.redis.key";
-
   /** {@code 25s}, {@code 500ms}, {@code 2m}: Spring's simple duration format; a bare number is milliseconds. */
   private static final Pattern SIMPLE_DURATION = Pattern.compile("([-+]?\\d+)(ms|s|m|h|d)?");
 
   private ServerConfig() {
   }
 
-  static void apply(Source source, NotifyServer.Builder b) {
-    source.value("notify.path").ifPresent(v -> set("notify.path", "path", v, b::path));
-    duration(source, "notify.ping-interval", "pingInterval", b::pingInterval);
-    duration(source, "notify.ping-timeout", "pingTimeout", b::pingTimeout);
-    source.value("notify.max-payload")
-        .ifPresent(v -> set("notify.max-payload", "maxPayload", integer("notify.max-payload", v), b::maxPayload));
-    source.values("notify.transports").ifPresent(v -> set("notify.transports", "transports",
-        v.toArray(String[]::new), b::transports));
-    source.values("notify.allowed-origins").ifPresent(v -> set("notify.allowed-origins", "allowedOrigins",
-        v.toArray(String[]::new), b::allowedOrigins));
-    source.value("notify.allow-credentials")
-        .ifPresent(v -> b.allowCredentials(bool("notify.allow-credentials", v)));
-    duration(source, "notify.connection-state-recovery", "maxDisconnectionDuration", b::connectionStateRecovery);
+  /** Applies the settings to the builder, and returns them for {@link ServerSettings#build}. */
+  static ServerSettings apply(Source source, NotifyServer.Builder b) {
+    ServerSettings settings = new ServerSettings(
+        source.value(PATH).orElse(null),
+        duration(source, PING_INTERVAL),
+        duration(source, PING_TIMEOUT),
+        source.value(MAX_PAYLOAD).map(v -> integer(MAX_PAYLOAD, v)).orElse(null),
+        source.values(TRANSPORTS).orElse(null),
+        source.values(ALLOWED_ORIGINS).orElse(null),
+        source.value(ALLOW_CREDENTIALS).map(v -> bool(ALLOW_CREDENTIALS, v)).orElse(null),
+        duration(source, CONNECTION_STATE_RECOVERY));
+    settings.applyTo(b);
     Optional<String> redis = source.value(REDIS_URL);
     if (redis.isPresent()) {
       requireRedisJar();
       b.adapter(RedisSupport.adapter(redis.get(), source.value(REDIS_KEY)));
     }
+    return settings;
   }
 
   private static void requireRedisJar() {
@@ -76,37 +83,8 @@ final class ServerConfig {
     }
   }
 
-  /** Builds; the one rule the builder checks across options is credentials with any origin. */
-  static NotifyServer build(Source source, NotifyServer.Builder builder) {
-    try {
-      return builder.build();
-    } catch (IllegalArgumentException e) {
-      if (source.value("notify.allow-credentials").isEmpty() && source.values("notify.allowed-origins").isEmpty()) {
-        throw e;
-      }
-      throw new IllegalArgumentException("notify.allow-credentials and notify.allowed-origins: " + e.getMessage(),
-          e);
-    }
-  }
-
-  /**
-   * Applies one value; the builder's message names its own option ({@code pingInterval must be > 0, was PT-1S}):
-   * that name becomes the property's.
-   */
-  static <T> void set(String property, String option, T value, Consumer<T> setter) {
-    try {
-      setter.accept(value);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      String detail = String.valueOf(e.getMessage());
-      String message = detail.startsWith(option + " ")
-          ? property + detail.substring(option.length())
-          : property + " is invalid: " + detail;
-      throw new IllegalArgumentException(message, e);
-    }
-  }
-
-  private static void duration(Source source, String property, String option, Consumer<Duration> setter) {
-    source.value(property).ifPresent(v -> set(property, option, duration(property, v), setter));
+  private static Duration duration(Source source, String property) {
+    return source.value(property).map(v -> duration(property, v)).orElse(null);
   }
 
   static Duration duration(String property, String text) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.internal.ServerSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -50,8 +51,7 @@ class ServerConfigTest {
     ServerConfig.Source source = settings(Map.of("notify.ping-timeout", "3s", "notify.transports", "websocket",
         "notify.allowed-origins", "https://a.example,https://b.example", "notify.max-payload", "2048",
         "notify.connection-state-recovery", "2m"));
-    ServerConfig.apply(source, builder);
-    NotifyServer io = ServerConfig.build(source, builder);
+    NotifyServer io = ServerConfig.apply(source, builder).build(builder);
     try {
       String options = io.options().toString();
       assertThat(io.options().engine().path()).isEqualTo("/mine/");
@@ -67,8 +67,8 @@ class ServerConfigTest {
     ServerConfig.Source source = settings(Map.of("notify.allow-credentials", "true",
         "notify.allowed-origins", "*"));
     NotifyServer.Builder builder = NotifyServer.builder();
-    ServerConfig.apply(source, builder);
-    assertThatThrownBy(() -> ServerConfig.build(source, builder).close())
+    ServerSettings settings = ServerConfig.apply(source, builder);
+    assertThatThrownBy(() -> settings.build(builder).close())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("notify.allow-credentials and notify.allowed-origins: ");
   }

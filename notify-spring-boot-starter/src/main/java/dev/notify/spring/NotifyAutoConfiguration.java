@@ -4,6 +4,7 @@ import dev.notify.core.notification.NotificationService;
 import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyServlet;
+import dev.notify.jakarta.internal.ServerSettings;
 import dev.notify.micrometer.MicrometerMetrics;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
@@ -57,9 +58,10 @@ public class NotifyAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   NotifyServer notifyServer(NotifyProperties properties, ObjectProvider<BuilderCustomizer> customizers) {
-    NotifyServer.Builder builder = ServerFromProperties.builder(properties);
+    ServerSettings settings = ServerFromProperties.settings(properties);
+    NotifyServer.Builder builder = ServerFromProperties.builder(settings);
     customizers.orderedStream().forEach(c -> c.customize(builder));
-    return ServerFromProperties.build(builder);
+    return settings.build(builder);
   }
 
   /**
@@ -101,8 +103,8 @@ public class NotifyAutoConfiguration {
     @Bean
     BuilderCustomizer notifyRedisAdapter(NotifyProperties properties) {
       RedisAdapterOptions.Builder options = RedisAdapterOptions.builder();
-      ServerFromProperties.set("redis.url", "url", properties.redis().url(), options::url);
-      ServerFromProperties.set("redis.key", "key", properties.redis().key(), options::key);
+      ServerSettings.set(ServerSettings.REDIS_URL, "url", properties.redis().url(), options::url);
+      ServerSettings.set(ServerSettings.REDIS_KEY, "key", properties.redis().key(), options::key);
       RedisAdapterOptions built = options.build();
       // one factory per server: it owns the Redis connections, which the server closes with its adapters
       return builder -> builder.adapter(RedisAdapter.factory(built));
