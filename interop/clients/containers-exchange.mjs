@@ -7,47 +7,27 @@
 //
 // Binary values are printed as hex strings so the caller can compare bytes exactly.
 import { io } from "socket.io-client";
+import { clientOptions, connected, failer, observe, upgraded, within } from "./common.mjs";
 
 const TIMEOUT_MS = Number(process.env.INTEROP_TIMEOUT_MS ?? 10000);
 const [url, label, mode] = process.argv.slice(2);
-
-function fail(message) {
-  process.stderr.write(`${label}: ${message}\n`);
-  process.exit(1);
-}
-
-/** Resolves with the value `register(resolve)` delivers, or rejects after the deadline. */
-function within(what, register, ms = TIMEOUT_MS) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-    register((value) => {
-      clearTimeout(timer);
-      resolve(value);
-    }, (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
+const fail = failer(label);
 
 const hex = (b) => Buffer.from(b).toString("hex");
 
 /** Emits with an ack and resolves with ALL the ack's arguments (emitWithAck keeps only the first). */
 const call = (event, ...args) => within(`ack of ${event}`, (ok, ko) =>
-  socket.timeout(TIMEOUT_MS).emit(event, ...args, (err, ...answer) => (err ? ko(err) : ok(answer))));
+  socket.timeout(TIMEOUT_MS).emit(event, ...args, (err, ...answer) => (err ? ko(err) : ok(answer))), TIMEOUT_MS);
 
-const options = { forceNew: true, reconnection: false, query: { label } };
-if (mode === "polling") options.transports = ["polling"];
-else if (mode === "websocket") options.transports = ["websocket"];
-else if (mode !== "default") fail(`unknown mode ${mode}`);
+const options = clientOptions(mode, ["polling", "websocket"], { query: { label } }) ?? fail(`unknown mode ${mode}`);
 
 const socket = io(url, options);
 const observed = { label, mode };
-const s2c = within("s2c event", (ok) => socket.on("s2c", (...args) => ok(args)));
+const s2c = within("s2c event", (ok) => socket.on("s2c", (...args) => ok(args)), TIMEOUT_MS);
 const download = within("download event", (ok) => socket.on("download", (a, b, ack) => {
   ack(Buffer.from(b), Buffer.from(a)); // a binary ack, two attachments, client -> server
   ok([hex(a), hex(b)]);
-}));
+}), TIMEOUT_MS);
 socket.on("ask", (question, ack) => ack(`answer:${question}`));
 // the engine opens on its first transport; an upgrade can only start after that
 socket.io.on("open", () => { observed.initialTransport = socket.io.engine.transport.name; });
@@ -55,17 +35,9 @@ socket.on("disconnect", (reason) => {
   if (reason !== "io client disconnect") process.stderr.write(`${label}: disconnected: ${reason}\n`);
 });
 
-try {
-  await within("connect", (ok, ko) => {
-    socket.once("connect", ok);
-    socket.once("connect_error", (e) => ko(new Error(`connect_error: ${e.message}`)));
-  });
-  const upgraded = mode === "default"
-    ? within("upgrade to websocket", (ok) => {
-        if (socket.io.engine.transport.name === "websocket") ok();
-        else socket.io.engine.once("upgrade", (t) => ok(t.name));
-      })
-    : null;
+await observe(socket, observed, fail, async () => {
+  await connected(socket, TIMEOUT_MS);
+  const upgrade = mode === "default" ? upgraded(socket, TIMEOUT_MS) : null;
 
   observed.c2sAck = await call("c2s", { n: 1, text: "h\u00e9llo \u2713" });
   const uploadAck = await call("upload", Buffer.from([1, 2, 3]),
@@ -74,13 +46,7 @@ try {
   [observed.startAck] = await call("start");
   observed.s2c = await s2c;
   observed.download = await download;
-  if (upgraded) await upgraded;
+  if (upgrade) await upgrade;
   // one more round trip on the transport the client ended on
   observed.lastAck = await call("c2s", { n: 2 });
-  observed.finalTransport = socket.io.engine.transport.name;
-  socket.disconnect();
-  process.stdout.write(JSON.stringify(observed) + "\n");
-  process.exit(0);
-} catch (e) {
-  fail(`${e.message} (observed so far: ${JSON.stringify(observed)})`);
-}
+});

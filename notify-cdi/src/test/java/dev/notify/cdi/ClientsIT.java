@@ -8,6 +8,8 @@ import dev.notify.cdi.apps.Headlines;
 import dev.notify.cdi.apps.News;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.testing.Clients;
+import dev.notify.jakarta.testing.NodeClient;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;

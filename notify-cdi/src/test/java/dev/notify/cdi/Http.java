@@ -1,5 +1,6 @@
 package dev.notify.cdi;
 
+import dev.notify.jakarta.testing.Clients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.notify.cdi.apps.BuilderProducer;
 import dev.notify.cdi.apps.News;
+import dev.notify.jakarta.testing.Clients;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;

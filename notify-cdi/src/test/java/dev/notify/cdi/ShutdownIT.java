@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.notify.cdi.apps.Headlines;
 import dev.notify.cdi.apps.News;
+import dev.notify.jakarta.testing.Clients;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
-import dev.notify.core.server.Socket;
+import dev.notify.jakarta.testing.Clients;
+import dev.notify.jakarta.testing.NodeClient;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,22 +103,13 @@ abstract class AbstractSpringBootAppTest {
   @ParameterizedTest(name = "npm client, {0} transports")
   @ValueSource(strings = {"default", "websocket"})
   void npmClientReceivesTheServiceEmitToItsRoom(String mode) throws Exception {
-    String label = "npm-" + mode;
-    try (NodeClient client = NodeClient.start(port, label, mode)) {
-      await().atMost(Clients.DEADLINE).until(() -> inNews(label));
-      news.publish("to " + label);
+    try (NodeClient client = NodeClient.start(port, "/socket.io/", mode)) {
+      client.awaitJoined();
+      news.publish("to npm-" + mode);
       JsonNode seen = client.result();
-      assertThat(seen.path("headline").asText()).isEqualTo("to " + label);
+      assertThat(seen.path("received").asText()).isEqualTo("to npm-" + mode);
       assertThat(seen.path("initialTransport").asText()).isEqualTo(mode.equals("default") ? "polling" : "websocket");
       assertThat(seen.path("finalTransport").asText()).isEqualTo("websocket");
     }
-  }
-
-  /** Whether the client that connected with {@code ?label=} has joined {@code news}. */
-  private boolean inNews(String label) {
-    return io.of("/").sockets().values().stream()
-        .filter(socket -> label.equals(socket.handshake().query().get("label")))
-        .map(Socket::rooms)
-        .anyMatch(rooms -> rooms.contains("news"));
   }
 }

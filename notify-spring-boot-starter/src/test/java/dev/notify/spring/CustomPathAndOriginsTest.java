@@ -2,6 +2,7 @@ package dev.notify.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notify.jakarta.testing.Clients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.testing.Clients;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

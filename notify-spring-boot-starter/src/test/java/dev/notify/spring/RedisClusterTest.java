@@ -2,6 +2,7 @@ package dev.notify.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notify.jakarta.testing.Clients;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -3,6 +3,7 @@ package dev.notify.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.notify.jakarta.testing.Clients;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

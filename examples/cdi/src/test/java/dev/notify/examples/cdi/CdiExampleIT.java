@@ -100,7 +100,7 @@ class CdiExampleIT {
   void aPostedNotificationReachesTheNpmClient(String mode) throws Exception {
     Path out = Files.createTempFile("cdi-example-node", ".out");
     Path err = Files.createTempFile("cdi-example-node", ".err");
-    Process node = new ProcessBuilder("node", "clients/cdi-client.mjs", "http://127.0.0.1:" + port, "/socket.io/",
+    Process node = new ProcessBuilder("node", "clients/app-client.mjs", "http://127.0.0.1:" + port, "/socket.io/",
         mode, "welcome", "notification")
         .directory(interop.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     try {

@@ -1,4 +1,4 @@
-package dev.notify.spring;
+package dev.notify.jakarta.testing;
 
 import io.socket.client.Ack;
 import io.socket.client.IO;
@@ -15,25 +15,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The official Java client ({@code io.socket:socket.io-client}), connected and joined to {@code news}. */
-final class Clients {
+/**
+ * The official Java client ({@code io.socket:socket.io-client}) against the framework integrations' test
+ * applications (notify-spring-boot-starter, notify-cdi), which put every client in {@code news}, tell it with
+ * {@code joined} and send {@code headline}s to that room.
+ */
+public final class Clients {
 
-  static final Duration DEADLINE = Duration.ofSeconds(20);
+  public static final Duration DEADLINE = Duration.ofSeconds(20);
 
   private Clients() {
   }
 
   /** A connected client: the headlines it received, the transport it uses now. */
-  record Client(Socket socket, BlockingQueue<String> headlines, AtomicReference<String> transport)
+  public record Client(Socket socket, BlockingQueue<String> headlines, AtomicReference<String> transport)
       implements AutoCloseable {
 
-    Object[] call(String event, Object... args) {
+    public Object[] call(String event, Object... args) {
       CompletableFuture<Object[]> answer = new CompletableFuture<>();
       socket.emit(event, args, (Ack) answer::complete);
       return await(answer, "ack of " + event);
     }
 
-    String nextHeadline() throws InterruptedException {
+    public String nextHeadline() throws InterruptedException {
       String headline = headlines.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       if (headline == null) {
         throw new AssertionError("no headline within " + DEADLINE);
@@ -49,12 +53,12 @@ final class Clients {
   }
 
   /**
-   * Connects to {@code http://127.0.0.1:port} at {@code path} and waits until the server has put it in
+   * Connects to {@code http://127.0.0.1:port} at {@code path} and waits until the application has put it in
    * {@code news}.
    *
-   * @param transports the client's transports, or null for its default (polling, then upgrade to websocket)
+   * @param transports the client's transports, or none for its default (polling, then upgrade to websocket)
    */
-  static Client connect(int port, String path, String... transports) {
+  public static Client connect(int port, String path, String... transports) {
     IO.Options options = IO.Options.builder()
         .setForceNew(true)
         .setReconnection(false)
@@ -77,7 +81,7 @@ final class Clients {
     return new Client(socket, headlines, transport);
   }
 
-  static <T> T await(CompletableFuture<T> future, String what) {
+  private static <T> T await(CompletableFuture<T> future, String what) {
     try {
       return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -1,4 +1,4 @@
-package dev.notify.cdi;
+package dev.notify.jakarta.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,16 +12,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The npm {@code socket.io-client} (4.8.4, installed in the folder of system property {@code notify.interop.dir})
- * running {@code interop/clients/cdi-client.mjs}: it waits to be told it {@code joined} a room, then for a
- * {@code headline}.
+ * running {@code interop/clients/app-client.mjs} against a test application as {@link Clients} describes it: it
+ * waits to be told it {@code joined} a room, then for a {@code headline}.
  */
-final class NodeClient implements AutoCloseable {
+public final class NodeClient implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final Path out;
   private final Path err;
+
   private NodeClient(Process process, Path out, Path err) {
     this.process = process;
     this.out = out;
@@ -29,13 +30,13 @@ final class NodeClient implements AutoCloseable {
   }
 
   /** @param mode {@code default} (polling, then upgrade) or {@code websocket} */
-  static NodeClient start(int port, String path, String mode) throws IOException {
+  public static NodeClient start(int port, String path, String mode) throws IOException {
     String dir = System.getProperty("notify.interop.dir");
     assertThat(dir).as("system property notify.interop.dir (set by the build)").isNotBlank();
     assertThat(Path.of(dir, "node_modules/socket.io-client")).as("npm ci in " + dir).isDirectory();
-    Path out = Files.createTempFile("notify-cdi-node", ".out");
-    Path err = Files.createTempFile("notify-cdi-node", ".err");
-    Process process = new ProcessBuilder("node", "clients/cdi-client.mjs", "http://127.0.0.1:" + port, path, mode,
+    Path out = Files.createTempFile("notify-node", ".out");
+    Path err = Files.createTempFile("notify-node", ".err");
+    Process process = new ProcessBuilder("node", "clients/app-client.mjs", "http://127.0.0.1:" + port, path, mode,
         "joined", "headline")
         .directory(Path.of(dir).toFile())
         .redirectOutput(out.toFile())
@@ -45,7 +46,7 @@ final class NodeClient implements AutoCloseable {
   }
 
   /** Waits until the application has put the client in its room. */
-  void awaitJoined() throws IOException {
+  public void awaitJoined() throws IOException {
     await().atMost(Clients.DEADLINE).until(() -> Files.readString(out).startsWith("joined\n")
         || !process.isAlive());
     if (!Files.readString(out).startsWith("joined\n")) {
@@ -54,7 +55,7 @@ final class NodeClient implements AutoCloseable {
   }
 
   /** What the client observed, once it has printed it and exited. */
-  JsonNode result() throws IOException, InterruptedException {
+  public JsonNode result() throws IOException, InterruptedException {
     if (!process.waitFor(Clients.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("node client still running after " + Clients.DEADLINE + "; stderr: "
           + Files.readString(err));
