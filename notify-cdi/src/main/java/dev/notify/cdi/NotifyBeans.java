@@ -1,5 +1,8 @@
 package dev.notify.cdi;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyServlet;
@@ -21,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The application's one {@link NotifyServer}, for {@code @Inject NotifyServer} and {@code @Inject Emitter}: built
  * on first use or when the web application starts, whichever comes first, from the builder the application
- * produces (else the defaults) with the {@code notify.*} settings of MicroProfile Config applied over it; then
- * {@link NotifyStarting} is fired, the transports are mounted in the servlet context, and the server is closed
- * when the application stops.
+ * produces (else the defaults, with java.time values written as ISO-8601 strings) with the {@code notify.*}
+ * settings of MicroProfile Config applied over it; then {@link NotifyStarting} is fired, the transports are mounted
+ * in the servlet context, and the server is closed when the application stops.
  *
  * <p>Thread-safe; no application code (the builder producer, the observers) runs under its lock.
  */
@@ -125,11 +128,20 @@ class NotifyBeans {
   }
 
   private NotifyServer build() {
-    NotifyServer.Builder builder = builders.isUnsatisfied() ? NotifyServer.builder() : builders.get();
+    NotifyServer.Builder builder = builders.isUnsatisfied() ? defaultBuilder() : builders.get();
     if (builder == null) {
       throw new IllegalStateException("the application's NotifyServer.Builder producer returned null");
     }
     return ServerConfig.apply(settings(), builder).build(builder);
+  }
+
+  /**
+   * notify's defaults, but java.time values as ISO-8601 strings, as JSON-B writes them: plain Jackson refuses them.
+   * An application that produces its builder chooses its mapper too.
+   */
+  private static NotifyServer.Builder defaultBuilder() {
+    return NotifyServer.builder().objectMapper(JsonMapper.builder().addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build());
   }
 
   private static ServerConfig.Source settings() {

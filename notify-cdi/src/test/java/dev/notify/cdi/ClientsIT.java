@@ -13,6 +13,7 @@ import dev.notify.jakarta.testing.NodeClient;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,16 @@ class ClientsIT {
       assertThat(observed.path("initialTransport").asText()).isEqualTo(mode.equals("default") ? "polling"
           : "websocket");
       assertThat(observed.path("finalTransport").asText()).isEqualTo("websocket");
+    }
+  }
+
+  @Test
+  void javaTimeValuesReachTheClientAsIsoStrings() throws Exception {
+    try (Clients.Client client = Clients.connect(app.port(), "/socket.io/", "websocket")) {
+      Object[] answer = client.call("stamp", "2026-12-04T06:30:00Z");
+      JSONObject stamp = (JSONObject) answer[0];
+      assertThat(stamp.getString("label")).isEqualTo("given");
+      assertThat(stamp.getString("at")).isEqualTo("2026-12-04T06:30:00Z");
     }
   }
 
