@@ -2,6 +2,7 @@ package dev.notify.spring;
 
 import dev.notify.core.notification.InMemoryNotificationStore;
 import dev.notify.core.notification.NotificationStore;
+import dev.notify.jakarta.internal.ServerSettings;
 import dev.notify.redis.RedisNotificationStore;
 import dev.notify.redis.RedisNotificationStoreOptions;
 
@@ -32,8 +33,8 @@ final class NotificationStores {
   private static final class InRedis {
     static NotificationStore of(NotifyProperties p) {
       RedisNotificationStoreOptions.Builder options = RedisNotificationStoreOptions.builder();
-      ServerFromProperties.set("redis.url", "url", p.redis().url(), options::url);
-      ServerFromProperties.set("notifications.key-prefix", "keyPrefix", p.notifications().keyPrefix(),
+      ServerSettings.set(ServerSettings.REDIS_URL, "url", p.redis().url(), options::url);
+      ServerSettings.set("notify.notifications.key-prefix", "keyPrefix", p.notifications().keyPrefix(),
           options::keyPrefix);
       return RedisNotificationStore.create(options.build());
     }

@@ -2,6 +2,7 @@ package dev.notify.spring;
 
 import dev.notify.core.notification.NotificationService;
 import dev.notify.core.notification.NotificationStore;
+import dev.notify.jakarta.internal.ServerSettings;
 import dev.notify.redis.RedisEmitter;
 import dev.notify.redis.RedisEmitterOptions;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,8 +31,8 @@ public class NotifyEmitterAutoConfiguration {
       throw new IllegalArgumentException("notify.server.enabled=false sends through Redis: set notify.redis.url");
     }
     RedisEmitterOptions.Builder options = RedisEmitterOptions.builder();
-    ServerFromProperties.set("redis.url", "url", properties.redis().url(), options::url);
-    ServerFromProperties.set("redis.key", "key", properties.redis().key(), options::key);
+    ServerSettings.set(ServerSettings.REDIS_URL, "url", properties.redis().url(), options::url);
+    ServerSettings.set(ServerSettings.REDIS_KEY, "key", properties.redis().key(), options::key);
     return RedisEmitter.create(options.build());
   }
 

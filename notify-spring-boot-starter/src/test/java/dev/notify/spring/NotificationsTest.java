@@ -11,6 +11,7 @@ import dev.notify.core.notification.NotificationStatus;
 import dev.notify.core.notification.NotificationStore;
 import dev.notify.core.server.Emitter;
 import dev.notify.core.server.NotifyServer;
+import dev.notify.jakarta.testing.Clients;
 import dev.notify.redis.RedisEmitter;
 import dev.notify.redis.RedisNotificationStore;
 import dev.notify.spring.sender.SenderApp;

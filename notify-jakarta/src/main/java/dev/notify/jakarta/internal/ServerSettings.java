@@ -27,16 +27,17 @@ public record ServerSettings(String path, Duration pingInterval, Duration pingTi
   public static final String REDIS_URL = "notify.redis.url";
   public static final String REDIS_KEY = "notify.redis.key";
 
+  /** Sets each present setting on the builder, in this order; the first it refuses fails naming its property. */
   public void applyTo(NotifyServer.Builder b) {
-    set(PATH, "path", path, b::path);
-    set(PING_INTERVAL, "pingInterval", pingInterval, b::pingInterval);
-    set(PING_TIMEOUT, "pingTimeout", pingTimeout, b::pingTimeout);
-    set(MAX_PAYLOAD, "maxPayload", maxPayload, b::maxPayload);
-    set(TRANSPORTS, "transports", transports == null ? null : transports.toArray(String[]::new), b::transports);
-    set(ALLOWED_ORIGINS, "allowedOrigins", allowedOrigins == null ? null : allowedOrigins.toArray(String[]::new),
-        b::allowedOrigins);
-    set(ALLOW_CREDENTIALS, "allowCredentials", allowCredentials, b::allowCredentials);
-    set(CONNECTION_STATE_RECOVERY, "maxDisconnectionDuration", connectionStateRecovery, b::connectionStateRecovery);
+    setIfPresent(PATH, "path", path, b::path);
+    setIfPresent(PING_INTERVAL, "pingInterval", pingInterval, b::pingInterval);
+    setIfPresent(PING_TIMEOUT, "pingTimeout", pingTimeout, b::pingTimeout);
+    setIfPresent(MAX_PAYLOAD, "maxPayload", maxPayload, b::maxPayload);
+    setIfPresent(TRANSPORTS, "transports", array(transports), b::transports);
+    setIfPresent(ALLOWED_ORIGINS, "allowedOrigins", array(allowedOrigins), b::allowedOrigins);
+    setIfPresent(ALLOW_CREDENTIALS, "allowCredentials", allowCredentials, b::allowCredentials);
+    setIfPresent(CONNECTION_STATE_RECOVERY, "maxDisconnectionDuration", connectionStateRecovery,
+        b::connectionStateRecovery);
   }
 
   /**
@@ -54,14 +55,21 @@ public record ServerSettings(String path, Duration pingInterval, Duration pingTi
     }
   }
 
+  private static String[] array(List<String> values) {
+    return values == null ? null : values.toArray(String[]::new);
+  }
+
+  private static <T> void setIfPresent(String property, String option, T value, Consumer<T> setter) {
+    if (value != null) {
+      set(property, option, value, setter);
+    }
+  }
+
   /**
-   * Applies one value unless it is absent (null); the builder's message names its own option
-   * ({@code pingInterval must be > 0, was PT-1S}): that name becomes the property's.
+   * Applies one value; the builder's message names its own option ({@code pingInterval must be > 0, was PT-1S}):
+   * that name becomes the property's.
    */
   public static <T> void set(String property, String option, T value, Consumer<T> setter) {
-    if (value == null) {
-      return;
-    }
     try {
       setter.accept(value);
     } catch (IllegalArgumentException | NullPointerException e) {

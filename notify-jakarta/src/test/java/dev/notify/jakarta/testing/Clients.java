@@ -81,7 +81,8 @@ public final class Clients {
     return new Client(socket, headlines, transport);
   }
 
-  private static <T> T await(CompletableFuture<T> future, String what) {
+  /** The future's value within {@link #DEADLINE}, else an {@code AssertionError} saying {@code what} failed. */
+  public static <T> T await(CompletableFuture<T> future, String what) {
     try {
       return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
