@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * which binds them its own way; applied here the same way for both, a value the builder refuses failing with the
  * name of its property. A null component is an absent setting: it leaves the builder's value.
  *
- * <p>Not API: exported only to those two modules. Immutable.
+ * <p>Not API: exported only to those two modules. Used by the thread that builds the server, then dropped.
  */
 public record ServerSettings(String path, Duration pingInterval, Duration pingTimeout, Integer maxPayload,
     List<String> transports, List<String> allowedOrigins, Boolean allowCredentials,
