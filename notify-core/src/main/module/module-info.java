@@ -14,7 +14,8 @@ module dev.notify.core {
   exports dev.notify.core.notification;
   exports dev.notify.core.metrics;
 
-  exports dev.notify.core.internal to dev.notify.redis, dev.notify.jakarta;
-  exports dev.notify.core.internal.engine to dev.notify.jakarta;
-  exports dev.notify.core.internal.protocol to dev.notify.redis, dev.notify.jakarta;
+  exports dev.notify.core.internal to dev.notify.redis, dev.notify.jakarta, dev.notify.netty;
+  exports dev.notify.core.internal.engine to dev.notify.jakarta, dev.notify.netty;
+  exports dev.notify.core.internal.polling to dev.notify.jakarta, dev.notify.netty;
+  exports dev.notify.core.internal.protocol to dev.notify.redis, dev.notify.jakarta, dev.notify.netty;
 }
