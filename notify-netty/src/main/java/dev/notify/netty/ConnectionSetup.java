@@ -1,0 +1,41 @@
+package dev.notify.netty;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+/**
+ * The pipeline of a new connection: TLS if configured, HTTP/1.1, the request deadlines and the router. A WebSocket
+ * upgrade replaces the HTTP handlers with the WebSocket ones ({@link WebSocketUpgrade}).
+ */
+final class ConnectionSetup extends ChannelInitializer<SocketChannel> {
+
+  /** Flushes asked for while a read is in progress, or queued in one event loop turn, go out as one write. */
+  private static final int FLUSHES_BEFORE_EXPLICIT_FLUSH = 256;
+
+  private final Routes routes;
+  private final ConnectionSettings settings;
+  private final ChannelGroup channels;
+
+  ConnectionSetup(Routes routes, ConnectionSettings settings, ChannelGroup channels) {
+    this.routes = routes;
+    this.settings = settings;
+    this.channels = channels;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    channels.add(ch);
+    ChannelPipeline pipeline = ch.pipeline();
+    if (settings.sslContext() != null) {
+      pipeline.addLast("tls", settings.sslContext().newHandler(ch.alloc()));
+    }
+    pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_EXPLICIT_FLUSH, false));
+    pipeline.addLast("http", new HttpServerCodec());
+    pipeline.addLast("deadlines", new RequestDeadlines(settings.requestHeadTimeout(), settings.requestBodyTimeout()));
+    pipeline.addLast("router", new HttpRouter(routes, settings));
+  }
+}
