@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
@@ -13,8 +14,13 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  */
 final class ConnectionSetup extends ChannelInitializer<SocketChannel> {
 
-  /** Flushes asked for while a read is in progress, or queued in one event loop turn, go out as one write. */
+  /**
+   * Flushes asked for while a read is in progress go out as one write once it ends. Not those of writes from other
+   * threads: deferring them would cost a task per flush, and a transport already flushes a batch of frames once.
+   */
   private static final int FLUSHES_BEFORE_EXPLICIT_FLUSH = 256;
+  /** As Node's HTTP server: browsers with many cookies send more than Netty's default 8 KB of headers. */
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private final Routes routes;
   private final ConnectionSettings settings;
@@ -34,7 +40,7 @@ final class ConnectionSetup extends ChannelInitializer<SocketChannel> {
       pipeline.addLast("tls", settings.sslContext().newHandler(ch.alloc()));
     }
     pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_EXPLICIT_FLUSH, false));
-    pipeline.addLast("http", new HttpServerCodec());
+    pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES)));
     pipeline.addLast("deadlines", new RequestDeadlines(settings.requestHeadTimeout(), settings.requestBodyTimeout()));
     pipeline.addLast("router", new HttpRouter(routes, settings));
   }

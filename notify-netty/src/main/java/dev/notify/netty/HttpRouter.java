@@ -70,12 +70,14 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     reading = true;
     dropped = 0;
     exchange = null;
-    Routes.Route route = routes.find(new QueryStringDecoder(request.uri()).path());
-    if (route == null) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    Routes.Route route = routes.find(path);
+    boolean upgrade = isWebSocketUpgrade(request);
+    if (route == null || upgrade && !route.owns(path)) {
       Responses.send(ctx, request, 404, "text/plain; charset=UTF-8", NOT_FOUND, new DefaultHttpHeaders(), false);
       return;
     }
-    if (isWebSocketUpgrade(request)) {
+    if (upgrade) {
       // the request ends with its head: nothing more to read, and the WebSocket handlers take the connection
       reading = false;
       WebSocketUpgrade.start(ctx, request, route.engine(), settings);

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -154,10 +155,16 @@ final class NettyExchange extends HttpExchange {
     this.onGone = onGone;
   }
 
-  /** The connection closed: a waiting poll is gone. */
+  /** The connection closed: a waiting poll is gone, a body still arriving is unreadable. */
   void gone() {
     if (onGone != null) {
       onGone.run();
+    }
+    BodyReader r = reader;
+    if (r != null) {
+      reader = null;
+      body = null;
+      r.onFailed(new IOException("connection closed after " + received + " bytes of the body"));
     }
   }
 

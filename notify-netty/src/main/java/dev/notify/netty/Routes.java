@@ -9,6 +9,12 @@ final class Routes {
 
   /** One served Engine.IO server: its sessions, and its long-polling side. */
   record Route(EngineServer engine, PollingHandler polling) {
+
+    /** Whether {@code path} is the server's own path, with or without its trailing slash. */
+    boolean owns(String path) {
+      String own = engine.options().path();
+      return path.equals(own) || path.equals(own.substring(0, own.length() - 1));
+    }
   }
 
   private final Route[] routes;
@@ -23,8 +29,7 @@ final class Routes {
    */
   Route find(String path) {
     for (Route route : routes) {
-      String own = route.engine().options().path();
-      if (path.startsWith(own) || path.equals(own.substring(0, own.length() - 1))) {
+      if (path.startsWith(route.engine().options().path()) || route.owns(path)) {
         return route;
       }
     }

@@ -86,8 +86,8 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   private void write(List<Frame> frames) {
-    if (closed.get()) {
-      return;
+    if (closed.get() || !ctx.channel().isActive()) {
+      return; // the connection's end reaches the session through channelInactive
     }
     for (int i = 0; i < frames.size(); i++) {
       Frame frame = frames.get(i);
@@ -244,9 +244,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
         return;
       }
       ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), text)).addListener(ChannelFutureListener.CLOSE);
-      ctx.executor().schedule(() -> {
-        ctx.close();
-      }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      ctx.executor().schedule((Runnable) ctx::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     });
   }
 }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +62,16 @@ class NettyTransportsIT {
       assertThat(toChat.call("echo", "h\u00e9llo \u2713")).containsExactly("chat", "h\u00e9llo \u2713");
       assertThat(toAdmin.call("echo", 42)).containsExactly("admin", 42);
     }
+  }
+
+  @Test
+  void aWebSocketUpgradeThatBreaksTheSpecIsRefusedWithItsHttpErrorBeforeUpgrading() {
+    assertThat(refusedUpgrade("/chat/?EIO=3&transport=websocket")).isEqualTo(
+        "400 {\"code\":5,\"message\":\"Unsupported protocol version\"}");
+    assertThat(refusedUpgrade("/chat/?EIO=4&transport=websocket&sid=nope")).isEqualTo(
+        "400 {\"code\":1,\"message\":\"Session ID unknown\"}");
+    assertThat(refusedUpgrade("/chat/elsewhere?EIO=4&transport=websocket")).isEqualTo("404 not found");
+    assertThat(chatSessions()).isZero();
   }
 
   @Test
@@ -128,6 +139,19 @@ class NettyTransportsIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     String body = open.body();
     return body.substring(body.indexOf("\"sid\":\"") + 7, body.indexOf('"', body.indexOf("\"sid\":\"") + 7));
+  }
+
+  /** The status and body of a refused WebSocket handshake. */
+  private String refusedUpgrade(String pathAndQuery) {
+    try {
+      HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + netty.port() + pathAndQuery), new WebSocket.Listener() {
+          }).join().abort();
+      throw new AssertionError("upgraded: " + pathAndQuery);
+    } catch (java.util.concurrent.CompletionException e) {
+      WebSocketHandshakeException refused = (WebSocketHandshakeException) e.getCause();
+      return refused.getResponse().statusCode() + " " + refused.getResponse().body();
+    }
   }
 
   private static String statusLine(InputStream in) throws IOException {
