@@ -53,6 +53,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   private volatile EngineSession session;
   /** A batch was written while the connection was not writable: the session gets onDrain once it is. */
   private boolean drainWhenWritable;
+  /** Whether {@link #write} is on the stack, and the batch the session handed over meanwhile. */
+  private boolean writing;
+  private List<Frame> next;
   private ScheduledFuture<?> unwritableDeadline;
 
   WebSocketTransport(int maxPayload, Duration unwritableTimeout) {
@@ -86,19 +89,32 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   }
 
   private void write(List<Frame> frames) {
-    if (closed.get() || !ctx.channel().isActive()) {
-      return; // the connection's end reaches the session through channelInactive
+    if (writing) {
+      next = frames; // from the session's onDrain below: the loop writes it, rather than recursing
+      return;
     }
-    for (int i = 0; i < frames.size(); i++) {
-      Frame frame = frames.get(i);
-      ctx.write(frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
-          : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())), ctx.voidPromise());
-    }
-    ctx.flush();
-    if (ctx.channel().isWritable()) {
-      session.onDrain(this);
-    } else {
-      drainWhenWritable = true;
+    writing = true;
+    try {
+      List<Frame> batch = frames;
+      while (batch != null && !closed.get() && ctx.channel().isActive()) {
+        for (int i = 0; i < batch.size(); i++) {
+          Frame frame = batch.get(i);
+          ctx.write(frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
+              : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())), ctx.voidPromise());
+        }
+        ctx.flush();
+        if (!ctx.channel().isWritable()) {
+          drainWhenWritable = true;
+          return;
+        }
+        drainWhenWritable = false;
+        session.onDrain(this);
+        batch = next;
+        next = null;
+      }
+      // a closed connection's end reaches the session through channelInactive
+    } finally {
+      writing = false;
     }
   }
 
@@ -109,7 +125,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
         unwritableDeadline.cancel(false);
         unwritableDeadline = null;
       }
-      if (drainWhenWritable && !closed.get()) {
+      if (drainWhenWritable && !writing && !closed.get()) {
         drainWhenWritable = false;
         session.onDrain(this);
       }
