@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the HTTP requests of one connection: a WebSocket upgrade on a server's path goes to {@link
- * WebSocketUpgrade}, any other request on it to the server's long-polling handler, anything else gets 404. One
+ * WebSocketUpgrade}, any other request on it to the server's long-polling handler, the health path to {@link
+ * HealthEndpoint}, anything else gets 404. One
  * request at a time: a request sent before the previous one was answered (HTTP pipelining, which Engine.IO clients
  * never do) closes the connection. Confined to the connection's event loop.
  */
@@ -71,6 +72,10 @@ final class HttpRouter extends ChannelInboundHandlerAdapter {
     dropped = 0;
     exchange = null;
     String path = new QueryStringDecoder(request.uri()).path();
+    if (settings.health() != null && settings.health().matches(path)) {
+      settings.health().answer(ctx, request, path);
+      return;
+    }
     Routes.Route route = routes.find(path);
     boolean upgrade = isWebSocketUpgrade(request);
     if (route == null || upgrade && !route.owns(path)) {

@@ -142,6 +142,8 @@ public final class NotifyNetty implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port = 3000;
     private final List<EngineServer> engines = new ArrayList<>();
+    private final List<NotifyServer> servers = new ArrayList<>();
+    private String healthPath;
     private SslContext sslContext;
     private int lowWaterMark = DEFAULT_WRITE_BUFFER_LOW_WATER_MARK;
     private int highWaterMark = DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK;
@@ -177,7 +179,24 @@ public final class NotifyNetty implements AutoCloseable {
 
     /** Serves a Socket.IO server on its path. */
     public Builder add(NotifyServer io) {
-      return add(Transports.engine(Objects.requireNonNull(io, "io")));
+      servers.add(Objects.requireNonNull(io, "io"));
+      return add(Transports.engine(io));
+    }
+
+    /**
+     * Serves {@link NotifyServer#health()} at {@code path} for a balancer's probes: {@code GET <path>} and
+     * {@code <path>/ready} answer 200 when ready, {@code <path>/live} 200 when live, 503 otherwise, with the health
+     * as JSON (no secrets: states and counts). Off by default; must start with {@code /} and not be under a
+     * server's Socket.IO path.
+     */
+    public Builder healthPath(String path) {
+      Objects.requireNonNull(path, "path");
+      if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")) {
+        throw new IllegalArgumentException("healthPath must start with '/', not end with '/' and hold no '*', was '"
+            + path + "'");
+      }
+      this.healthPath = path;
+      return this;
     }
 
     /**
@@ -278,6 +297,10 @@ public final class NotifyNetty implements AutoCloseable {
         if (!paths.add(engine.options().path())) {
           throw new IllegalStateException("two servers share the path " + engine.options().path());
         }
+        if (healthPath != null && (healthPath + "/").startsWith(engine.options().path())) {
+          throw new IllegalStateException("healthPath " + healthPath + " is under the Socket.IO path "
+              + engine.options().path());
+        }
       }
       boolean epoll = Epoll.isAvailable();
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -290,7 +313,7 @@ public final class NotifyNetty implements AutoCloseable {
       ChannelGroup channels = new DefaultChannelGroup("notify-netty", GlobalEventExecutor.INSTANCE);
       Routes routes = new Routes(engines);
       ConnectionSettings settings = new ConnectionSettings(sslContext, requestHeadTimeout, requestBodyTimeout,
-          unwritableTimeout);
+          unwritableTimeout, healthPath == null ? null : new HealthEndpoint(healthPath, servers));
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(boss, workers)
           .channel(channelType)
