@@ -82,6 +82,8 @@ public final class NotifyEndpoint extends Endpoint {
         runnable -> {
           Thread thread = new Thread(runnable, "notify-ws-close-" + count.incrementAndGet());
           thread.setDaemon(true);
+          // shared by every web application of the JVM: it must not keep the one that started it from unloading
+          thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
           return thread;
         });
     pool.allowCoreThreadTimeOut(true);

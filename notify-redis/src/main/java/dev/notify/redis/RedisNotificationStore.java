@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.notify.core.notification.DeliveryJob;
+import dev.notify.core.notification.DeliveryOutcome;
 import dev.notify.core.notification.InboxPage;
 import dev.notify.core.notification.InMemoryNotificationStore;
 import dev.notify.core.notification.NewDevicePolicy;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * set {@code {<prefix>:q}:delayed} until their time. Every state change is one Lua script, hence atomic:
  * <ul>
  *   <li>save: the notification, its indexes and retention (by count and age, enforced on every save; an inbox
- *       nobody writes to expires with its keys after {@code maxAge}) and, on a single Redis (server or Sentinel
+ *       nobody writes to expires with its keys after {@code maxAge}: their expiries are refreshed together at
+ *       most once a minute) and, on a single Redis (server or Sentinel
  *       master), its delivery job, all at once.</li>
  *   <li>save with an idempotency key already kept for the user: nothing, the earlier id is returned.</li>
  *   <li>markDelivered / markRead: only in the user's own keys (so only for the owner), only from the states that
@@ -66,8 +68,10 @@ import org.slf4j.LoggerFactory;
  *       maximum and those unseen for {@code maxAge}.</li>
  *   <li>claim: due retries move into their stream, then per priority, urgent first: jobs claimed longer ago than
  *       the visibility timeout ({@code XAUTOCLAIM}, so a dead node's jobs come back), then new ones
- *       ({@code XREADGROUP}).</li>
- *   <li>complete: {@code XACK} + {@code XDEL}; retry: {@code XACK} + {@code XDEL} + the delayed entry.</li>
+ *       ({@code XREADGROUP}); on a single Redis each job comes with its notification as the inbox holds it, so a
+ *       delivery needs no other read.</li>
+ *   <li>complete: {@code XACK} + {@code XDEL}; retry: {@code XACK} + {@code XDEL} + the delayed entry; settle:
+ *       either, for a whole batch of jobs.</li>
  * </ul>
  *
  * <h2>Redis Cluster</h2>
@@ -377,6 +381,9 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
         args.add(bytes(cursor));
       }
     }
+    if (!cluster) {
+      args.add(bytes("{" + options.keyPrefix() + ":u:")); // the claim reads each job's notification too
+    }
     return runner.run(QUEUE, queueKeys, args).thenApply(reply -> {
       List<?> parts = (List<?>) reply;
       List<?> next = (List<?>) parts.get(0);
@@ -388,10 +395,22 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
       List<DeliveryJob> jobs = new ArrayList<>();
       for (Object o : (List<?>) parts.get(1)) {
         List<?> job = (List<?>) o;
-        jobs.add(job(((Long) job.get(0)).intValue(), string(job.get(1)), (List<?>) job.get(2)));
+        DeliveryJob claimed = job(((Long) job.get(0)).intValue(), string(job.get(1)), (List<?>) job.get(2));
+        jobs.add(job.size() < 4 ? claimed : withNotification(claimed, (byte[]) job.get(3),
+            job.size() > 4 ? (byte[]) job.get(4) : null));
       }
       return jobs;
     });
+  }
+
+  /** The job with the notification the claim read, or without (the service finds it) when that is unreadable. */
+  private static DeliveryJob withNotification(DeliveryJob job, byte[] body, byte[] state) {
+    try {
+      return new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt(), job.notBefore(), job.handle(),
+          decode(job.userId(), body, state));
+    } catch (RuntimeException e) {
+      return job;
+    }
   }
 
   @Override
@@ -426,9 +445,41 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
       return CompletableFuture.failedFuture(e);
     }
     String nb = Long.toString(micros(notBefore));
-    String member = h.stream() + "|" + (job.attempt() + 1) + "|" + nb + "|" + job.id() + "|" + job.userId();
     return runner.run(QUEUE, queueKeys, args("retry", options.consumerGroup(), Integer.toString(h.stream()),
-        h.entryId(), nb, member)).thenApply(r -> null);
+        h.entryId(), nb, delayedMember(h, job, nb))).thenApply(r -> null);
+  }
+
+  /** A retry waiting in the delayed set: its stream, next attempt, not-before µs, notification and user. */
+  private static String delayedMember(Handle h, DeliveryJob job, String notBefore) {
+    return h.stream() + "|" + (job.attempt() + 1) + "|" + notBefore + "|" + job.id() + "|" + job.userId();
+  }
+
+  /** One script run for the whole batch: each job completed ({@code XACK} + {@code XDEL}) or delayed. */
+  @Override
+  public CompletableFuture<Void> settle(List<DeliveryOutcome> outcomes) {
+    Objects.requireNonNull(outcomes, "outcomes");
+    if (outcomes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<byte[]> args = args("settle", options.consumerGroup());
+    for (DeliveryOutcome o : outcomes) {
+      Handle h;
+      try {
+        h = Handle.parse(o.job().handle());
+      } catch (IllegalArgumentException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      args.add(bytes(Integer.toString(h.stream())));
+      args.add(bytes(h.entryId()));
+      if (o.completes()) {
+        args.add(new byte[0]);
+      } else {
+        String nb = Long.toString(micros(o.retryAt()));
+        args.add(bytes(delayedMember(h, o.job(), nb)));
+        args.add(bytes(nb));
+      }
+    }
+    return runner.run(QUEUE, queueKeys, args).thenApply(r -> null);
   }
 
   /**

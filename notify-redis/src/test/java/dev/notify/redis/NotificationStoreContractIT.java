@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.notify.core.notification.DeliveryJob;
+import dev.notify.core.notification.DeliveryOutcome;
 import dev.notify.core.notification.InMemoryNotificationStore;
 import dev.notify.core.notification.InboxPage;
 import dev.notify.core.notification.NewDevicePolicy;
@@ -484,6 +485,53 @@ class NotificationStoreContractIT {
     assertThat(again.get(0).priority()).isEqualTo(Priority.URGENT);
     assertThat(again.get(0).attempt()).isEqualTo(2);
     assertThat(again.get(0).notBefore()).isEqualTo(notBefore);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void aClaimedJobCarriesItsNotificationAsStoredWhereTheStoreCanReadItInTheClaim(Kind kind) throws Exception {
+    NotificationStore store = open(kind);
+    StoredNotification n = save(store, note("alice", Priority.NORMAL, JSON.readTree("{\"orderId\":7}"), null), true);
+    StoredNotification delivered = save(store, note("bob"), true);
+    get(store.markDelivered("bob", List.of(), List.of(delivered.id()), clock.instant()));
+
+    List<DeliveryJob> jobs = get(store.claim("node-a", 10, LONG, clock.instant()));
+    assertThat(jobs).extracting(DeliveryJob::id).containsExactly(n.id(), delivered.id());
+    if (kind == Kind.REDIS_CLUSTER) {
+      // the users' keys are in other slots than the queue's: the service finds them
+      assertThat(jobs).allSatisfy(j -> assertThat(j.notification()).isNull());
+      return;
+    }
+    assertThat(jobs.get(0).notification()).isEqualTo(get(store.find("alice", n.id())));
+    assertThat(jobs.get(0).notification().data().path("orderId").asInt()).isEqualTo(7);
+    assertThat(jobs.get(1).notification().status()).as("the state as of the claim")
+        .isEqualTo(NotificationStatus.DELIVERED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void settleCompletesAndDelaysABatchOfJobsOnce(Kind kind) throws Exception {
+    NotificationStore store = open(kind);
+    List<StoredNotification> saved = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      saved.add(save(store, note("u" + i), true));
+    }
+    List<DeliveryJob> jobs = get(store.claim("node-a", 10, LONG, clock.instant()));
+    assertThat(jobs).hasSize(3);
+    Instant retryAt = clock.instant().plusSeconds(30);
+    List<DeliveryOutcome> outcomes = List.of(new DeliveryOutcome(jobs.get(0), null),
+        new DeliveryOutcome(jobs.get(1), null), new DeliveryOutcome(jobs.get(2), retryAt));
+
+    get(store.settle(outcomes));
+    get(store.settle(outcomes));
+
+    assertThat(depth(store)).as("only the delayed retry, once").isEqualTo(1);
+    assertThat(get(store.claim("node-b", 10, Duration.ZERO, retryAt.minusMillis(1)))).isEmpty();
+    List<DeliveryJob> again = get(store.claim("node-b", 10, LONG, retryAt));
+    assertThat(again).extracting(DeliveryJob::id).containsExactly(saved.get(2).id());
+    assertThat(again.get(0).attempt()).isEqualTo(2);
+    get(store.settle(List.of(new DeliveryOutcome(again.get(0), null))));
+    assertThat(depth(store)).isZero();
   }
 
   @ParameterizedTest

@@ -10,6 +10,10 @@ import dev.notify.redis.testing.LeanDevice;
 import dev.notify.redis.testing.NotificationNode;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.RedisServer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.Jedis;
 
 /**
  * End-to-end notification throughput and latency on one machine, printed, not asserted: a socket-less sender
@@ -91,29 +96,95 @@ class NotificationThroughputBench {
   @ParameterizedTest
   @EnumSource(Layout.class)
   void endToEndThroughput(Layout layout) throws Exception {
-    bench(layout, (sender, store, devices) -> {
+    bench(layout, (sender, store, devices, cpu) -> {
       run(sender, store, devices, 0, WARMUP, 0);
       devices.forEach(d -> d.latencies().get());
       double load = loadAverage();
+      long[] before = cpu.start();
       long[] millis = run(sender, store, devices, WARMUP, MEASURED, 0);
-      print(layout, "as fast as the sender's backlog takes them", load, millis, devices);
+      print(layout, "as fast as the sender's backlog takes them", load, millis, devices, before, cpu.now());
+      System.out.println("  redis-server per notification, by command:" + cpu.commands());
     });
   }
 
   @Test
   void latencyAtSteadyRate() throws Exception {
-    bench(Layout.TWO_NODES, (sender, store, devices) -> {
+    bench(Layout.TWO_NODES, (sender, store, devices, cpu) -> {
       int warmup = RATE * RATE_WARMUP_SECONDS; // a steady state: the JIT done with every path at this rate
       run(sender, store, devices, 0, warmup, RATE);
       devices.forEach(d -> d.latencies().get());
       double load = loadAverage();
+      long[] before = cpu.start();
       long[] millis = run(sender, store, devices, warmup, MEASURED, RATE);
-      print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices);
+      print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices, before, cpu.now());
+      System.out.println("  redis-server per notification, by command:" + cpu.commands());
     });
   }
 
   private interface Scenario {
-    void run(NotificationService sender, RedisNotificationStore store, List<Receiver> devices) throws Exception;
+    void run(NotificationService sender, RedisNotificationStore store, List<Receiver> devices, Cpu cpu)
+        throws Exception;
+  }
+
+  /**
+   * CPU time spent, which a shared machine's load does not skew as it skews rates: this JVM's threads split into
+   * the devices' (the JDK WebSocket client's) and the rest (servers, sender, bench), and the redis-server's.
+   */
+  private record Cpu(long redisPid, String redisUrl) {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Zeroes Redis's command statistics, then {@link #now()}. */
+    long[] start() {
+      try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+        redis.configResetStat();
+      }
+      return now();
+    }
+
+    /** Where redis-server's time went since {@link #start()}: the commands taking most, µs per notification. */
+    String commands() {
+      try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+        List<String[]> stats = new ArrayList<>();
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+          // cmdstat_evalsha:calls=123,usec=4567,usec_per_call=37.1,...
+          if (line.startsWith("cmdstat_")) {
+            String[] fields = line.substring(8).split("[:,=]");
+            stats.add(new String[] {fields[0], fields[2], fields[4]});
+          }
+        }
+        stats.sort((a, b) -> Long.compare(Long.parseLong(b[2]), Long.parseLong(a[2])));
+        StringBuilder out = new StringBuilder();
+        for (String[] s : stats.subList(0, Math.min(8, stats.size()))) {
+          out.append(String.format(" %s %.1f µs (%.2f calls)", s[0], Long.parseLong(s[2]) / (double) MEASURED,
+              Long.parseLong(s[1]) / (double) MEASURED));
+        }
+        return out.toString();
+      }
+    }
+
+    /** {devices ns, rest ns, redis ns} so far. */
+    long[] now() {
+      long devices = 0;
+      long rest = 0;
+      for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+        long ns = t == null ? -1 : THREADS.getThreadCpuTime(t.getThreadId());
+        if (ns > 0) {
+          if (t.getThreadName().startsWith("lean-device") || t.getThreadName().startsWith("HttpClient")) {
+            devices += ns;
+          } else {
+            rest += ns;
+          }
+        }
+      }
+      long redis;
+      try {
+        String[] stat = Files.readString(Path.of("/proc/" + redisPid + "/stat")).split("\\) ")[1].split(" ");
+        redis = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10_000_000L; // clock ticks of 10 ms
+      } catch (Exception e) {
+        redis = -1;
+      }
+      return new long[] {devices, rest, redis};
+    }
   }
 
   private static void bench(Layout layout, Scenario scenario) throws Exception {
@@ -136,13 +207,14 @@ class NotificationThroughputBench {
           devices.add(Receiver.connect("user-" + u, "device-" + d, ((u + d) % 2 == 0 ? node1 : node2).url()));
         }
       }
-      scenario.run(sender, store, devices);
+      scenario.run(sender, store, devices, new Cpu(redis.pid(), redis.url()));
     } finally {
       devices.forEach(Receiver::close);
     }
   }
 
-  private static void print(Layout layout, String pace, double load, long[] millis, List<Receiver> devices) {
+  private static void print(Layout layout, String pace, double load, long[] millis, List<Receiver> devices,
+      long[] cpuBefore, long[] cpuAfter) {
     double loadAfter = loadAverage();
     List<Long> latencies = new ArrayList<>();
     devices.forEach(d -> latencies.addAll(d.latencies().get()));
@@ -157,6 +229,9 @@ class NotificationThroughputBench {
         MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
         MEASURED * 1000.0 / millis[2], millis[2], latencies.get(latencies.size() / 2),
         latencies.get((int) (latencies.size() * 0.99)), latencies.get(latencies.size() - 1), latencies.size());
+    System.out.printf("  CPU per notification: %.0f µs servers + sender (this JVM but the devices), %.0f µs redis-server,"
+            + " %.0f µs devices%n", (cpuAfter[1] - cpuBefore[1]) / 1000.0 / MEASURED,
+        (cpuAfter[2] - cpuBefore[2]) / 1000.0 / MEASURED, (cpuAfter[0] - cpuBefore[0]) / 1000.0 / MEASURED);
     assertThat(millis[2]).isPositive();
   }
 

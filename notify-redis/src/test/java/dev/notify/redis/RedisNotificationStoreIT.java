@@ -65,6 +65,33 @@ class RedisNotificationStoreIT {
   }
 
   @Test
+  void keysMadeBetweenTwoRefreshesOfTheInboxExpiryExpireToo() throws Exception {
+    String prefix = RedisExtension.uniqueKey("layout");
+    try (RedisNotificationStore store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder()
+        .url(RedisExtension.url()).keyPrefix(prefix).maxAge(Duration.ofHours(1)).build())) {
+      get(store.addDevice("42", "phone", NewDevicePolicy.unread(), 5, Instant.now()));
+      StoredNotification first = note("42", Priority.NORMAL, null);
+      get(store.save(first, false));
+      // the only pending one delivered and read: its user's pending and unread sets are gone...
+      get(store.markDelivered("42", List.of("phone"), List.of(first.id()), Instant.now()));
+      get(store.markRead("42", List.of(first.id()), Instant.now()));
+      // ...and made again by the next save, a moment after the inbox's expiry was refreshed
+      get(store.save(note("42", Priority.NORMAL, Instant.now().plusSeconds(60)), false));
+
+      try (Connection c = connect(RedisExtension.url())) {
+        for (String part : List.of("ids", "n", "st", "x", "pend", "unread", "devs", "since", "d:phone")) {
+          String key = "{" + prefix + ":u:42}:" + part;
+          c.sendCommand(Protocol.Command.PTTL, key);
+          assertThat(c.getIntegerReply()).as("PTTL of %s", key)
+              .isBetween(Duration.ofHours(1).toMillis(), Duration.ofHours(1).plusMinutes(2).toMillis());
+        }
+      }
+    } finally {
+      RedisKeys.deleteStoreKeys(RedisExtension.url(), prefix);
+    }
+  }
+
+  @Test
   void scriptsAreSentAgainWhenTheServerLostThem() throws Exception {
     try (RedisServer redis = RedisServer.start();
         RedisNotificationStore store = RedisNotificationStore.create(redis.url())) {

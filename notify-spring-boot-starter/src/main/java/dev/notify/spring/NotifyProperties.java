@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectionStateRecovery how long a disconnected client may come back and recover its session and missed
  *     events; unset: off
  * @param redis the Redis cluster adapter, on when {@code notify.redis.url} is set
+ * @param server whether this application serves clients ({@code notify.server.enabled}, default true); with
+ *     {@code false} it only sends, through Redis: its {@code Emitter} bean is a {@code RedisEmitter}
+ * @param notifications the notification engine: a {@code NotificationService} bean when
+ *     {@code notify.notifications.enabled}
  */
 @ConfigurationProperties("notify")
 public record NotifyProperties(
@@ -36,7 +40,9 @@ public record NotifyProperties(
     @DefaultValue("false") boolean allowCredentials,
     @DefaultValue({"polling", "websocket"}) List<String> transports,
     Duration connectionStateRecovery,
-    @DefaultValue Redis redis) {
+    @DefaultValue Redis redis,
+    @DefaultValue Server server,
+    @DefaultValue Notifications notifications) {
 
   public NotifyProperties {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -51,4 +57,22 @@ public record NotifyProperties(
    */
   public record Redis(String url, @DefaultValue(RedisAdapterOptions.DEFAULT_KEY) String key) {
   }
+
+  /** @param enabled false for an application that only sends (no endpoint, a {@code RedisEmitter}) */
+  public record Server(@DefaultValue("true") boolean enabled) {
+  }
+
+  /**
+   * The notification engine. Its store is a {@code RedisNotificationStore} when {@code notify.redis.url} is set,
+   * else in memory (one node); a {@code NotificationStore} bean of the application replaces either.
+   *
+   * @param enabled whether to create the {@code NotificationService} bean
+   * @param keyPrefix the prefix of the Redis store's keys, shared by the nodes and senders of one application
+   */
+  public record Notifications(@DefaultValue("false") boolean enabled,
+      @DefaultValue(DEFAULT_NOTIFICATIONS_KEY_PREFIX) String keyPrefix) {
+  }
+
+  /** As {@code RedisNotificationStoreOptions.DEFAULT_KEY_PREFIX}, which an annotation cannot name. */
+  static final String DEFAULT_NOTIFICATIONS_KEY_PREFIX = "notify";
 }

@@ -1,5 +1,8 @@
 package dev.notify.spring;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.notify.core.server.NotifyServer;
 import java.util.function.Consumer;
 
@@ -10,7 +13,9 @@ final class ServerFromProperties {
   }
 
   static NotifyServer.Builder builder(NotifyProperties p) {
-    NotifyServer.Builder b = NotifyServer.builder();
+    // java.time values as ISO-8601 strings, as a Spring application's own JSON writes them
+    NotifyServer.Builder b = NotifyServer.builder().objectMapper(JsonMapper.builder().addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build());
     set("path", "path", p.path(), b::path);
     set("ping-interval", "pingInterval", p.pingInterval(), b::pingInterval);
     set("ping-timeout", "pingTimeout", p.pingTimeout(), b::pingTimeout);

@@ -100,4 +100,11 @@ class NotifyPropertiesTest {
         .run(context -> assertThat(context).getBean(NotifyServer.class)
             .extracting(io -> io.options().engine().path()).isEqualTo("/mine/"));
   }
+
+  @Test
+  void aSendOnlyApplicationWithoutRedisFailsNamingTheProperty() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(NotifyEmitterAutoConfiguration.class))
+        .withPropertyValues("notify.server.enabled=false").run(context -> assertThat(context).hasFailed()
+            .getFailure().rootCause().hasMessageContaining("notify.redis.url"));
+  }
 }

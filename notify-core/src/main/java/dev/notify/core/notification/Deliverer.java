@@ -63,6 +63,8 @@ final class Deliverer {
   private static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
   private static final int RESUME_CONCURRENCY = 16;
+  /** Jobs claimed at once: one request to the other nodes, and one store call to settle them. */
+  private static final int MAX_CLAIM = 100;
 
   private final NotificationService service;
   private final NotifyServer server;
@@ -216,7 +218,7 @@ final class Deliverer {
     Instant now = clock.instant();
     CompletableFuture<List<DeliveryJob>> claimed;
     try {
-      claimed = store.claim(consumer, Math.min(room, 100), visibilityTimeout, now);
+      claimed = store.claim(consumer, Math.min(room, MAX_CLAIM), visibilityTimeout, now);
     } catch (RuntimeException e) {
       claimed = CompletableFuture.failedFuture(e);
     }
@@ -227,104 +229,212 @@ final class Deliverer {
         log.warn("claiming delivery jobs failed: {}", unwrap(error).toString());
         return;
       }
-      for (DeliveryJob job : jobs) {
-        inFlight.incrementAndGet();
-        deliver(job).whenComplete((v, e) -> {
-          if (inFlight.getAndDecrement() == maxInFlight) {
+      if (!jobs.isEmpty()) {
+        inFlight.addAndGet(jobs.size());
+        CompletableFuture<Void> delivered;
+        try {
+          delivered = deliver(jobs);
+        } catch (RuntimeException e) { // a store or server that throws rather than failing its future
+          delivered = CompletableFuture.failedFuture(e);
+        }
+        delivered.whenComplete((v, e) -> {
+          if (inFlight.getAndAdd(-jobs.size()) >= maxInFlight) {
             wake();
           }
           if (e != null) {
-            log.atWarn().addKeyValue(LogKeys.USER, job.userId())
-                .log("delivery of {} failed: {}", job.id(), unwrap(e).toString());
+            log.warn("delivering {} claimed jobs failed, they come back after the visibility timeout: {}",
+                jobs.size(), unwrap(e).toString());
           }
         });
       }
-      if (claimAgain.getAndSet(false) || jobs.size() == Math.min(room, 100)) {
+      if (claimAgain.getAndSet(false) || jobs.size() == Math.min(room, MAX_CLAIM)) {
         wake();
       }
     });
   }
 
-  private CompletableFuture<Void> deliver(DeliveryJob job) {
-    return store.find(job.userId(), job.id()).thenCompose(n -> {
+  /**
+   * Delivers a claimed batch: this node and every other one (a single request for the whole batch) send each
+   * notification to the devices of its user they hold and record their acks, then one store call completes or
+   * re-queues every job.
+   */
+  private CompletableFuture<Void> deliver(List<DeliveryJob> jobs) {
+    Set<DeliveryJob> unreadable = ConcurrentHashMap.newKeySet();
+    return notifications(jobs, unreadable).thenCompose(found -> {
       Instant now = clock.instant();
-      if (n == null || n.status() == NotificationStatus.READ || n.isExpired(now)) {
-        return store.complete(job);
+      List<DeliveryOutcome> outcomes = new ArrayList<>(jobs.size());
+      List<Attempt> attempts = new ArrayList<>(jobs.size());
+      for (int i = 0; i < jobs.size(); i++) {
+        StoredNotification n = found.get(i);
+        if (unreadable.contains(jobs.get(i))) {
+          continue; // left claimed: it comes back after the visibility timeout
+        }
+        if (n == null || n.status() == NotificationStatus.READ || n.isExpired(now)) {
+          outcomes.add(new DeliveryOutcome(jobs.get(i), null));
+        } else {
+          attempts.add(new Attempt(jobs.get(i), n, new Item(n.userId(), n.id(), toJson(n))));
+        }
       }
-      ObjectNode json = toJson(n);
+      if (attempts.isEmpty()) {
+        return store.settle(outcomes);
+      }
+      List<Item> items = attempts.stream().map(Attempt::item).toList();
       boolean settled = adapter.clusterSettled();
-      CompletableFuture<Tally> remote;
+      CompletableFuture<List<Tally>> remote;
       try {
-        remote = server.serverSideEmitWithAck(ackTimeout.plus(REMOTE_MARGIN), EVENT_DELIVER, job.userId(),
-            n.id().toString(), json).handle((answers, error) -> error == null ? Tally.of(answers) : Tally.UNKNOWN);
+        ArrayNode request = mapper.createArrayNode();
+        items.forEach(item -> request.addArray().add(item.userId()).add(item.id().toString()).add(item.json()));
+        remote = server.serverSideEmitWithAck(ackTimeout.plus(REMOTE_MARGIN), EVENT_DELIVER, request)
+            .handle((answers, error) -> error == null ? Tally.of(answers, items.size())
+                : Tally.unknown(items.size()));
       } catch (RuntimeException e) {
-        remote = CompletableFuture.completedFuture(Tally.UNKNOWN);
+        remote = CompletableFuture.completedFuture(Tally.unknown(items.size()));
       }
-      return deliverHere(job.userId(), n.id(), json).thenCombine(remote, Tally::plus)
-          .thenCompose(tally -> afterAttempt(job, n, tally, settled && adapter.clusterSettled()));
+      return deliverHere(items).thenCombine(remote, Tally::plus).thenCompose(tallies -> {
+        boolean stillSettled = settled && adapter.clusterSettled();
+        List<Runnable> fallbacks = new ArrayList<>();
+        for (int i = 0; i < attempts.size(); i++) {
+          outcomes.add(decide(attempts.get(i), tallies.get(i), stillSettled, fallbacks));
+        }
+        return store.settle(outcomes).thenRun(() -> fallbacks.forEach(Runnable::run));
+      });
     });
   }
 
   /**
-   * Sends {@code notification:new} to this node's devices of the user, and records each device's ack in the store.
-   * Completes once every device acked or timed out, and the acks are recorded.
+   * The jobs' notifications: those the store read in the claim, the others found ({@code null} when gone); the
+   * jobs whose notification could not be read go to {@code unreadable}.
    */
-  private CompletableFuture<Tally> deliverHere(String userId, NotificationId id, JsonNode json) {
-    Map<Socket, String> devices = localUsers.get(userId);
+  private CompletableFuture<List<StoredNotification>> notifications(List<DeliveryJob> jobs,
+      Set<DeliveryJob> unreadable) {
+    List<CompletableFuture<StoredNotification>> found = new ArrayList<>(jobs.size());
+    for (DeliveryJob job : jobs) {
+      found.add(job.notification() != null ? CompletableFuture.completedFuture(job.notification())
+          : store.find(job.userId(), job.id()).exceptionally(e -> {
+            log.atWarn().addKeyValue(LogKeys.USER, job.userId())
+                .log("reading {} to deliver it failed: {}", job.id(), unwrap(e).toString());
+            unreadable.add(job);
+            return null;
+          }));
+    }
+    return allOf(found);
+  }
+
+  /** One notification to send to the devices of its user. */
+  private record Item(String userId, NotificationId id, JsonNode json) {
+  }
+
+  private record Attempt(DeliveryJob job, StoredNotification notification, Item item) {
+  }
+
+  /** Sends each item to this node's devices of its user; completes once every device acked or timed out. */
+  private CompletableFuture<List<Tally>> deliverHere(List<Item> items) {
+    List<CompletableFuture<Tally>> tallies = new ArrayList<>(items.size());
+    for (Item item : items) {
+      tallies.add(deliverHere(item));
+    }
+    return allOf(tallies);
+  }
+
+  /** Sends the item to this node's devices of its user; records each device's ack the moment it comes. */
+  private CompletableFuture<Tally> deliverHere(Item item) {
+    Map<Socket, String> devices = localUsers.get(item.userId());
     if (devices == null || devices.isEmpty()) {
       return CompletableFuture.completedFuture(Tally.NOBODY);
     }
     List<CompletableFuture<Boolean>> acks = new ArrayList<>(devices.size());
     devices.forEach((socket, device) -> {
-      if (!socket.connected()) {
-        return;
+      if (socket.connected()) {
+        acks.add(socket.timeout(ackTimeout).emitWithAck(EVENT_NEW, item.json()).handle((answer, error) -> error == null)
+            .thenCompose(acked -> acked ? recordAck(item, socket, device) : CompletableFuture.completedFuture(false)));
       }
-      acks.add(socket.timeout(ackTimeout).emitWithAck(EVENT_NEW, json).handle((answer, error) -> error == null)
-          .thenCompose(acked -> !acked ? CompletableFuture.completedFuture(false)
-              : store.markDelivered(userId, device.isEmpty() ? List.of() : List.of(device), List.of(id),
-                  clock.instant())
-                  .handle((changed, error) -> {
-                    if (error != null) {
-                      about(log.atWarn(), userId, socket).log("device {}: recording the ack of {} failed ({}); "
-                          + "the device may get it again", device, id, unwrap(error).toString());
-                    }
-                    return true;
-                  })));
     });
     return allOf(acks).thenApply(list -> new Tally(list.size(), (int) list.stream().filter(b -> b).count(), true));
   }
 
-  /** A {@code notify:deliver} from the node that claimed a job: deliver to the devices here and say how it went. */
+  /**
+   * Records a device's ack in the store at once, not with the job: the user's status and the device's catch-up
+   * cursor must not wait for the slowest device of the batch.
+   */
+  private CompletableFuture<Boolean> recordAck(Item item, Socket socket, String device) {
+    return store.markDelivered(item.userId(), device.isEmpty() ? List.of() : List.of(device), List.of(item.id()),
+        clock.instant()).handle((changed, error) -> {
+          if (error != null) {
+            about(log.atWarn(), item.userId(), socket).log("device {}: recording the ack of {} failed ({}); the "
+                + "device may get it again", device, item.id(), unwrap(error).toString());
+          }
+          return true;
+        });
+  }
+
+  /** A {@code notify:deliver} from the node that claimed a batch: deliver to the devices here, say how it went. */
   private void onDeliverRequest(Args args, dev.notify.core.server.Ack ack) {
     if (service.closed()) {
-      return; // as a node without a service: no answer, so the claiming node cannot take the user for offline
+      return; // as a node without a service: no answer, so the claiming node cannot take the users for offline
     }
-    JsonNode user = args.get(0);
-    NotificationId id = args.get(1).isTextual() ? NotificationId.parseOrNull(args.get(1).textValue()) : null;
-    if (!user.isTextual() || id == null || !args.get(2).isObject()) {
+    List<Item> items = items(args.get(0));
+    if (items == null) {
       log.warn("ignored a malformed {} request from another node", EVENT_DELIVER);
       return;
     }
-    deliverHere(user.textValue(), id, args.get(2)).thenAccept(tally ->
-        ack.send(mapper.createObjectNode().put("sockets", tally.sockets()).put("acked", tally.acked())));
+    deliverHere(items).thenAccept(tallies -> {
+      ObjectNode answer = mapper.createObjectNode();
+      ArrayNode results = answer.putArray("results");
+      tallies.forEach(tally -> results.addObject().put("sockets", tally.sockets()).put("acked", tally.acked()));
+      ack.send(answer);
+    });
+  }
+
+  /** The items of a {@code notify:deliver} request, or {@code null} when it is malformed. */
+  private static List<Item> items(JsonNode request) {
+    if (!request.isArray() || request.size() > MAX_CLAIM) {
+      return null;
+    }
+    List<Item> items = new ArrayList<>(request.size());
+    for (JsonNode entry : request) {
+      NotificationId id = entry.path(1).isTextual() ? NotificationId.parseOrNull(entry.path(1).textValue()) : null;
+      if (!entry.path(0).isTextual() || id == null || !entry.path(2).isObject()) {
+        return null;
+      }
+      items.add(new Item(entry.path(0).textValue(), id, entry.path(2)));
+    }
+    return items;
   }
 
   /**
-   * How an attempt went across the cluster: sockets of the user found, how many acked, and whether every node
-   * answered (if not, an empty count proves nothing).
+   * How an attempt went, on one node or summed over the cluster: sockets of the user found, how many acked, and
+   * whether every node answered (if not, an empty count proves nothing).
    */
   private record Tally(int sockets, int acked, boolean complete) {
     static final Tally NOBODY = new Tally(0, 0, true);
     static final Tally UNKNOWN = new Tally(0, 0, false);
 
-    static Tally of(List<Args> answers) {
-      Tally sum = NOBODY;
+    static List<Tally> unknown(int count) {
+      return java.util.Collections.nCopies(count, UNKNOWN);
+    }
+
+    /** The other nodes' answers to a request of {@code count} items, summed per item. */
+    static List<Tally> of(List<Args> answers, int count) {
+      List<Tally> sums = java.util.Collections.nCopies(count, NOBODY);
       for (Args answer : answers) {
-        JsonNode a = answer.get(0);
-        sum = sum.plus(a.path("sockets").isInt() && a.path("acked").isInt()
-            ? new Tally(a.path("sockets").intValue(), a.path("acked").intValue(), true) : UNKNOWN);
+        JsonNode results = answer.get(0).path("results");
+        List<Tally> node = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          JsonNode r = results.size() == count ? results.get(i) : null;
+          node.add(r != null && r.path("sockets").isInt() && r.path("acked").isInt()
+              ? new Tally(r.path("sockets").intValue(), r.path("acked").intValue(), true) : UNKNOWN);
+        }
+        sums = plus(sums, node);
       }
-      return sum;
+      return sums;
+    }
+
+    static List<Tally> plus(List<Tally> a, List<Tally> b) {
+      List<Tally> sums = new ArrayList<>(a.size());
+      for (int i = 0; i < a.size(); i++) {
+        sums.add(a.get(i).plus(b.get(i)));
+      }
+      return sums;
     }
 
     Tally plus(Tally other) {
@@ -332,8 +442,10 @@ final class Deliverer {
     }
   }
 
-  private CompletableFuture<Void> afterAttempt(DeliveryJob job, StoredNotification n, Tally tally,
-      boolean settled) {
+  /** What becomes of a job after an attempt; adds the fallback to run once the outcome is recorded. */
+  private DeliveryOutcome decide(Attempt attempt, Tally tally, boolean settled, List<Runnable> fallbacks) {
+    DeliveryJob job = attempt.job();
+    StoredNotification n = attempt.notification();
     Instant now = clock.instant();
     boolean last = job.attempt() >= maxAttempts;
     if (tally.acked() > 0 && n.status() == NotificationStatus.PENDING) {
@@ -341,11 +453,11 @@ final class Deliverer {
       metrics.notificationDelivered(Math.max(0, Duration.between(n.createdAt(), now).toNanos()));
     }
     if (tally.sockets() > 0 && tally.acked() == tally.sockets()) {
-      return store.complete(job);
+      return new DeliveryOutcome(job, null);
     }
     if (tally.acked() > 0) {
       // the user has it; devices that did not ack get it again, or in their next connection's catch-up
-      return last ? store.complete(job) : retry(job, now.plus(backoff(job.attempt())));
+      return last ? new DeliveryOutcome(job, null) : retry(job, now.plus(backoff(job.attempt())));
     }
     if (tally.sockets() == 0) {
       if (!settled) {
@@ -355,17 +467,19 @@ final class Deliverer {
       if (!tally.complete() && !last) {
         return retry(job, now.plus(backoff(job.attempt()))); // a node did not answer: maybe it holds them
       }
-      return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.OFFLINE));
+      fallbacks.add(() -> fallback(n, FallbackChannel.Reason.OFFLINE));
+      return new DeliveryOutcome(job, null);
     }
     if (!last) {
       return retry(job, now.plus(backoff(job.attempt())));
     }
-    return store.complete(job).thenRun(() -> fallback(n, FallbackChannel.Reason.NOT_ACKNOWLEDGED));
+    fallbacks.add(() -> fallback(n, FallbackChannel.Reason.NOT_ACKNOWLEDGED));
+    return new DeliveryOutcome(job, null);
   }
 
-  private CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore) {
+  private DeliveryOutcome retry(DeliveryJob job, Instant notBefore) {
     metrics.notificationRetried();
-    return store.retry(job, notBefore);
+    return new DeliveryOutcome(job, notBefore);
   }
 
   private Duration backoff(int attempt) {
@@ -375,7 +489,8 @@ final class Deliverer {
 
   /** The job, numbered so that {@link NotificationStore#retry} gives the next try the same attempt number. */
   private static DeliveryJob sameAttempt(DeliveryJob job) {
-    return new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() - 1, job.notBefore(), job.handle());
+    return new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() - 1, job.notBefore(), job.handle(),
+        job.notification());
   }
 
   private void fallback(StoredNotification n, FallbackChannel.Reason reason) {

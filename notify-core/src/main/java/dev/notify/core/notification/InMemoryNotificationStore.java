@@ -251,7 +251,10 @@ public final class InMemoryNotificationStore implements NotificationStore {
       while (jobs.size() < max && !queue.isEmpty() && !queue.peek().notBefore().isAfter(now)) {
         DeliveryJob job = queue.poll();
         claimed.put(job.handle(), new Claimed(job, now.plus(visibility)));
-        jobs.add(job);
+        Inbox inbox = inboxes.get(job.userId());
+        StoredNotification n = inbox == null ? null : inbox.items.get(job.id());
+        jobs.add(n == null ? job : new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt(),
+            job.notBefore(), job.handle(), n));
       }
     }
     return CompletableFuture.completedFuture(jobs);
@@ -265,9 +268,10 @@ public final class InMemoryNotificationStore implements NotificationStore {
 
   @Override
   public synchronized CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore) {
-    claimed.remove(job.handle());
-    waiting.get(job.priority()).add(new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() + 1,
-        notBefore, Long.toString(++handles)));
+    if (claimed.remove(job.handle()) != null) { // a job settled already is not queued twice
+      waiting.get(job.priority()).add(new DeliveryJob(job.id(), job.userId(), job.priority(), job.attempt() + 1,
+          notBefore, Long.toString(++handles)));
+    }
     return CompletableFuture.completedFuture(null);
   }
 

@@ -87,6 +87,19 @@ public interface NotificationStore {
   /** Puts a job back for another attempt, not before {@code notBefore}. */
   CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore);
 
+  /**
+   * Finishes a batch of delivery attempts: each job completed, or put back for {@link DeliveryOutcome#retryAt()}. A
+   * store should settle the batch in one round trip; this default makes the calls one by one.
+   */
+  default CompletableFuture<Void> settle(List<DeliveryOutcome> outcomes) {
+    CompletableFuture<?>[] settled = new CompletableFuture<?>[outcomes.size()];
+    for (int i = 0; i < settled.length; i++) {
+      DeliveryOutcome o = outcomes.get(i);
+      settled[i] = o.completes() ? complete(o.job()) : retry(o.job(), o.retryAt());
+    }
+    return CompletableFuture.allOf(settled);
+  }
+
   /** How many delivery jobs wait or run: the backlog, for metrics. */
   long queueDepth();
 

@@ -51,8 +51,18 @@ local function forgetDevice(device)
   redis.call('ZREM', devs, device)
 end
 
--- every key of the inbox expires after ttl ms without writes
+-- every key of the inbox expires after ttl ms (maxAge and a minute) without writes. Refreshing them all on every
+-- write would cost a dozen writes, each an AOF entry: they are refreshed together once the last refresh is a minute
+-- old (every key then still outlives maxAge), and a key made since then gets its expiry at once.
 local function keep(ttl)
+  if redis.call('PTTL', ids) > tonumber(ttl) - 60000 then
+    for i = 2, 10 do
+      if redis.call('PTTL', KEYS[i]) == -1 then
+        redis.call('PEXPIRE', KEYS[i], ttl)
+      end
+    end
+    return
+  end
   for i = 1, 10 do
     redis.call('PEXPIRE', KEYS[i], ttl)
   end
@@ -131,32 +141,55 @@ if op == 'find' then
   return {redis.call('HGET', bodies, ARGV[2]), redis.call('HGET', states, ARGV[2])}
 end
 
--- delivered: at, key ttl ms, device count n, n device ids, ids... -> the ids that were pending; the known devices
--- among the given ones record them as acknowledged
-if op == 'delivered' then
-  local at, ttl, n, changed, known = ARGV[2], ARGV[3], tonumber(ARGV[4]), {}, {}
-  for i = 5, 4 + n do
-    if redis.call('ZSCORE', devs, ARGV[i]) then
-      known[#known + 1] = acked(ARGV[i])
+-- the known devices among the given ones record the ids as acknowledged, and the ids still pending become
+-- delivered; the keys are a user's ids, bodies, states, pending and devs -> the ids that were pending
+local function deliveredTo(own, b, s, p, d, at, ttl, devices, list)
+  local prefix = string.sub(own, 1, #own - 3) .. 'd:'
+  local known, changed = {}, {}
+  for _, device in ipairs(devices) do
+    if redis.call('ZSCORE', d, device) then
+      known[#known + 1] = prefix .. device
     end
   end
-  for i = 5 + n, #ARGV do
-    local id = ARGV[i]
-    if #known > 0 and redis.call('HEXISTS', bodies, id) == 1 then
+  for _, id in ipairs(list) do
+    if #known > 0 and redis.call('HEXISTS', b, id) == 1 then
       for _, set in ipairs(known) do
         redis.call('ZADD', set, 0, id)
       end
     end
-    if redis.call('HGET', states, id) == 'P' then
-      redis.call('HSET', states, id, 'D|' .. at)
-      redis.call('ZREM', pending, id)
+    if redis.call('HGET', s, id) == 'P' then
+      redis.call('HSET', s, id, 'D|' .. at)
+      redis.call('ZREM', p, id)
       changed[#changed + 1] = id
     end
   end
   for _, set in ipairs(known) do
-    redis.call('PEXPIRE', set, ttl)
+    -- a new set; the others are refreshed with the inbox (keep)
+    if redis.call('PTTL', set) == -1 then
+      redis.call('PEXPIRE', set, ttl)
+    end
   end
   return changed
+end
+
+-- reads a count n at ARGV[a], then n values -> the values, the index after them
+local function counted(a)
+  local n, list = tonumber(ARGV[a]), {}
+  for i = a + 1, a + n do
+    list[#list + 1] = ARGV[i]
+  end
+  return list, a + n + 1
+end
+
+-- delivered: at, key ttl ms, device count n, n device ids, ids... -> the ids that were pending; the known devices
+-- among the given ones record them as acknowledged
+if op == 'delivered' then
+  local devices, a = counted(4)
+  local list = {}
+  for i = a, #ARGV do
+    list[#list + 1] = ARGV[i]
+  end
+  return deliveredTo(ids, bodies, states, pending, devs, ARGV[2], ARGV[3], devices, list)
 end
 
 -- findmany (single Redis: several users at once): KEYS are (bodies, states) per call, ARGV[2...] one id per call
@@ -175,39 +208,12 @@ end
 -- ids, id count m, m ids; KEYS are (ids, bodies, states, pending, devs) per call -> per call, as delivered
 if op == 'deliveredmany' then
   local ttl, a, out = ARGV[2], 3, {}
-  for call = 0, #KEYS / 5 - 1 do
-    local k = call * 5
-    local own, b, s, p, d = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
-    local prefix = string.sub(own, 1, #own - 3) .. 'd:'
-    local known, changed = {}, {}
-    local at = ARGV[a]
-    a = a + 1
-    local n = tonumber(ARGV[a])
-    for i = a + 1, a + n do
-      if redis.call('ZSCORE', d, ARGV[i]) then
-        known[#known + 1] = prefix .. ARGV[i]
-      end
-    end
-    a = a + n + 1
-    local m = tonumber(ARGV[a])
-    for i = a + 1, a + m do
-      local id = ARGV[i]
-      if #known > 0 and redis.call('HEXISTS', b, id) == 1 then
-        for _, set in ipairs(known) do
-          redis.call('ZADD', set, 0, id)
-        end
-      end
-      if redis.call('HGET', s, id) == 'P' then
-        redis.call('HSET', s, id, 'D|' .. at)
-        redis.call('ZREM', p, id)
-        changed[#changed + 1] = id
-      end
-    end
-    a = a + m + 1
-    for _, set in ipairs(known) do
-      redis.call('PEXPIRE', set, ttl)
-    end
-    out[#out + 1] = changed
+  for k = 0, #KEYS - 5, 5 do
+    local at, devices, list = ARGV[a], nil, nil
+    devices, a = counted(a + 1)
+    list, a = counted(a)
+    out[#out + 1] = deliveredTo(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], at, ttl, devices,
+      list)
   end
   return out
 end

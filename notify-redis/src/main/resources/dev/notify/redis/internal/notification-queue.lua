@@ -20,8 +20,11 @@ local function entries(list, stream, jobs)
   return n
 end
 
--- claim: consumer, max, visibility ms, now µs, cursor urgent, cursor normal, cursor low
---   -> {{next cursors}, {{stream index, entry id, fields}...}}
+-- claim: consumer, max, visibility ms, now µs, cursor urgent, cursor normal, cursor low[, inbox key prefix]
+--   -> {{next cursors}, {{stream index, entry id, fields[, body, state]}...}}
+-- With the prefix of the users' inbox keys ("{<prefix>:u:", single Redis only: those keys are in other slots), each
+-- job also carries its notification's body and state as the inbox holds them (nil when it is gone), so that
+-- delivering it takes no other read.
 if op == 'claim' then
   local consumer, left, idle, now = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
   -- due retries move into their stream
@@ -52,6 +55,20 @@ if op == 'claim' then
         if fresh then
           left = left - entries(fresh[1][2], i, jobs)
         end
+      end
+    end
+  end
+  local inbox = ARGV[10]
+  if inbox then
+    for _, job in ipairs(jobs) do
+      local f, id, user = job[3], nil, nil
+      for k = 1, #f - 1, 2 do
+        if f[k] == 'id' then id = f[k + 1] elseif f[k] == 'user' then user = f[k + 1] end
+      end
+      if id and user then
+        local tag = inbox .. user .. '}:'
+        job[4] = redis.call('HGET', tag .. 'n', id)
+        job[5] = redis.call('HGET', tag .. 'st', id)
       end
     end
   end
@@ -98,6 +115,28 @@ if op == 'retry' then
   redis.call('XDEL', stream, ARGV[4])
   redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
   return 1
+end
+
+-- settle: per job, stream index, entry id, then '' to complete it or its delayed member and not-before µs to
+-- retry it; a job settled already (by this batch before, or by a consumer that reclaimed it) is left as it is
+--   -> jobs settled
+if op == 'settle' then
+  local a, settled = 3, 0
+  while a <= #ARGV do
+    local stream, entry, member = KEYS[tonumber(ARGV[a])], ARGV[a + 1], ARGV[a + 2]
+    a = a + 3
+    if redis.call('XACK', stream, group, entry) == 1 then
+      redis.call('XDEL', stream, entry)
+      if member ~= '' then
+        redis.call('ZADD', KEYS[4], ARGV[a], member)
+      end
+      settled = settled + 1
+    end
+    if member ~= '' then
+      a = a + 1
+    end
+  end
+  return settled
 end
 
 -- depth: -> jobs waiting, claimed or delayed
