@@ -2,7 +2,7 @@
  * notify's core: the Socket.IO server ({@code dev.notify.core.server}), the adapter SPI for clusters
  * ({@code dev.notify.core.adapter}), the notification engine with its store SPI ({@code dev.notify.core.notification})
  * and the metrics SPI ({@code dev.notify.core.metrics}). The packages under {@code dev.notify.core.internal}
- * (sessions and the transport SPI, codecs) are for notify's own modules only.
+ * (sessions and the transport SPI, long-polling over HTTP, codecs) are for notify's own modules only.
  */
 module dev.notify.core {
   requires transitive com.fasterxml.jackson.databind;

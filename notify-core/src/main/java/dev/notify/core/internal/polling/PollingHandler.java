@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of Engine.IO long-polling, as the spec says: handshake {@code GET}, long-poll {@code GET}s,
  * {@code POST}ed payloads, the JSON errors {@code {"code","message"}}, CORS for the allowed origins. Written
- * once over {@link HttpExchange}; the Servlet and the standalone Grizzly handler adapt their requests to it.
+ * once over {@link HttpExchange}; the Servlet, the standalone Grizzly handler and Netty adapt their requests to it.
  */
 public final class PollingHandler {
 
