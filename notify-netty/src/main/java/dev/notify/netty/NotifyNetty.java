@@ -256,7 +256,10 @@ public final class NotifyNetty implements AutoCloseable {
       return this;
     }
 
-    /** How long a request's body may take once its head arrived; &gt; 0. Defaults to {@link #DEFAULT_REQUEST_BODY_TIMEOUT}. */
+    /**
+     * How long a request's body may take once its head arrived; &gt; 0. Defaults to {@link
+     * #DEFAULT_REQUEST_BODY_TIMEOUT}.
+     */
     public Builder requestBodyTimeout(Duration timeout) {
       this.requestBodyTimeout = positive("requestBodyTimeout", timeout);
       return this;

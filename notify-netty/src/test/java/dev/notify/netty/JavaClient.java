@@ -24,7 +24,10 @@ record JavaClient(Socket socket, AtomicReference<String> transport) implements A
     return connect(url, "/socket.io/", null, transports);
   }
 
-  /** Connects to the server at {@code path} through {@code http} (for TLS), or the client's own OkHttp if {@code null}. */
+  /**
+   * Connects to the server at {@code path} through {@code http} (for TLS), or the client's own OkHttp if
+   * {@code null}.
+   */
   static JavaClient connect(String url, String path, OkHttpClient http, String... transports) {
     IO.Options options = IO.Options.builder().setForceNew(true).setReconnection(false).setPath(path).build();
     if (transports.length > 0) {
