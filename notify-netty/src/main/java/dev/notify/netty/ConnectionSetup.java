@@ -14,6 +14,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  */
 final class ConnectionSetup extends ChannelInitializer<SocketChannel> {
 
+  /** The name of the HTTP codec in the pipeline. */
+  static final String HTTP = "http";
+
   /**
    * Flushes asked for while a read is in progress go out as one write once it ends. Not those of writes from other
    * threads: deferring them would cost a task per flush, and a transport already flushes a batch of frames once.
@@ -40,7 +43,7 @@ final class ConnectionSetup extends ChannelInitializer<SocketChannel> {
       pipeline.addLast("tls", settings.sslContext().newHandler(ch.alloc()));
     }
     pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_EXPLICIT_FLUSH, false));
-    pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES)));
+    pipeline.addLast(HTTP, new HttpServerCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_BYTES)));
     pipeline.addLast("deadlines", new RequestDeadlines(settings.requestHeadTimeout(), settings.requestBodyTimeout()));
     pipeline.addLast("router", new HttpRouter(routes, settings));
   }

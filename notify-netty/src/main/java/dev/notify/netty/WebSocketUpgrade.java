@@ -61,10 +61,11 @@ final class WebSocketUpgrade {
       }
     }
     int maxPayload = engine.options().maxPayload();
+    boolean deflate = engine.options().perMessageDeflate();
     // a frame announcing more than maxPayload is refused (1009) before its payload is read, and the aggregator
     // refuses a fragmented message as soon as its parts exceed it: no client makes the server hold more
     WebSocketDecoderConfig decoding = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxPayload)
-        .allowExtensions(false).build();
+        .allowExtensions(deflate).build();
     String url = (secure ? "wss://" : "ws://") + request.headers().get("host", "localhost") + request.uri();
     WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoding)
         .newHandshaker(request);
@@ -77,6 +78,13 @@ final class WebSocketUpgrade {
     pipeline.remove(RequestDeadlines.class);
     pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxPayload));
     pipeline.addLast("ws", transport);
+    if (deflate) {
+      // the extension handler reads the offer from the request, then answers it in the 101 and installs its codec;
+      // it sits where the request passed, so the request goes through it once more
+      pipeline.addBefore("ws-aggregator", "ws-deflate",
+          PerMessageDeflate.handler(engine.options().compressionThreshold(), maxPayload));
+      pipeline.context(ConnectionSetup.HTTP).fireChannelRead(request);
+    }
     DefaultFullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
         request.uri(), Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
     handshaker.handshake(ctx.channel(), full).addListener(done -> {
