@@ -8,6 +8,7 @@ import dev.notify.core.internal.protocol.EngineEncoder;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.Socket;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.netty.NotifyNetty;
 import dev.notify.redis.RedisAdapter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The server the public Socket.IO and Engine.IO compliance suites ({@code test-suite/} of
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * ./examples/conformance-server --port 3000 [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
+ *     [--transport tyrus|netty]
  * </pre>
  *
  * Socket.IO on {@code /socket.io/} (namespaces {@code /} and {@code /custom}), a bare Engine.IO echo on
@@ -36,18 +39,21 @@ public final class ConformanceServer implements AutoCloseable {
     int port = 3000;
     String host = "127.0.0.1";
     String redis = null;
+    HttpTransport transport = HttpTransport.TYRUS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
         case "--host" -> host = value(args, ++i, "--host");
         case "--redis" -> redis = value(args, ++i, "--redis");
+        case "--transport" -> transport = HttpTransport.parse(value(args, ++i, "--transport"));
         default -> {
-          System.err.println("usage: conformance-server [--port 3000] [--host 127.0.0.1] [--redis URL]");
+          System.err.println("usage: conformance-server [--port 3000] [--host 127.0.0.1] [--redis URL]"
+              + " [--transport tyrus|netty]");
           System.exit(2);
         }
       }
     }
-    ConformanceServer server = start(host, port, redis);
+    ConformanceServer server = start(host, port, Timing.COMPLIANCE, redis, transport);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -61,10 +67,10 @@ public final class ConformanceServer implements AutoCloseable {
   private final NotifyServer io;
   private final EngineServer echo;
   private final ScheduledExecutorService scheduler;
-  private final NotifyStandalone http;
+  private final HttpTransport.Running http;
 
   private ConformanceServer(NotifyServer io, EngineServer echo, ScheduledExecutorService scheduler,
-      NotifyStandalone http) {
+      HttpTransport.Running http) {
     this.io = io;
     this.echo = echo;
     this.scheduler = scheduler;
@@ -95,6 +101,15 @@ public final class ConformanceServer implements AutoCloseable {
 
   /** Starts the server with this timing, in a cluster through {@code redisUrl} unless it is {@code null}. */
   public static ConformanceServer start(String host, int port, Timing timing, String redisUrl) {
+    return start(host, port, timing, redisUrl, HttpTransport.TYRUS);
+  }
+
+  /**
+   * Starts the server with this timing, in a cluster through {@code redisUrl} unless it is {@code null}, served by
+   * {@code transport}.
+   */
+  public static ConformanceServer start(String host, int port, Timing timing, String redisUrl,
+      HttpTransport transport) {
     NotifyServer.Builder builder = NotifyServer.builder()
         .pingInterval(timing.pingInterval())
         .pingTimeout(timing.pingTimeout())
@@ -124,8 +139,45 @@ public final class ConformanceServer implements AutoCloseable {
         .maxPayload(1_000_000)
         .allowedOrigins("*")
         .build(), scheduler, session -> new Echo());
-    NotifyStandalone http = NotifyStandalone.builder().host(host).port(port).add(io).add(echo).start();
+    HttpTransport.Running http = transport.start(host, port, io, echo);
     return new ConformanceServer(io, echo, scheduler, http);
+  }
+
+  /** What serves the two servers over HTTP and WebSocket. */
+  public enum HttpTransport {
+    /** {@link NotifyStandalone}: Tyrus on Grizzly. */
+    TYRUS {
+      @Override
+      Running start(String host, int port, NotifyServer io, EngineServer echo) {
+        NotifyStandalone http = NotifyStandalone.builder().host(host).port(port).add(io).add(echo).start();
+        return new Running(http::port, http::close);
+      }
+    },
+    /** {@link NotifyNetty}. */
+    NETTY {
+      @Override
+      Running start(String host, int port, NotifyServer io, EngineServer echo) {
+        NotifyNetty http = NotifyNetty.builder().host(host).port(port).add(io).add(echo).start();
+        return new Running(http::port, http::close);
+      }
+    };
+
+    /** The listening server: its port, and how to stop it. */
+    record Running(IntSupplier port, Runnable close) {
+    }
+
+    abstract Running start(String host, int port, NotifyServer io, EngineServer echo);
+
+    static HttpTransport parse(String name) {
+      for (HttpTransport transport : values()) {
+        if (transport.name().equalsIgnoreCase(name)) {
+          return transport;
+        }
+      }
+      System.err.println("--transport must be tyrus or netty, was " + name);
+      System.exit(2);
+      throw new AssertionError("unreachable");
+    }
   }
 
   /** The heartbeat (both servers) and the Socket.IO connect timeout. */
@@ -137,7 +189,7 @@ public final class ConformanceServer implements AutoCloseable {
 
   /** The port it listens on. */
   public int port() {
-    return http.port();
+    return http.port().getAsInt();
   }
 
   /** The Socket.IO server, for tests that look inside. */
@@ -150,7 +202,7 @@ public final class ConformanceServer implements AutoCloseable {
   public void close() {
     io.close();
     echo.close();
-    http.close();
+    http.close().run();
     scheduler.shutdownNow();
   }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -31,17 +32,24 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official JavaScript client ({@code socket.io-client} 4.8.4 from npm, WebSocket transport) against the
- * conformance server: connect, echo, acks, binary, namespaces, rooms, errors and disconnect reasons. Each test
- * runs {@code interop/clients/conformance.mjs <scenario>}, which prints one JSON line of what the client saw.
+ * conformance server, served by Tyrus and by Netty: connect, echo, acks, binary, namespaces, rooms, errors and
+ * disconnect reasons. Each test runs {@code interop/clients/conformance.mjs <scenario>}, which prints one JSON line
+ * of what the client saw.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ParameterizedClass(name = "on {0}")
+@EnumSource(ConformanceServer.HttpTransport.class)
 class ConformanceInteropIT {
 
   private static final Duration CLIENT_DEADLINE = Duration.ofSeconds(30);
@@ -66,9 +74,13 @@ class ConformanceInteropIT {
 
   private static Path interopDir;
   private static ConformanceServer server;
+  private static ConformanceServer.HttpTransport transport;
+
+  @Parameter
+  ConformanceServer.HttpTransport httpTransport;
 
   @BeforeAll
-  static void startServer() {
+  static void findClients() {
     String dir = System.getProperty("notify.interop.dir");
     if (dir == null) {
       fail("system property notify.interop.dir is not set (the parent pom sets it for failsafe)");
@@ -78,13 +90,23 @@ class ConformanceInteropIT {
       fail("socket.io-client is not installed in " + interopDir.resolve("node_modules")
           + ": run `npm ci` in " + interopDir);
     }
-    server = ConformanceServer.start("127.0.0.1", 0, TIMING);
+  }
+
+  /** One server per transport, shared by its tests: the class runs once per transport, one after the other. */
+  @BeforeEach
+  void startServer() {
+    if (transport != httpTransport) {
+      stopServer();
+      transport = httpTransport;
+      server = ConformanceServer.start("127.0.0.1", 0, TIMING, null, transport);
+    }
   }
 
   @AfterAll
   static void stopServer() {
     if (server != null) {
       server.close();
+      server = null;
     }
   }
 
@@ -253,7 +275,7 @@ class ConformanceInteropIT {
 
   @Test
   void closingTheServerIsReportedAsTransportClose() {
-    ConformanceServer own = ConformanceServer.start("127.0.0.1", 0, TIMING);
+    ConformanceServer own = ConformanceServer.start("127.0.0.1", 0, TIMING, null, transport);
     boolean closed = false;
     try {
       String tag = UUID.randomUUID().toString();
@@ -286,7 +308,7 @@ class ConformanceInteropIT {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Path stderr = Files.createTempFile("conformance-server", ".stderr");
     Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ConformanceServer.class.getName(), "--port", "0")
+        ConformanceServer.class.getName(), "--port", "0", "--transport", transport.name().toLowerCase(Locale.ROOT))
         .redirectError(stderr.toFile())
         .start();
     try {

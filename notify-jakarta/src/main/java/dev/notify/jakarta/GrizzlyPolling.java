@@ -1,5 +1,7 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.polling.HttpExchange;
+import dev.notify.core.internal.polling.PollingHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,57 +42,57 @@ final class GrizzlyPolling extends HttpHandler {
     }
 
     @Override
-    String method() {
+    protected String method() {
       return request.getMethod().getMethodString();
     }
 
     @Override
-    String header(String name) {
+    protected String header(String name) {
       return request.getHeader(name);
     }
 
     @Override
-    Iterable<String> headerNames() {
+    protected Iterable<String> headerNames() {
       return request.getHeaderNames();
     }
 
     @Override
-    Iterable<String> headerValues(String name) {
+    protected Iterable<String> headerValues(String name) {
       return request.getHeaders(name);
     }
 
     @Override
-    String queryString() {
+    protected String queryString() {
       return request.getQueryString();
     }
 
     @Override
-    String requestUri() {
+    protected String requestUri() {
       return request.getRequestURI();
     }
 
     @Override
-    String peerAddress() {
+    protected String peerAddress() {
       return request.getRemoteAddr();
     }
 
     @Override
-    boolean secure() {
+    protected boolean secure() {
       return request.isSecure();
     }
 
     @Override
-    long contentLength() {
+    protected long contentLength() {
       return request.getContentLengthLong();
     }
 
     @Override
-    InputStream body() {
+    protected InputStream body() {
       return request.getInputStream();
     }
 
     @Override
-    void readBody(int limit, BodyReader reader) {
+    protected void readBody(int limit, BodyReader reader) {
       NIOInputStream in = request.getNIOInputStream();
       if (in.isFinished()) {
         super.readBody(limit, reader);
@@ -144,12 +146,12 @@ final class GrizzlyPolling extends HttpHandler {
     }
 
     @Override
-    void setHeader(String name, String value) {
+    protected void setHeader(String name, String value) {
       response.setHeader(name, value);
     }
 
     @Override
-    void startLongPoll(Runnable onGone) {
+    protected void startLongPoll(Runnable onGone) {
       response.suspend(-1, TimeUnit.MILLISECONDS, new CompletionHandler<>() {
         @Override
         public void cancelled() {
@@ -173,7 +175,7 @@ final class GrizzlyPolling extends HttpHandler {
     }
 
     @Override
-    void write(int status, String contentType, byte[] body) {
+    protected void write(int status, String contentType, byte[] body) {
       response.setStatus(status);
       if (contentType != null) {
         response.setContentType(contentType);

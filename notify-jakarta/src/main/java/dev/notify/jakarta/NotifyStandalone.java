@@ -2,6 +2,7 @@ package dev.notify.jakarta;
 
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
+import dev.notify.core.internal.polling.PollingHandler;
 import dev.notify.core.server.NotifyServer;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;

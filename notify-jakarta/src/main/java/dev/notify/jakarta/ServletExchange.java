@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.polling.HttpExchange;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -33,68 +34,68 @@ final class ServletExchange extends HttpExchange {
   }
 
   @Override
-  String method() {
+  protected String method() {
     return request.getMethod();
   }
 
   @Override
-  String header(String name) {
+  protected String header(String name) {
     return request.getHeader(name);
   }
 
   @Override
-  Iterable<String> headerNames() {
+  protected Iterable<String> headerNames() {
     return Collections.list(request.getHeaderNames());
   }
 
   @Override
-  Iterable<String> headerValues(String name) {
+  protected Iterable<String> headerValues(String name) {
     return Collections.list(request.getHeaders(name));
   }
 
   @Override
-  String queryString() {
+  protected String queryString() {
     return request.getQueryString();
   }
 
   @Override
-  String requestUri() {
+  protected String requestUri() {
     return request.getRequestURI();
   }
 
   @Override
-  String pathInApplication() {
+  protected String pathInApplication() {
     String info = request.getPathInfo();
     return info == null ? request.getServletPath() : request.getServletPath() + info;
   }
 
   @Override
-  String peerAddress() {
+  protected String peerAddress() {
     return request.getRemoteAddr();
   }
 
   @Override
-  boolean secure() {
+  protected boolean secure() {
     return request.isSecure();
   }
 
   @Override
-  long contentLength() {
+  protected long contentLength() {
     return request.getContentLengthLong();
   }
 
   @Override
-  InputStream body() throws IOException {
+  protected InputStream body() throws IOException {
     return request.getInputStream();
   }
 
   @Override
-  void setHeader(String name, String value) {
+  protected void setHeader(String name, String value) {
     response.setHeader(name, value);
   }
 
   @Override
-  void startLongPoll(Runnable onGone) {
+  protected void startLongPoll(Runnable onGone) {
     AsyncContext context = request.startAsync();
     context.setTimeout(0);
     context.addListener(new AsyncListener() {
@@ -121,7 +122,7 @@ final class ServletExchange extends HttpExchange {
   }
 
   @Override
-  void write(int status, String contentType, byte[] body) {
+  protected void write(int status, String contentType, byte[] body) {
     AsyncContext context = async;
     if (context == null || (inService && Thread.currentThread() == serviceThread)) {
       send(status, contentType, body);

@@ -43,17 +43,18 @@ class ModulePathIT {
       }
     }
 
-    assertThat(exports).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "dev.notify.core.server", "to all",
-        "dev.notify.core.adapter", "to all",
-        "dev.notify.core.adapter.cluster", "to all",
-        "dev.notify.core.notification", "to all",
-        "dev.notify.core.metrics", "to all",
-        "dev.notify.core.internal", "to [dev.notify.jakarta, dev.notify.redis]",
-        "dev.notify.core.internal.engine", "to [dev.notify.jakarta]",
-        "dev.notify.core.internal.protocol", "to [dev.notify.jakarta, dev.notify.redis]",
-        "dev.notify.redis", "to all",
-        "dev.notify.jakarta", "to all"));
+    assertThat(exports).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("dev.notify.core.server", "to all"),
+        Map.entry("dev.notify.core.adapter", "to all"),
+        Map.entry("dev.notify.core.adapter.cluster", "to all"),
+        Map.entry("dev.notify.core.notification", "to all"),
+        Map.entry("dev.notify.core.metrics", "to all"),
+        Map.entry("dev.notify.core.internal", "to [dev.notify.jakarta, dev.notify.netty, dev.notify.redis]"),
+        Map.entry("dev.notify.core.internal.engine", "to [dev.notify.jakarta, dev.notify.netty]"),
+        Map.entry("dev.notify.core.internal.polling", "to [dev.notify.jakarta, dev.notify.netty]"),
+        Map.entry("dev.notify.core.internal.protocol", "to [dev.notify.jakarta, dev.notify.netty, dev.notify.redis]"),
+        Map.entry("dev.notify.redis", "to all"),
+        Map.entry("dev.notify.jakarta", "to all")));
   }
 
   @Test

@@ -29,7 +29,7 @@ import java.util.function.ToLongFunction;
  * <pre>
  * java -Dbench.home=notify-bench -cp ... dev.notify.bench.driver.Bench [--quick]
  *     [--only idle,fanout,echo,cluster,idle-deflate]
- *     [--container tyrus|jetty|tomcat] [--targets notify,socket.io] [--jfr] [--redis redis://127.0.0.1:6379]
+ *     [--container tyrus|jetty|tomcat|netty] [--targets notify,socket.io] [--jfr] [--redis redis://127.0.0.1:6379]
  * </pre>
  *
  * Each scenario starts a fresh server process and fresh generator processes, so no scenario inherits another's
@@ -83,7 +83,7 @@ public final class Bench {
         case "--rate" -> fra = Integer.parseInt(args[++i]);
         case "--redis" -> r = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --quick --only idle,fanout,echo,cluster,idle-deflate --container tyrus|jetty|tomcat "
+            + "; options: --quick --only idle,fanout,echo,cluster,idle-deflate --container tyrus|jetty|tomcat|netty "
             + "--targets notify,socket.io --jfr --redis URL --idle 5000,10000,19000 --hold 30 --room 10000 --rate 5");
       }
     }
@@ -219,7 +219,7 @@ public final class Bench {
     int hold = idleHold >= 0 ? idleHold : quick ? 5 : 30;
     int warm = 100;
     List<String> containers = !target.equals(Table.NOTIFY) ? List.of("node")
-        : containerGiven ? List.of(container) : List.of("tyrus", "jetty", "tomcat");
+        : containerGiven ? List.of(container) : List.of("tyrus", "jetty", "tomcat", "netty");
     for (String serverContainer : containers) {
       for (boolean on : new boolean[] {false, true}) {
         String name = target.equals(Table.NOTIFY) ? "notify on " + serverContainer : "socket.io";
@@ -544,9 +544,9 @@ public final class Bench {
    */
   static String serverClasspath(File home, String serverContainer) {
     List<String> drop = switch (serverContainer) {
-      case "tyrus" -> List.of("jetty-", "tomcat-");
-      case "jetty" -> List.of("tyrus-", "grizzly-", "tomcat-");
-      case "tomcat" -> List.of("tyrus-", "grizzly-", "jetty-");
+      case "tyrus" -> List.of("jetty-", "tomcat-", "netty-");
+      case "jetty" -> List.of("tyrus-", "grizzly-", "tomcat-", "netty-");
+      case "tomcat" -> List.of("tyrus-", "grizzly-", "jetty-", "netty-");
       default -> List.of("jetty-", "tomcat-", "tyrus-", "grizzly-");
     };
     File lib = new File(home, "target/lib");
@@ -708,7 +708,7 @@ public final class Bench {
       String name = e.getKey();
       if (name.startsWith("dev.notify.")) {
         ours += bytes;
-      } else if (name.startsWith("org.")) {
+      } else if (name.startsWith("org.") || name.startsWith("io.netty.")) {
         container += bytes;
       } else {
         jdk += bytes;
@@ -719,7 +719,7 @@ public final class Bench {
     }
     rows.sort((x, y) -> Double.compare(y.bytes, x.bytes));
     StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n");
-    sb.append(String.format(Locale.ROOT, "dev.notify.* classes: %.0f B; org.* (container, Jackson...): %.0f B; "
+    sb.append(String.format(Locale.ROOT, "dev.notify.* classes: %.0f B; org.*, io.netty.* (container, Jackson...): %.0f B; "
         + "JDK classes (strings, maps, arrays, futures...; owned by either): %.0f B; total %.0f B per connection.%n%n",
         ours, container, jdk, ours + container + jdk));
     sb.append("| class | instances / conn | bytes / conn |\n|---|---:|---:|\n");

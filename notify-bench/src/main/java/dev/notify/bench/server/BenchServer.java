@@ -3,6 +3,7 @@ package dev.notify.bench.server;
 import dev.notify.bench.inmem.InMemoryClients;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.netty.NotifyNetty;
 import dev.notify.micrometer.MicrometerMetrics;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterOptions;
@@ -19,7 +20,7 @@ import java.util.Map;
  * heartbeat (25 s / 20 s), served by one of the Jakarta WebSocket containers on 127.0.0.1.
  *
  * <pre>
- * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|inmem] [--port N]
+ * java -cp ... dev.notify.bench.server.BenchServer [--container tyrus|jetty|tomcat|netty|inmem] [--port N]
  *     [--redis redis://127.0.0.1:6379] [--redis-key socket.io] [--max-payload BYTES]
  *     [--per-message-deflate on|off]
  * </pre>
@@ -96,12 +97,17 @@ public final class BenchServer {
         http = tomcat;
         bound = tomcat.port();
       }
+      case "netty" -> {
+        NotifyNetty netty = NotifyNetty.builder().add(io).host("127.0.0.1").port(port).start();
+        http = netty;
+        bound = netty.port();
+      }
       case "inmem" -> {
         http = () -> { };
         bound = 0;
       }
       default -> throw new IllegalArgumentException("unknown container " + container
-          + ": tyrus, jetty, tomcat or inmem");
+          + ": tyrus, jetty, tomcat, netty or inmem");
     }
     System.out.println("READY " + bound + " " + ProcessHandle.current().pid());
     System.out.flush();

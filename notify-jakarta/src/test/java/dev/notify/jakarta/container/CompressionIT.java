@@ -2,6 +2,7 @@ package dev.notify.jakarta.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.server.NotifyServer;
 import java.io.ByteArrayInputStream;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,7 +55,7 @@ class CompressionIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(value = ContainerKind.class, names = {"TOMCAT", "JETTY"})
+  @EnumSource(value = ContainerKind.class, names = {"TOMCAT", "JETTY", "NETTY"})
   void permessageDeflateIsAgreedWhenTheServerAllowsIt(ContainerKind kind) throws Exception {
     start(kind, NotifyServer.builder().perMessageDeflate(true));
 
@@ -61,6 +63,19 @@ class CompressionIT {
 
     assertThat(answer).startsWith("HTTP/1.1 101");
     assertThat(answer.toLowerCase()).contains("sec-websocket-extensions: permessage-deflate");
+  }
+
+  /** Node's ws offers permessage-deflate; a 20 KB event and its ack, compressed both ways, arrive unchanged. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = ContainerKind.class, names = {"TOMCAT", "JETTY", "NETTY"})
+  void largeMessagesTravelCompressedBothWaysOnceAgreed(ContainerKind kind) throws Exception {
+    start(kind, NotifyServer.builder().perMessageDeflate(true));
+    io.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send(args.toArray())));
+
+    JsonNode seen = NodeScript.run("deflate-echo.mjs", Duration.ofSeconds(30), container.url());
+
+    assertThat(seen.path("extensions").asText()).startsWith("permessage-deflate");
+    assertThat(seen.path("echoed").asBoolean()).as("the 20 KB string came back unchanged").isTrue();
   }
 
   @ParameterizedTest(name = "{0}")

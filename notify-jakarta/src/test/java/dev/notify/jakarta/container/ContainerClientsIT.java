@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The container matrix: in embedded Tomcat 11, embedded Jetty 12 and the Tyrus/Grizzly standalone server, the
- * real Java client and the npm client connect with default transports (polling, then upgrade) and with polling
- * only, and exchange events, acks and binary (two attachments) both ways.
+ * The container matrix: in embedded Tomcat 11, embedded Jetty 12, the Tyrus/Grizzly standalone server and Netty, the
+ * real Java client and the npm client connect with default transports (polling, then upgrade), with polling only
+ * and with WebSocket only, and exchange events, acks and binary (two attachments) both ways.
  */
 class ContainerClientsIT {
 
@@ -33,7 +33,7 @@ class ContainerClientsIT {
     List<Arguments> cases = new ArrayList<>();
     for (ContainerKind container : ContainerKind.values()) {
       for (ClientKind client : ClientKind.values()) {
-        for (ClientMode mode : List.of(ClientMode.DEFAULT, ClientMode.POLLING)) {
+        for (ClientMode mode : ClientMode.values()) {
           cases.add(Arguments.of(container, client, mode));
         }
       }
@@ -57,9 +57,9 @@ class ContainerClientsIT {
   /** Asserts what the client reported of the exchange ({@link ClientKind#exchange}), and what the server saw. */
   static void assertExchanged(ScenarioServer server, String label, ClientMode mode, JsonNode seen) throws Exception {
     // what the client saw
-    assertThat(seen.path("initialTransport").asText()).isEqualTo("polling");
+    assertThat(seen.path("initialTransport").asText()).isEqualTo(mode == ClientMode.WEBSOCKET ? "websocket" : "polling");
     assertThat(seen.path("finalTransport").asText()).as("transport at the end")
-        .isEqualTo(mode == ClientMode.DEFAULT ? "websocket" : "polling");
+        .isEqualTo(mode == ClientMode.POLLING ? "polling" : "websocket");
     assertThat(seen.get("c2sAck")).isEqualTo(json("[\"ack:c2s\",{\"n\":1,\"text\":\"h\u00e9llo \u2713\"}]"));
     assertThat(seen.get("uploadAck")).as("binary ack, server to client").isEqualTo(json("[\"fafbfcfd\",\"010203\"]"));
     assertThat(seen.path("startAck").asText()).isEqualTo("started");

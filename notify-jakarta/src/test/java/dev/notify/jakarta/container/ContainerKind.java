@@ -25,6 +25,13 @@ enum ContainerKind {
     ServedContainer start(NotifyServer io, ContainerTimeouts timeouts) throws Exception {
       return StandaloneContainer.start(io);
     }
+  },
+  /** {@link dev.notify.netty.NotifyNetty}: WebSocket and long-polling on Netty, no Jakarta layer. */
+  NETTY {
+    @Override
+    ServedContainer start(NotifyServer io, ContainerTimeouts timeouts) {
+      return NettyContainer.start(io);
+    }
   };
 
   /** Starts the container on 127.0.0.1 and a free port, serving {@code io}. */
@@ -39,7 +46,7 @@ enum ContainerKind {
    * Container-level timeouts that could end a waiting long poll: the default async timeout of a Servlet
    * request (Tomcat: 30 s) and the connection idle timeout (Tomcat's connectionTimeout, Jetty's idleTimeout).
    * {@code null} keeps the container's default. The standalone server has neither: its polls suspend without
-   * limit, and its request deadlines do not apply to a request waiting for its response.
+   * limit, and its request deadlines do not apply to a request waiting for its response; nor has Netty.
    */
   record ContainerTimeouts(Duration asyncTimeout, Duration idleTimeout) {
     static final ContainerTimeouts DEFAULTS = new ContainerTimeouts(null, null);

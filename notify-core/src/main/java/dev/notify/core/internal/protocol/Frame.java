@@ -1,5 +1,6 @@
 package dev.notify.core.internal.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -7,6 +8,9 @@ import java.util.Objects;
  * One encoded Engine.IO packet, ready for the wire: the text of a WebSocket text frame (type digit included) or
  * the bytes of a binary message. A broadcast encodes its frames once and hands the same instances to every
  * target, so a frame and its bytes must never be modified. Immutable.
+ *
+ * <p>A text frame also gives its UTF-8 bytes ({@link #utf8()}), encoded once on first use: a transport that writes
+ * bytes writes the same array to every target instead of encoding the text once per target.
  */
 public final class Frame {
 
@@ -18,6 +22,8 @@ public final class Frame {
 
   private final String text;
   private final byte[] binary;
+  /** The UTF-8 of {@code text}, once asked for; a racing thread may encode it again, to equal bytes. */
+  private volatile byte[] utf8;
 
   private Frame(String text, byte[] binary) {
     this.text = text;
@@ -44,6 +50,19 @@ public final class Frame {
       throw new IllegalStateException("binary frame has no text");
     }
     return text;
+  }
+
+  /**
+   * The UTF-8 bytes of a text frame, encoded on the first call and the same array afterwards; shared, never modify
+   * them.
+   */
+  public byte[] utf8() {
+    byte[] bytes = utf8;
+    if (bytes == null) {
+      bytes = text().getBytes(StandardCharsets.UTF_8);
+      utf8 = bytes;
+    }
+    return bytes;
   }
 
   /** The bytes of a binary frame; shared, never modify them. */

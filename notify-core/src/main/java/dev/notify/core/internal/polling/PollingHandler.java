@@ -1,4 +1,4 @@
-package dev.notify.jakarta;
+package dev.notify.core.internal.polling;
 
 import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.engine.CloseReason;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP side of Engine.IO long-polling, as the spec says: handshake {@code GET}, long-poll {@code GET}s,
  * {@code POST}ed payloads, the JSON errors {@code {"code","message"}}, CORS for the allowed origins. Written
- * once over {@link HttpExchange}; the Servlet and the standalone Grizzly handler adapt their requests to it.
+ * once over {@link HttpExchange}; the Servlet, the standalone Grizzly handler and Netty adapt their requests to it.
  */
-final class PollingHandler {
+public final class PollingHandler {
 
   private static final Logger log = LoggerFactory.getLogger(PollingHandler.class);
   private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -41,15 +41,16 @@ final class PollingHandler {
    */
   private final ConcurrentHashMap<String, Lingering> lingering = new ConcurrentHashMap<>();
 
-  PollingHandler(EngineServer engine) {
+  public PollingHandler(EngineServer engine) {
     this.engine = engine;
   }
 
-  EngineServer engine() {
+  public EngineServer engine() {
     return engine;
   }
 
-  void handle(HttpExchange ex) {
+  /** Serves one request; on the thread that received it, which it never blocks unless the exchange reads blocking. */
+  public void handle(HttpExchange ex) {
     String path = engine.options().path();
     String uri = ex.pathInApplication();
     if (!uri.equals(path) && !uri.equals(path.substring(0, path.length() - 1))) {

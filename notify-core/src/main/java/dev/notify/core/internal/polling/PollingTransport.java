@@ -1,4 +1,4 @@
-package dev.notify.jakarta;
+package dev.notify.core.internal.polling;
 
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.engine.EngineSession;

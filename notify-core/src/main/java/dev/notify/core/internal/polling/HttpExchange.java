@@ -1,4 +1,4 @@
-package dev.notify.jakarta;
+package dev.notify.core.internal.polling;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,54 +13,54 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One HTTP request of the long-polling transport, over whatever server carries it (a Servlet container,
- * Grizzly), so {@link PollingHandler} is written once. Subclasses adapt the few primitives; this class derives
- * the rest and makes sure an exchange ends once: with a response, or as gone.
+ * Grizzly, Netty), so {@link PollingHandler} is written once. Subclasses adapt the few primitives; this class
+ * derives the rest and makes sure an exchange ends once: with a response, or as gone.
  */
-abstract class HttpExchange {
+public abstract class HttpExchange {
 
   /** How much of a refused request body is read and dropped so that the client gets the refusal: 16 MB. */
-  static final long MAX_DISCARDED = 16L << 20;
+  public static final long MAX_DISCARDED = 16L << 20;
 
   private final AtomicBoolean finished = new AtomicBoolean();
 
-  abstract String method();
+  protected abstract String method();
 
   /** The first value of a request header, or {@code null}. */
-  abstract String header(String name);
+  protected abstract String header(String name);
 
-  abstract Iterable<String> headerNames();
+  protected abstract Iterable<String> headerNames();
 
-  abstract Iterable<String> headerValues(String name);
+  protected abstract Iterable<String> headerValues(String name);
 
   /** The raw query string, or {@code null}. */
-  abstract String queryString();
+  protected abstract String queryString();
 
   /** The request path. */
-  abstract String requestUri();
+  protected abstract String requestUri();
 
   /** The request path within the application: without the context path of a Servlet container. */
-  String pathInApplication() {
+  protected String pathInApplication() {
     return requestUri();
   }
 
   /** The peer's IP address, or {@code null}. */
-  abstract String peerAddress();
+  protected abstract String peerAddress();
 
-  abstract boolean secure();
+  protected abstract boolean secure();
 
   /** The declared body length, or -1. */
-  abstract long contentLength();
+  protected abstract long contentLength();
 
-  abstract InputStream body() throws IOException;
+  protected abstract InputStream body() throws IOException;
 
   /** Adds a response header; before {@link #respond}. */
-  abstract void setHeader(String name, String value);
+  protected abstract void setHeader(String name, String value);
 
   /** Keeps the request open once the handler returns; {@code onGone} when the server or client gives up. */
-  abstract void startLongPoll(Runnable onGone);
+  protected abstract void startLongPoll(Runnable onGone);
 
   /** Writes the response and ends the request; from any thread, called once. */
-  abstract void write(int status, String contentType, byte[] body);
+  protected abstract void write(int status, String contentType, byte[] body);
 
   /** Request headers by name. */
   final Map<String, List<String>> headers() {
@@ -113,7 +113,7 @@ abstract class HttpExchange {
   }
 
   /** Receives a request body read by {@link #readBody(int, BodyReader)}. */
-  interface BodyReader {
+  public interface BodyReader {
     void onBody(byte[] body);
 
     /** The body is over the limit; it was read (up to {@link #MAX_DISCARDED} bytes) and dropped. */
@@ -127,7 +127,7 @@ abstract class HttpExchange {
    * Reads the whole body, then hands it to {@code reader}. This reads blocking on the calling thread; a server
    * that can read bytes as they arrive overrides it, so that no thread waits for a slow client.
    */
-  void readBody(int limit, BodyReader reader) {
+  protected void readBody(int limit, BodyReader reader) {
     byte[] body;
     try {
       body = readBody(limit);
@@ -144,9 +144,9 @@ abstract class HttpExchange {
   /**
    * Reads and drops the request body, up to {@link #MAX_DISCARDED} bytes, before a refusal: a server that closes
    * the connection with request bytes still unread makes the kernel reset it, and the client may never read the
-   * response.
+   * response. This reads blocking; a server that reads bytes as they arrive overrides it to drop them then.
    */
-  final void discardBody() {
+  protected void discardBody() {
     try (InputStream in = body()) {
       discard(in, new byte[8192], MAX_DISCARDED);
     } catch (IOException e) {
@@ -210,10 +210,11 @@ abstract class HttpExchange {
   }
 
   /** The request body exceeded the limit. */
-  static final class BodyTooLargeException extends IOException {
+  public static final class BodyTooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    BodyTooLargeException(long size, int limit) {
+    /** @param size the body's size, or -1 when only known to be over {@code limit} */
+    public BodyTooLargeException(long size, int limit) {
       super("request body of " + (size < 0 ? "more than " + limit : size) + " bytes exceeds maxPayload " + limit);
     }
   }

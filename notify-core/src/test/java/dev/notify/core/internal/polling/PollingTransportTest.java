@@ -1,4 +1,4 @@
-package dev.notify.jakarta;
+package dev.notify.core.internal.polling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,65 +149,65 @@ class PollingTransportTest {
     String body;
 
     @Override
-    String method() {
+    protected String method() {
       return "GET";
     }
 
     @Override
-    String header(String name) {
+    protected String header(String name) {
       return null;
     }
 
     @Override
-    Iterable<String> headerNames() {
+    protected Iterable<String> headerNames() {
       return List.of();
     }
 
     @Override
-    Iterable<String> headerValues(String name) {
+    protected Iterable<String> headerValues(String name) {
       return List.of();
     }
 
     @Override
-    String queryString() {
+    protected String queryString() {
       return "EIO=4&transport=polling";
     }
 
     @Override
-    String requestUri() {
+    protected String requestUri() {
       return "/socket.io/";
     }
 
     @Override
-    String peerAddress() {
+    protected String peerAddress() {
       return "127.0.0.1";
     }
 
     @Override
-    boolean secure() {
+    protected boolean secure() {
       return false;
     }
 
     @Override
-    long contentLength() {
+    protected long contentLength() {
       return 0;
     }
 
     @Override
-    InputStream body() {
+    protected InputStream body() {
       return new ByteArrayInputStream(new byte[0]);
     }
 
     @Override
-    void setHeader(String name, String value) {
+    protected void setHeader(String name, String value) {
     }
 
     @Override
-    void startLongPoll(Runnable onGone) {
+    protected void startLongPoll(Runnable onGone) {
     }
 
     @Override
-    void write(int status, String contentType, byte[] body) {
+    protected void write(int status, String contentType, byte[] body) {
       this.status = status;
       this.body = new String(body, StandardCharsets.UTF_8);
     }

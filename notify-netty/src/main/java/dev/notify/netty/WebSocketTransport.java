@@ -1,0 +1,266 @@
+package dev.notify.netty;
+
+import dev.notify.core.internal.engine.CloseReason;
+import dev.notify.core.internal.engine.EngineSession;
+import dev.notify.core.internal.engine.Transport;
+import dev.notify.core.internal.protocol.EngineDecoder;
+import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.internal.protocol.ProtocolException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Engine.IO over one Netty WebSocket connection.
+ *
+ * <p>Outbound: a batch is written frame by frame and flushed once. A text frame goes out as the bytes its {@link
+ * Frame} encoded once ({@link Frame#utf8()}), wrapped, not copied, so a broadcast encodes nothing per target. The
+ * session gets {@code onDrain} again at once while the connection is writable, and only when it is writable again
+ * otherwise: a client that reads slowly holds at most the write buffer's high water mark plus one batch here, the
+ * rest waits in its session's bounded queue (volatile packets dropped, the session closed past its bounds). A
+ * connection not writable for {@code unwritableTimeout} is closed as too slow.
+ *
+ * <p>Inbound: whole messages (at most {@code maxPayload} bytes, see {@link WebSocketUpgrade}) are decoded and handed
+ * to the session on the event loop. {@link #send} and {@link #close} may be called from any thread; everything else
+ * is confined to the connection's event loop.
+ */
+final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
+
+  /** How long a close frame may take to be written before the connection is closed without it. */
+  private static final long CLOSE_GRACE_MILLIS = 2000;
+
+  private final int maxPayload;
+  private final Duration unwritableTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ChannelHandlerContext ctx;
+  private volatile EngineSession session;
+  /** A batch was written while the connection was not writable: the session gets onDrain once it is. */
+  private boolean drainWhenWritable;
+  /** Whether {@link #write} is on the stack, and the batch the session handed over meanwhile. */
+  private boolean writing;
+  private List<Frame> next;
+  private ScheduledFuture<?> unwritableDeadline;
+
+  WebSocketTransport(int maxPayload, Duration unwritableTimeout) {
+    this.maxPayload = maxPayload;
+    this.unwritableTimeout = unwritableTimeout;
+  }
+
+  void attach(EngineSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public String name() {
+    return "websocket";
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  // ---- outbound ----
+
+  @Override
+  public void send(List<Frame> frames) {
+    if (ctx.executor().inEventLoop()) {
+      write(frames);
+    } else {
+      ctx.executor().execute(() -> write(frames));
+    }
+  }
+
+  private void write(List<Frame> frames) {
+    if (writing) {
+      next = frames; // from the session's onDrain below: the loop writes it, rather than recursing
+      return;
+    }
+    writing = true;
+    try {
+      List<Frame> batch = frames;
+      while (batch != null && !closed.get() && ctx.channel().isActive()) {
+        for (int i = 0; i < batch.size(); i++) {
+          Frame frame = batch.get(i);
+          ctx.write(frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
+              : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())), ctx.voidPromise());
+        }
+        ctx.flush();
+        if (!ctx.channel().isWritable()) {
+          drainWhenWritable = true;
+          return;
+        }
+        drainWhenWritable = false;
+        session.onDrain(this);
+        batch = next;
+        next = null;
+      }
+      // a closed connection's end reaches the session through channelInactive
+    } finally {
+      writing = false;
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      if (unwritableDeadline != null) {
+        unwritableDeadline.cancel(false);
+        unwritableDeadline = null;
+      }
+      if (drainWhenWritable && !writing && !closed.get()) {
+        drainWhenWritable = false;
+        session.onDrain(this);
+      }
+    } else if (unwritableDeadline == null && !closed.get()) {
+      unwritableDeadline = ctx.executor().schedule(this::tooSlow, unwritableTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void tooSlow() {
+    unwritableDeadline = null;
+    EngineSession s = session;
+    if (!ctx.channel().isWritable() && s != null) {
+      s.close(CloseReason.TRANSPORT_ERROR, "connection not writable for " + unwritableTimeout.toMillis()
+          + " ms, " + ctx.channel().bytesBeforeWritable() + " bytes over its low water mark unread: client too slow");
+    }
+  }
+
+  // ---- inbound ----
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof TextWebSocketFrame text) {
+        onText(text.text());
+      } else if (msg instanceof BinaryWebSocketFrame binary) {
+        onBinary(ByteBufUtil.getBytes(binary.content()));
+      } else if (msg instanceof PingWebSocketFrame ping) {
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      } else if (msg instanceof CloseWebSocketFrame close) {
+        onPeerClose(close.statusCode(), close.reasonText());
+      }
+      // pongs, and the end of the upgrade request still in flight when the handlers changed: nothing to do
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onText(String text) {
+    EngineSession s = session;
+    if (s == null) {
+      return;
+    }
+    EnginePacket packet;
+    try {
+      packet = EngineDecoder.decode(text);
+    } catch (ProtocolException e) {
+      s.close(CloseReason.PARSE_ERROR, e.getMessage());
+      return;
+    }
+    s.onPacket(this, packet);
+  }
+
+  private void onBinary(byte[] data) {
+    EngineSession s = session;
+    if (s != null) {
+      s.onPacket(this, EngineDecoder.decode(data));
+    }
+  }
+
+  private void onPeerClose(int code, String reason) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : code, null))
+        .addListener(ChannelFutureListener.CLOSE);
+    EngineSession s = session;
+    if (s != null) {
+      // 1009 and 1011 are failures, not a goodbye
+      CloseReason why = code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ? CloseReason.MESSAGE_TOO_LARGE
+          : code == WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code() ? CloseReason.TRANSPORT_ERROR
+          : CloseReason.TRANSPORT_CLOSE;
+      s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
+          : " " + reason));
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (unwritableDeadline != null) {
+      unwritableDeadline.cancel(false);
+      unwritableDeadline = null;
+    }
+    EngineSession s = session;
+    if (closed.compareAndSet(false, true) && s != null) {
+      s.onTransportClose(this, CloseReason.TRANSPORT_CLOSE, "connection closed");
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    EngineSession s = session;
+    if (s == null) {
+      ctx.close();
+    } else if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException corrupt
+        && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
+      s.close(CloseReason.MESSAGE_TOO_LARGE, "message exceeds maxPayload " + maxPayload + ": " + cause.getMessage());
+    } else if (cause instanceof CorruptedWebSocketFrameException) {
+      s.close(CloseReason.PARSE_ERROR, cause.getMessage());
+    } else {
+      s.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "websocket error: " + cause);
+      ctx.close();
+    }
+  }
+
+  // ---- close ----
+
+  @Override
+  public void close(CloseReason reason) {
+    refuse(switch (reason) {
+      case SERVER_SHUTTING_DOWN -> WebSocketCloseStatus.ENDPOINT_UNAVAILABLE;
+      case PARSE_ERROR -> WebSocketCloseStatus.PROTOCOL_ERROR;
+      case MESSAGE_TOO_LARGE -> WebSocketCloseStatus.MESSAGE_TOO_BIG;
+      case POLICY_VIOLATION -> WebSocketCloseStatus.POLICY_VIOLATION;
+      case TRANSPORT_ERROR -> WebSocketCloseStatus.INTERNAL_SERVER_ERROR;
+      default -> WebSocketCloseStatus.NORMAL_CLOSURE;
+    }, reason.text());
+  }
+
+  /**
+   * Closes with a close frame, from any thread; idempotent. A connection that cannot take the frame (its client
+   * reads nothing) is closed without it after a short grace.
+   */
+  void refuse(WebSocketCloseStatus status, String text) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    ctx.executor().execute(() -> {
+      if (!ctx.channel().isWritable()) {
+        ctx.close();
+        return;
+      }
+      ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), text)).addListener(ChannelFutureListener.CLOSE);
+      ctx.executor().schedule((Runnable) ctx::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    });
+  }
+}
