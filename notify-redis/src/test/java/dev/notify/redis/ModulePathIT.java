@@ -54,7 +54,8 @@ class ModulePathIT {
         Map.entry("dev.notify.core.internal.polling", "to [dev.notify.jakarta, dev.notify.netty]"),
         Map.entry("dev.notify.core.internal.protocol", "to [dev.notify.jakarta, dev.notify.netty, dev.notify.redis]"),
         Map.entry("dev.notify.redis", "to all"),
-        Map.entry("dev.notify.jakarta", "to all")));
+        Map.entry("dev.notify.jakarta", "to all"),
+        Map.entry("dev.notify.jakarta.internal", "to [dev.notify.cdi, dev.notify.spring]")));
   }
 
   @Test

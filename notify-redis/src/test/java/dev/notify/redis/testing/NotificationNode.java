@@ -4,6 +4,7 @@ import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.notification.NotificationService;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.jakarta.NotifyStandalone;
+import dev.notify.netty.NotifyNetty;
 import dev.notify.redis.RedisAdapter;
 import dev.notify.redis.RedisAdapterFactory;
 import dev.notify.redis.RedisAdapterOptions;
@@ -24,7 +25,9 @@ public final class NotificationNode implements AutoCloseable {
   private final NotifyServer io;
   private final RedisNotificationStore store;
   private final NotificationService service;
-  private final NotifyStandalone http;
+  /** The transports: {@link NotifyStandalone} (Tyrus), or Netty with {@code -Dnotify.test.container=netty}. */
+  private final AutoCloseable http;
+  private final int port;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NotificationNode(String redisUrl, String adapterKey, String storePrefix,
@@ -46,7 +49,15 @@ public final class NotificationNode implements AutoCloseable {
     this.store = RedisNotificationStore.create(RedisNotificationStoreOptions.builder().url(redisUrl)
         .keyPrefix(storePrefix).build());
     this.service = tune.apply(NotificationService.builder().server(io).store(store)).build();
-    this.http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
+    if ("netty".equals(System.getProperty("notify.test.container"))) {
+      NotifyNetty netty = NotifyNetty.builder().host("127.0.0.1").port(0).add(io).start();
+      this.http = netty;
+      this.port = netty.port();
+    } else {
+      NotifyStandalone tyrus = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).start();
+      this.http = tyrus;
+      this.port = tyrus.port();
+    }
     try {
       io.of("/").ready().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -87,7 +98,7 @@ public final class NotificationNode implements AutoCloseable {
   }
 
   public int port() {
-    return http.port();
+    return port;
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -102,8 +113,10 @@ public final class NotificationNode implements AutoCloseable {
     }
     service.close();
     io.close();
-    if (http != null) {
+    try {
       http.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the transports failed", e);
     }
     store.close();
   }
