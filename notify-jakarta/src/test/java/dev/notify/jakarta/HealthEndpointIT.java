@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.server.NotifyServer;
 import dev.notify.core.server.ServerHealth.Check;
+import dev.notify.netty.NotifyNetty;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,22 +16,71 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code NotifyStandalone.healthPath}: readiness and liveness over HTTP, for one server and for two. */
+/**
+ * {@code healthPath} of the standalone servers, {@link NotifyStandalone} and {@link NotifyNetty}: readiness and
+ * liveness over HTTP, for one server and for two. Here rather than in notify-netty, which cannot see this module's
+ * tests (notify-jakarta tests on Netty, as the container matrix does).
+ */
 class HealthEndpointIT {
+
+  /** A standalone server with a health endpoint, started on 127.0.0.1 and a free port. */
+  enum Standalone {
+    GRIZZLY {
+      @Override
+      Running start(String healthPath, NotifyServer... servers) {
+        NotifyStandalone.Builder builder = NotifyStandalone.builder().host("127.0.0.1").port(0);
+        for (NotifyServer server : servers) {
+          builder.add(server);
+        }
+        NotifyStandalone started = builder.healthPath(healthPath).start();
+        return new Running(started.port(), started);
+      }
+
+      @Override
+      void healthPath(String path) {
+        NotifyStandalone.builder().healthPath(path);
+      }
+    },
+    NETTY {
+      @Override
+      Running start(String healthPath, NotifyServer... servers) {
+        NotifyNetty.Builder builder = NotifyNetty.builder().host("127.0.0.1").port(0);
+        for (NotifyServer server : servers) {
+          builder.add(server);
+        }
+        NotifyNetty started = builder.healthPath(healthPath).start();
+        return new Running(started.port(), started);
+      }
+
+      @Override
+      void healthPath(String path) {
+        NotifyNetty.builder().healthPath(path);
+      }
+    };
+
+    abstract Running start(String healthPath, NotifyServer... servers);
+
+    /** Only sets the builder's health path, for its validation. */
+    abstract void healthPath(String path);
+  }
+
+  /** A started standalone server. */
+  record Running(int port, AutoCloseable server) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private NotifyServer io;
   private NotifyServer admin;
-  private NotifyStandalone http;
+  private Running http;
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     if (http != null) {
-      http.close();
+      http.server().close();
     }
     if (io != null) {
       io.close();
@@ -46,12 +96,13 @@ class HealthEndpointIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  @Test
-  void readyAndLiveAnswer200Or503WithTheHealthAsJson() throws Exception {
+  @ParameterizedTest
+  @EnumSource
+  void readyAndLiveAnswer200Or503WithTheHealthAsJson(Standalone standalone) throws Exception {
     io = NotifyServer.builder().build();
     AtomicBoolean cacheUp = new AtomicBoolean(true);
     io.addHealthCheck("cache", () -> cacheUp.get() ? Check.up("warm") : Check.down("unreachable"));
-    http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).healthPath("/health").start();
+    http = standalone.start("/health", io);
     await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/health").statusCode() == 200);
 
     HttpResponse<String> ready = send("GET", "/health/ready");
@@ -81,11 +132,12 @@ class HealthEndpointIT {
     assertThat(JSON.readTree(dead.body()).get("status").asText()).isEqualTo("DOWN");
   }
 
-  @Test
-  void twoServersAnswerByPathAndTheWorstDecides() throws Exception {
+  @ParameterizedTest
+  @EnumSource
+  void twoServersAnswerByPathAndTheWorstDecides(Standalone standalone) throws Exception {
     io = NotifyServer.builder().build();
     admin = NotifyServer.builder().path("/admin-io/").build();
-    http = NotifyStandalone.builder().host("127.0.0.1").port(0).add(io).add(admin).healthPath("/status").start();
+    http = standalone.start("/status", io, admin);
     await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/status").statusCode() == 200);
 
     JsonNode both = JSON.readTree(send("GET", "/status").body());
@@ -99,14 +151,15 @@ class HealthEndpointIT {
     assertThat(send("GET", "/status/live").statusCode()).as("draining is alive").isEqualTo(200);
   }
 
-  @Test
-  void aHealthPathIsValidatedAndKeptOutOfTheSocketIoPath() {
-    assertThatThrownBy(() -> NotifyStandalone.builder().healthPath("health"))
+  @ParameterizedTest
+  @EnumSource
+  void aHealthPathIsValidatedAndKeptOutOfTheSocketIoPath(Standalone standalone) {
+    assertThatThrownBy(() -> standalone.healthPath("health"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 'health'");
-    assertThatThrownBy(() -> NotifyStandalone.builder().healthPath("/health/"))
+    assertThatThrownBy(() -> standalone.healthPath("/health/"))
         .isInstanceOf(IllegalArgumentException.class);
     io = NotifyServer.builder().build();
-    assertThatThrownBy(() -> NotifyStandalone.builder().port(0).add(io).healthPath("/socket.io/health").start())
+    assertThatThrownBy(() -> standalone.start("/socket.io/health", io))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("healthPath /socket.io/health is under the Socket.IO path /socket.io/");
   }
