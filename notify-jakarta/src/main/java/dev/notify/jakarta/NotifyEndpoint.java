@@ -4,8 +4,8 @@ import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
-import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.internal.engine.RequestError;
+import dev.notify.core.internal.engine.WebSockets;
 import dev.notify.core.server.NotifyServer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -120,24 +120,11 @@ public final class NotifyEndpoint extends Endpoint {
             + busy.retryAfterSeconds() + " s");
         return;
       }
-      EngineSession session = engine.open(transport, request);
-      if (session == null) {
-        transport.close(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
-        return;
-      }
-      transport.attach(session);
-      session.onDrain(transport);
-      return;
     }
-    EngineSession session = engine.session(sid);
-    if (session == null || !session.beginUpgrade(transport)) {
-      log.atDebug().addKeyValue(LogKeys.SID, sid).addKeyValue(LogKeys.REMOTE, request.remoteAddress())
-          .log("websocket upgrade refused: no session, or not upgradable");
-      transport.close(CloseReason.CloseCodes.CANNOT_ACCEPT, "upgrade refused");
-      return;
+    WebSockets.Refusal refusal = WebSockets.open(engine, request, transport, transport::attach, log);
+    if (refusal != null) {
+      transport.close(CloseReason.CloseCodes.getCloseCode(refusal.code()), refusal.text());
     }
-    transport.attach(session);
-    session.onDrain(transport);
   }
 
   @Override

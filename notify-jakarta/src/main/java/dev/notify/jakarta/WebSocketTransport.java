@@ -3,10 +3,8 @@ package dev.notify.jakarta;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.internal.engine.Transport;
-import dev.notify.core.internal.protocol.EngineDecoder;
-import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.engine.WebSockets;
 import dev.notify.core.internal.protocol.Frame;
-import dev.notify.core.internal.protocol.ProtocolException;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
@@ -192,14 +190,7 @@ final class WebSocketTransport implements Transport, SendHandler {
       s.close(CloseReason.MESSAGE_TOO_LARGE, "message of " + bytes + " bytes exceeds maxPayload " + maxPayload);
       return;
     }
-    EnginePacket packet;
-    try {
-      packet = EngineDecoder.decode(text);
-    } catch (ProtocolException e) {
-      s.close(CloseReason.PARSE_ERROR, e.getMessage());
-      return;
-    }
-    s.onPacket(this, packet);
+    WebSockets.onText(s, this, text);
   }
 
   private static long utf8Length(String text) {
@@ -213,25 +204,14 @@ final class WebSocketTransport implements Transport, SendHandler {
   }
 
   void onBinary(byte[] data) {
-    EngineSession s = session;
-    if (s != null) {
-      s.onPacket(this, EngineDecoder.decode(data));
-    }
+    WebSockets.onBinary(session, this, data);
   }
 
   void onClosed(int code, String reason) {
+    // the standalone server's guard closes with 1009 in the client's name when a frame is over maxPayload;
+    // containers close with 1009 or 1011 when a frame is too large
     if (closed.compareAndSet(false, true)) {
-      EngineSession s = session;
-      if (s != null) {
-        // 1009 and 1011 are failures, not a goodbye: the standalone server's guard closes with 1009 in the
-        // client's name when a frame is over maxPayload; containers close with them when a frame is too large
-        CloseReason why = code == jakarta.websocket.CloseReason.CloseCodes.TOO_BIG.getCode()
-            ? CloseReason.MESSAGE_TOO_LARGE
-            : code == jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode()
-            ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
-        s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
-            : " " + reason));
-      }
+      WebSockets.onPeerClose(session, this, code, reason);
     }
   }
 
@@ -246,14 +226,7 @@ final class WebSocketTransport implements Transport, SendHandler {
 
   @Override
   public void close(CloseReason reason) {
-    close(switch (reason) {
-      case SERVER_SHUTTING_DOWN -> jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY;
-      case PARSE_ERROR -> jakarta.websocket.CloseReason.CloseCodes.PROTOCOL_ERROR;
-      case MESSAGE_TOO_LARGE -> jakarta.websocket.CloseReason.CloseCodes.TOO_BIG;
-      case POLICY_VIOLATION -> jakarta.websocket.CloseReason.CloseCodes.VIOLATED_POLICY;
-      case TRANSPORT_ERROR -> jakarta.websocket.CloseReason.CloseCodes.UNEXPECTED_CONDITION;
-      default -> jakarta.websocket.CloseReason.CloseCodes.NORMAL_CLOSURE;
-    }, reason.text());
+    close(jakarta.websocket.CloseReason.CloseCodes.getCloseCode(WebSockets.closeCode(reason)), reason.text());
   }
 
   /** Closes the WebSocket off the caller's thread: some containers write the close frame blocking. */

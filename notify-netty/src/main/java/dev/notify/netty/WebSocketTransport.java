@@ -3,10 +3,8 @@ package dev.notify.netty;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.internal.engine.Transport;
-import dev.notify.core.internal.protocol.EngineDecoder;
-import dev.notify.core.internal.protocol.EnginePacket;
+import dev.notify.core.internal.engine.WebSockets;
 import dev.notify.core.internal.protocol.Frame;
-import dev.notify.core.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -150,9 +148,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof TextWebSocketFrame text) {
-        onText(text.text());
+        WebSockets.onText(session, this, text.text());
       } else if (msg instanceof BinaryWebSocketFrame binary) {
-        onBinary(ByteBufUtil.getBytes(binary.content()));
+        WebSockets.onBinary(session, this, ByteBufUtil.getBytes(binary.content()));
       } else if (msg instanceof PingWebSocketFrame ping) {
         ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
       } else if (msg instanceof CloseWebSocketFrame close) {
@@ -164,43 +162,13 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     }
   }
 
-  private void onText(String text) {
-    EngineSession s = session;
-    if (s == null) {
-      return;
-    }
-    EnginePacket packet;
-    try {
-      packet = EngineDecoder.decode(text);
-    } catch (ProtocolException e) {
-      s.close(CloseReason.PARSE_ERROR, e.getMessage());
-      return;
-    }
-    s.onPacket(this, packet);
-  }
-
-  private void onBinary(byte[] data) {
-    EngineSession s = session;
-    if (s != null) {
-      s.onPacket(this, EngineDecoder.decode(data));
-    }
-  }
-
   private void onPeerClose(int code, String reason) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : code, null))
         .addListener(ChannelFutureListener.CLOSE);
-    EngineSession s = session;
-    if (s != null) {
-      // 1009 and 1011 are failures, not a goodbye
-      CloseReason why = code == WebSocketCloseStatus.MESSAGE_TOO_BIG.code() ? CloseReason.MESSAGE_TOO_LARGE
-          : code == WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code() ? CloseReason.TRANSPORT_ERROR
-          : CloseReason.TRANSPORT_CLOSE;
-      s.onTransportClose(this, why, "websocket closed: " + code + (reason == null || reason.isEmpty() ? ""
-          : " " + reason));
-    }
+    WebSockets.onPeerClose(session, this, code, reason);
   }
 
   @Override
@@ -236,21 +204,14 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
 
   @Override
   public void close(CloseReason reason) {
-    refuse(switch (reason) {
-      case SERVER_SHUTTING_DOWN -> WebSocketCloseStatus.ENDPOINT_UNAVAILABLE;
-      case PARSE_ERROR -> WebSocketCloseStatus.PROTOCOL_ERROR;
-      case MESSAGE_TOO_LARGE -> WebSocketCloseStatus.MESSAGE_TOO_BIG;
-      case POLICY_VIOLATION -> WebSocketCloseStatus.POLICY_VIOLATION;
-      case TRANSPORT_ERROR -> WebSocketCloseStatus.INTERNAL_SERVER_ERROR;
-      default -> WebSocketCloseStatus.NORMAL_CLOSURE;
-    }, reason.text());
+    refuse(WebSockets.closeCode(reason), reason.text());
   }
 
   /**
    * Closes with a close frame, from any thread; idempotent. A connection that cannot take the frame (its client
    * reads nothing) is closed without it after a short grace.
    */
-  void refuse(WebSocketCloseStatus status, String text) {
+  void refuse(int code, String text) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -259,7 +220,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
         ctx.close();
         return;
       }
-      ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), text)).addListener(ChannelFutureListener.CLOSE);
+      ctx.writeAndFlush(new CloseWebSocketFrame(code, text)).addListener(ChannelFutureListener.CLOSE);
       ctx.executor().schedule((Runnable) ctx::close, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     });
   }

@@ -3,8 +3,8 @@ package dev.notify.netty;
 import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.engine.EngineRequest;
 import dev.notify.core.internal.engine.EngineServer;
-import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.internal.engine.RequestError;
+import dev.notify.core.internal.engine.WebSockets;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -91,32 +91,16 @@ final class WebSocketUpgrade {
       if (done.isSuccess()) {
         open(engine, engineRequest, transport);
       } else {
-        transport.refuse(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
+        transport.refuse(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "handshake failed");
       }
     });
   }
 
   private static void open(EngineServer engine, EngineRequest request, WebSocketTransport transport) {
-    String sid = request.query("sid");
-    if (sid == null) {
-      EngineSession session = engine.open(transport, request);
-      if (session == null) {
-        transport.refuse(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down");
-        return;
-      }
-      transport.attach(session);
-      session.onDrain(transport);
-      return;
+    WebSockets.Refusal refusal = WebSockets.open(engine, request, transport, transport::attach, log);
+    if (refusal != null) {
+      transport.refuse(refusal.code(), refusal.text());
     }
-    EngineSession session = engine.session(sid);
-    if (session == null || !session.beginUpgrade(transport)) {
-      log.atDebug().addKeyValue(LogKeys.SID, sid).addKeyValue(LogKeys.REMOTE, request.remoteAddress())
-          .log("websocket upgrade refused: no session, or not upgradable");
-      transport.refuse(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "upgrade refused");
-      return;
-    }
-    transport.attach(session);
-    session.onDrain(transport);
   }
 
   private static EngineRequest engineRequest(ChannelHandlerContext ctx, HttpRequest request, boolean secure) {
