@@ -1,5 +1,6 @@
 package dev.notify.jakarta;
 
+import dev.notify.core.internal.StandaloneChecks;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.polling.PollingHandler;
@@ -129,13 +130,13 @@ public final class NotifyStandalone implements AutoCloseable {
      * ("slowloris") are closed after it. Defaults to {@link #DEFAULT_REQUEST_HEAD_TIMEOUT}.
      */
     public Builder requestHeadTimeout(Duration timeout) {
-      this.requestHeadTimeout = positive("requestHeadTimeout", timeout);
+      this.requestHeadTimeout = StandaloneChecks.positive("requestHeadTimeout", timeout);
       return this;
     }
 
     /** How long a request's body may take once its head arrived; &gt; 0. Defaults to {@link #DEFAULT_REQUEST_BODY_TIMEOUT}. */
     public Builder requestBodyTimeout(Duration timeout) {
-      this.requestBodyTimeout = positive("requestBodyTimeout", timeout);
+      this.requestBodyTimeout = StandaloneChecks.positive("requestBodyTimeout", timeout);
       return this;
     }
 
@@ -150,14 +151,6 @@ public final class NotifyStandalone implements AutoCloseable {
       }
       this.httpWorkerThreads = threads;
       return this;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + value);
-      }
-      return value;
     }
 
     /**
@@ -185,10 +178,7 @@ public final class NotifyStandalone implements AutoCloseable {
 
     /** The port; 0 lets the system pick. Defaults to 3000. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in 0..65535, was " + port);
-      }
-      this.port = port;
+      this.port = StandaloneChecks.port(port);
       return this;
     }
 
@@ -205,12 +195,7 @@ public final class NotifyStandalone implements AutoCloseable {
      * server's Socket.IO path.
      */
     public Builder healthPath(String path) {
-      Objects.requireNonNull(path, "path");
-      if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")) {
-        throw new IllegalArgumentException("healthPath must start with '/', not end with '/' and hold no '*', was '"
-            + path + "'");
-      }
-      this.healthPath = path;
+      this.healthPath = StandaloneChecks.healthPath(path);
       return this;
     }
 
@@ -245,10 +230,7 @@ public final class NotifyStandalone implements AutoCloseable {
       HttpServer http = new HttpServer();
       if (healthPath != null) {
         for (EngineServer engine : engines) {
-          if ((healthPath + "/").startsWith(engine.options().path())) {
-            throw new IllegalStateException("healthPath " + healthPath + " is under the Socket.IO path "
-                + engine.options().path());
-          }
+          StandaloneChecks.healthPathOutside(healthPath, engine);
         }
         http.getServerConfiguration().addHttpHandler(new GrizzlyHealth(healthPath, servers),
             HttpHandlerRegistration.builder().contextPath("").urlPattern(healthPath).build(),

@@ -1,5 +1,6 @@
 package dev.notify.netty;
 
+import dev.notify.core.internal.StandaloneChecks;
 import dev.notify.core.internal.Transports;
 import dev.notify.core.internal.engine.CloseReason;
 import dev.notify.core.internal.engine.EngineServer;
@@ -170,10 +171,7 @@ public final class NotifyNetty implements AutoCloseable {
 
     /** The port; 0 lets the system pick. Defaults to 3000. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in 0..65535, was " + port);
-      }
-      this.port = port;
+      this.port = StandaloneChecks.port(port);
       return this;
     }
 
@@ -190,12 +188,7 @@ public final class NotifyNetty implements AutoCloseable {
      * server's Socket.IO path.
      */
     public Builder healthPath(String path) {
-      Objects.requireNonNull(path, "path");
-      if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")) {
-        throw new IllegalArgumentException("healthPath must start with '/', not end with '/' and hold no '*', was '"
-            + path + "'");
-      }
-      this.healthPath = path;
+      this.healthPath = StandaloneChecks.healthPath(path);
       return this;
     }
 
@@ -242,7 +235,7 @@ public final class NotifyNetty implements AutoCloseable {
      * slow, with a logged reason; &gt; 0. Defaults to {@link #DEFAULT_UNWRITABLE_TIMEOUT}.
      */
     public Builder unwritableTimeout(Duration timeout) {
-      this.unwritableTimeout = positive("unwritableTimeout", timeout);
+      this.unwritableTimeout = StandaloneChecks.positive("unwritableTimeout", timeout);
       return this;
     }
 
@@ -252,7 +245,7 @@ public final class NotifyNetty implements AutoCloseable {
      * ("slowloris") are closed after it. Defaults to {@link #DEFAULT_REQUEST_HEAD_TIMEOUT}.
      */
     public Builder requestHeadTimeout(Duration timeout) {
-      this.requestHeadTimeout = positive("requestHeadTimeout", timeout);
+      this.requestHeadTimeout = StandaloneChecks.positive("requestHeadTimeout", timeout);
       return this;
     }
 
@@ -261,7 +254,7 @@ public final class NotifyNetty implements AutoCloseable {
      * #DEFAULT_REQUEST_BODY_TIMEOUT}.
      */
     public Builder requestBodyTimeout(Duration timeout) {
-      this.requestBodyTimeout = positive("requestBodyTimeout", timeout);
+      this.requestBodyTimeout = StandaloneChecks.positive("requestBodyTimeout", timeout);
       return this;
     }
 
@@ -275,14 +268,6 @@ public final class NotifyNetty implements AutoCloseable {
       }
       this.ioThreads = threads;
       return this;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + value);
-      }
-      return value;
     }
 
     /**
@@ -300,10 +285,7 @@ public final class NotifyNetty implements AutoCloseable {
         if (!paths.add(engine.options().path())) {
           throw new IllegalStateException("two servers share the path " + engine.options().path());
         }
-        if (healthPath != null && (healthPath + "/").startsWith(engine.options().path())) {
-          throw new IllegalStateException("healthPath " + healthPath + " is under the Socket.IO path "
-              + engine.options().path());
-        }
+        StandaloneChecks.healthPathOutside(healthPath, engine);
       }
       boolean epoll = Epoll.isAvailable();
       IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
