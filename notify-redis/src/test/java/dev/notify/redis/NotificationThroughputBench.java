@@ -45,6 +45,9 @@ import redis.clients.jedis.Jedis;
  *   <li>{@code latencyAtSteadyRate}: two nodes, sent at {@code -Dbench.rate} per second (2,000 by default), measured
  *       after 5 s at that rate.</li>
  * </ul>
+ * Besides rates, it prints the CPU time per notification (this JVM's threads split into the devices' and the rest, and
+ * redis-server's), which a shared machine's load skews far less than rates, and Redis's time by command. The nodes
+ * serve on Tyrus ({@code NotifyStandalone}), or on Netty with {@code -Dnotify.test.container=netty}.
  * The devices are {@link LeanDevice}s (a minimal client on the JDK's WebSocket), so the figures are the servers';
  * {@code -Dbench.client=official} uses the official Java client instead, whose single event thread for every
  * socket then limits the run. The machine's load average is printed with the figures: on a shared machine they
