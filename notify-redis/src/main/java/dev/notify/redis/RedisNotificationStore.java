@@ -426,11 +426,8 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   }
 
   private CompletableFuture<List<Long>> completeMany(List<Handle> calls) {
-    List<byte[]> args = args("completemany", options.consumerGroup());
-    for (Handle h : calls) {
-      args.add(bytes(Integer.toString(h.stream())));
-      args.add(bytes(h.entryId()));
-    }
+    List<byte[]> args = args("settle", options.consumerGroup());
+    calls.forEach(h -> addSettlement(args, h, null, null));
     return runner.run(QUEUE, queueKeys, args).thenApply(r -> java.util.Collections.nCopies(calls.size(), (Long) r));
   }
 
@@ -438,20 +435,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   public CompletableFuture<Void> retry(DeliveryJob job, Instant notBefore) {
     Objects.requireNonNull(job, "job");
     Objects.requireNonNull(notBefore, "notBefore");
-    Handle h;
-    try {
-      h = Handle.parse(job.handle());
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    String nb = Long.toString(micros(notBefore));
-    return runner.run(QUEUE, queueKeys, args("retry", options.consumerGroup(), Integer.toString(h.stream()),
-        h.entryId(), nb, delayedMember(h, job, nb))).thenApply(r -> null);
-  }
-
-  /** A retry waiting in the delayed set: its stream, next attempt, not-before µs, notification and user. */
-  private static String delayedMember(Handle h, DeliveryJob job, String notBefore) {
-    return h.stream() + "|" + (job.attempt() + 1) + "|" + notBefore + "|" + job.id() + "|" + job.userId();
+    return settle(List.of(new DeliveryOutcome(job, notBefore)));
   }
 
   /** One script run for the whole batch: each job completed ({@code XACK} + {@code XDEL}) or delayed. */
@@ -463,23 +447,29 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     }
     List<byte[]> args = args("settle", options.consumerGroup());
     for (DeliveryOutcome o : outcomes) {
-      Handle h;
       try {
-        h = Handle.parse(o.job().handle());
+        addSettlement(args, Handle.parse(o.job().handle()), o.job(), o.retryAt());
       } catch (IllegalArgumentException e) {
         return CompletableFuture.failedFuture(e);
       }
-      args.add(bytes(Integer.toString(h.stream())));
-      args.add(bytes(h.entryId()));
-      if (o.completes()) {
-        args.add(new byte[0]);
-      } else {
-        String nb = Long.toString(micros(o.retryAt()));
-        args.add(bytes(delayedMember(h, o.job(), nb)));
-        args.add(bytes(nb));
-      }
     }
     return runner.run(QUEUE, queueKeys, args).thenApply(r -> null);
+  }
+
+  /**
+   * A job's part of a {@code settle} script run: its stream and entry, then {@code ''} to complete it, or its member
+   * of the delayed set (stream, next attempt, not-before µs, notification, user) and not-before µs to retry it.
+   */
+  private static void addSettlement(List<byte[]> args, Handle h, DeliveryJob job, Instant retryAt) {
+    args.add(bytes(Integer.toString(h.stream())));
+    args.add(bytes(h.entryId()));
+    if (retryAt == null) {
+      args.add(new byte[0]);
+      return;
+    }
+    String nb = Long.toString(micros(retryAt));
+    args.add(bytes(h.stream() + "|" + (job.attempt() + 1) + "|" + nb + "|" + job.id() + "|" + job.userId()));
+    args.add(bytes(nb));
   }
 
   /**

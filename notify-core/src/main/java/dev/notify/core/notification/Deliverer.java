@@ -8,6 +8,7 @@ import static dev.notify.core.notification.NotificationService.EVENT_READ;
 import static dev.notify.core.notification.NotificationService.EVENT_READ_ALL;
 import static dev.notify.core.notification.NotificationService.EVENT_WAKE;
 import static dev.notify.core.notification.NotificationService.MAX_DEVICE_ID_LENGTH;
+import static dev.notify.core.notification.NotificationService.REMOTE_MARGIN;
 import static dev.notify.core.notification.NotificationService.abbreviate;
 import static dev.notify.core.notification.NotificationService.allOf;
 import static dev.notify.core.notification.NotificationService.unwrap;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,8 +61,6 @@ final class Deliverer {
 
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-  /** What a remote node's answer may take beyond the ack timeout: recording acks, two trips through the broker. */
-  private static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
   private static final int RESUME_CONCURRENCY = 16;
   /** Jobs claimed at once: one request to the other nodes, and one store call to settle them. */
@@ -410,18 +410,21 @@ final class Deliverer {
     static final Tally UNKNOWN = new Tally(0, 0, false);
 
     static List<Tally> unknown(int count) {
-      return java.util.Collections.nCopies(count, UNKNOWN);
+      return Collections.nCopies(count, UNKNOWN);
     }
 
     /** The other nodes' answers to a request of {@code count} items, summed per item. */
     static List<Tally> of(List<Args> answers, int count) {
-      List<Tally> sums = java.util.Collections.nCopies(count, NOBODY);
+      List<Tally> sums = Collections.nCopies(count, NOBODY);
       for (Args answer : answers) {
         JsonNode results = answer.get(0).path("results");
+        if (results.size() != count) {
+          sums = plus(sums, unknown(count));
+          continue;
+        }
         List<Tally> node = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          JsonNode r = results.size() == count ? results.get(i) : null;
-          node.add(r != null && r.path("sockets").isInt() && r.path("acked").isInt()
+        for (JsonNode r : results) {
+          node.add(r.path("sockets").isInt() && r.path("acked").isInt()
               ? new Tally(r.path("sockets").intValue(), r.path("acked").intValue(), true) : UNKNOWN);
         }
         sums = plus(sums, node);

@@ -97,13 +97,16 @@ public final class NotificationService implements AutoCloseable {
   static final String EVENT_READ_ALL = "notification:read-all";
   static final String EVENT_READ_SYNC = "notification:read-sync";
   static final String EVENT_INBOX = "notification:inbox";
-  /** Between nodes: deliver a claimed notification to the user's devices you hold, answer how it went. */
+  /** Between nodes: deliver a claimed batch of notifications to the users' devices you hold, answer how it went. */
   static final String EVENT_DELIVER = "notify:deliver";
   /** From a socket-less sender to the nodes: jobs were queued, claim now rather than at the next poll. */
   static final String EVENT_WAKE = "notify:wake";
 
   private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
-  /** What a remote node's answer may take beyond the ack timeout (see the visibility timeout check). */
+  /**
+   * What a remote node's answer may take beyond the ack timeout: recording acks, two trips through the broker (the
+   * visibility timeout must be longer than both).
+   */
   static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   /** A socket-less sender wakes the nodes at most once per this delay, for all the jobs it queued meanwhile. */
   private static final Executor NUDGE = CompletableFuture.delayedExecutor(2,

@@ -81,45 +81,9 @@ if op == 'enqueue' then
     'nb', ARGV[6])
 end
 
--- complete: stream index, entry id
-if op == 'complete' then
-  local stream = KEYS[tonumber(ARGV[3])]
-  redis.call('XACK', stream, group, ARGV[4])
-  return redis.call('XDEL', stream, ARGV[4])
-end
-
--- completemany: (stream index, entry id) pairs -> jobs removed
-if op == 'completemany' then
-  local byStream = {{}, {}, {}}
-  for i = 3, #ARGV - 1, 2 do
-    local list = byStream[tonumber(ARGV[i])]
-    list[#list + 1] = ARGV[i + 1]
-  end
-  local removed = 0
-  for s = 1, 3 do
-    if #byStream[s] > 0 then
-      redis.call('XACK', KEYS[s], group, unpack(byStream[s]))
-      removed = removed + redis.call('XDEL', KEYS[s], unpack(byStream[s]))
-    end
-  end
-  return removed
-end
-
--- retry: stream index, entry id, notBefore µs, delayed member -> 1, or 0 when the job was no longer claimed
--- (completed or retried by another consumer after a reclaim)
-if op == 'retry' then
-  local stream = KEYS[tonumber(ARGV[3])]
-  if redis.call('XACK', stream, group, ARGV[4]) == 0 then
-    return 0
-  end
-  redis.call('XDEL', stream, ARGV[4])
-  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
-  return 1
-end
-
--- settle: per job, stream index, entry id, then '' to complete it or its delayed member and not-before µs to
--- retry it; a job settled already (by this batch before, or by a consumer that reclaimed it) is left as it is
---   -> jobs settled
+-- settle (complete, retry, or a batch of either): per job, stream index, entry id, then '' to complete it
+-- (XACK + XDEL) or its delayed member and not-before µs to retry it (XACK + XDEL + the delayed entry); a job settled
+-- already (by an earlier call, or by a consumer that reclaimed it) is left as it is -> jobs settled
 if op == 'settle' then
   local a, settled = 3, 0
   while a <= #ARGV do
