@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -367,14 +368,18 @@ public final class Bench {
     int held = 0;
     try (Server server = startServer(target, "echo"); Workers workers = startWorkers(2, target + "-echo")) {
       workers.connect("g", server.port, clients, "-");
-      // warm-up, not recorded
-      for (Proc w : workers.procs) {
-        w.send("echo g " + (double) rates[0] / workers.procs.size() + " " + warmup() + " 100");
-      }
-      for (Proc w : workers.procs) {
-        w.expect("sent", 60);
-      }
-      pause(1);
+      warmUp("echo+ack", target, () -> {
+        workers.reset();
+        for (Proc w : workers.procs) {
+          w.send("echo g " + (double) rates[0] / workers.procs.size() + " 1000 100");
+        }
+        long sent = 0;
+        for (Proc w : workers.procs) {
+          sent += Long.parseLong(w.expect("sent", 60).split(" ")[1]);
+        }
+        workers.await(s -> s.ackCount, sent, 20);
+        return sent;
+      }, server.pid);
       for (int rate : rates) {
         workers.reset();
         long cpu0 = ProcStat.cpuNanos(server.pid);
@@ -422,10 +427,14 @@ public final class Bench {
         Workers workers = startWorkers(2, target + "-cluster")) {
       workers.connectOn(0, "e", a.port, 20, "to=fan");
       workers.connectOn(1, "m", b.port, members, "room=fan");
-      // warm-up, not recorded: at 5k/s so that the JIT has compiled the whole path before the 1k/s step is measured
-      workers.get(0).send("fan e " + Math.max(rates[0], 5000) + " " + warmup() + " 100");
-      workers.get(0).expect("sent", 60);
-      pause(2);
+      // at 5k/s so that the JIT compiles the whole path before the 1k/s step is measured
+      warmUp("cluster", target, () -> {
+        workers.reset();
+        workers.get(0).send("fan e " + Math.max(rates[0], 5000) + " 1000 100");
+        long sent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
+        workers.await(s -> s.received, sent * members, 20);
+        return sent;
+      }, a.pid, b.pid);
       for (int rate : rates) {
         workers.reset();
         long cpuA = ProcStat.cpuNanos(a.pid);
@@ -452,6 +461,41 @@ public final class Bench {
       }
       table.put("cluster", "highest cross-node emit rate kept up with (/s)", target, held, "%.0f");
     }
+  }
+
+  /**
+   * Warm-up, not recorded: one-second rounds of traffic until the servers' CPU per message of a round is within 15 %
+   * of the round before and a JVM's JIT compiler threads took under 5 % of it (their compile time would otherwise
+   * count as server CPU of the measured steps), at least {@code warmup()} worth of rounds and at most 30. Puts how
+   * many rounds that took in the table: how soon the JIT is warm is a figure of its own.
+   */
+  private void warmUp(String scenario, String target, LongSupplier round, long... pids) {
+    int min = Math.max(2, warmup() / 1000);
+    double previous = -1;
+    int rounds = 0;
+    while (rounds < 30) {
+      long cpu = 0;
+      long jit = 0;
+      for (long pid : pids) {
+        cpu -= ProcStat.cpuNanos(pid);
+        jit -= ProcStat.jitCpuNanos(pid);
+      }
+      long sent = round.getAsLong();
+      for (long pid : pids) {
+        cpu += ProcStat.cpuNanos(pid);
+        jit += ProcStat.jitCpuNanos(pid);
+      }
+      rounds++;
+      double perMessage = cpu / (double) Math.max(1, sent);
+      boolean steady = previous > 0 && Math.abs(perMessage - previous) <= 0.15 * previous && jit < 0.05 * cpu;
+      previous = perMessage;
+      if (steady && rounds >= min) {
+        break;
+      }
+    }
+    log(String.format(Locale.ROOT, "   %s warm after %d one-second rounds (last: %.1f µs of server CPU per message)",
+        scenario, rounds, previous / 1000));
+    table.put(scenario, "warm-up rounds of 1 s until server CPU per message is steady", target, rounds, "%.0f");
   }
 
   /** How long a warm-up phase sends, in ms. */

@@ -26,6 +26,32 @@ public final class ProcStat {
     }
   }
 
+  /**
+   * CPU time so far of a JVM's JIT compiler threads ({@code C1/C2 CompilerThread*}), in ns; 0 for a process that has
+   * none (Node: V8 compiles on threads that also do other work).
+   */
+  public static long jitCpuNanos(long pid) {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm"));
+          if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
   /** This process's CPU time so far, in ns. */
   public static long selfCpuNanos() {
     return cpuNanos(ProcessHandle.current().pid());

@@ -280,6 +280,29 @@ public class InMemoryAdapter implements Adapter {
     return new ArrayList<>(targets);
   }
 
+  /**
+   * Whether a broadcast with these options reaches at most {@code limit} local sockets, judged from the sizes of its
+   * rooms (an upper bound: exclusions and overlaps are not subtracted) without listing them.
+   */
+  protected final boolean reachesAtMost(BroadcastOptions opts, int limit) {
+    if (opts.rooms().isEmpty()) {
+      return namespace.sockets().size() <= limit;
+    }
+    int bound = opts.rooms().size(); // each name may also be a socket's private room
+    lock.readLock().lock();
+    try {
+      for (String room : opts.rooms()) {
+        bound += slotSize(rooms.get(room));
+        if (bound > limit) {
+          return false;
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    return true;
+  }
+
   /** The local sockets in any of these rooms, private id rooms included. */
   private Set<LocalSocket> members(Set<String> names) {
     Set<LocalSocket> result = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -43,6 +43,28 @@ public final class SerialQueue {
     return schedule();
   }
 
+  /**
+   * Runs the task on the calling thread when nothing is queued or running (so it keeps its place in the order, and
+   * saves a hand-over to the executor), else queues it as {@link #submit} does. For short, non-blocking tasks only:
+   * the caller's thread is busy meanwhile.
+   */
+  public boolean runOrSubmit(Runnable task) {
+    if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+      return submit(task);
+    }
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("{}: a task threw", name, e);
+    } finally {
+      scheduled.set(false);
+      if (!tasks.isEmpty()) {
+        schedule();
+      }
+    }
+    return true;
+  }
+
   private boolean schedule() {
     if (scheduled.compareAndSet(false, true)) {
       try {

@@ -7,11 +7,15 @@ import dev.notify.core.adapter.cluster.ClusterAdapter;
 import dev.notify.core.adapter.cluster.ClusterMessage;
 import dev.notify.core.internal.engine.ManualScheduler;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +89,11 @@ class ClusterAdapterTest {
   private final NotifyServer b = node("node-b");
 
   private NotifyServer node(String uid) {
-    NotifyServer io = NotifyServer.builder().executor(Runnable::run).scheduler(scheduler)
+    return node(uid, Runnable::run);
+  }
+
+  private NotifyServer node(String uid, Executor executor) {
+    NotifyServer io = NotifyServer.builder().executor(executor).scheduler(scheduler)
         .adapter(namespace -> new LoopbackAdapter(namespace, broker, uid)).build();
     io.of("/").ready().join();
     return io;
@@ -106,6 +114,60 @@ class ClusterAdapterTest {
     a.to("elsewhere").emit("headline", "not for it");
 
     assertThat(onB.events()).containsExactly("42[\"headline\",\"hello\"]");
+  }
+
+  /** Runs tasks at once, or holds them until told to run them. */
+  private static final class HoldingExecutor implements Executor {
+    final Queue<Runnable> held = new ArrayDeque<>();
+    boolean holding;
+
+    @Override
+    public void execute(Runnable task) {
+      if (holding) {
+        held.add(task);
+      } else {
+        task.run();
+      }
+    }
+
+    void release() {
+      holding = false;
+      for (Runnable task = held.poll(); task != null; task = held.poll()) {
+        task.run();
+      }
+    }
+  }
+
+  @Test
+  void aBroadcastToAFewSocketsIsAppliedOnTheReceivingThreadALargerOneOnTheExecutorInOrder() {
+    HoldingExecutor executor = new HoldingExecutor();
+    NotifyServer c = node("node-c", executor);
+    try {
+      InMemoryClient few = InMemoryClient.connect(c);
+      few.socket.join("few");
+      List<InMemoryClient> many = new ArrayList<>();
+      for (int i = 0; i < 65; i++) {
+        InMemoryClient client = InMemoryClient.connect(c);
+        client.socket.join("many");
+        many.add(client);
+      }
+      executor.holding = true;
+
+      a.to("few").emit("n", 1); // nothing waits on node c: delivered before its executor runs anything
+      assertThat(few.events()).containsExactly("42[\"n\",1]");
+
+      a.to("many").emit("n", 2); // 65 sockets: waits for the executor
+      a.to("few").emit("n", 3); // queued behind it, so that the order holds
+      assertThat(many.get(0).events()).isEmpty();
+      assertThat(few.events()).containsExactly("42[\"n\",1]");
+
+      executor.release();
+      assertThat(many).allSatisfy(client -> assertThat(client.events()).containsExactly("42[\"n\",2]"));
+      assertThat(few.events()).containsExactly("42[\"n\",1]", "42[\"n\",3]");
+    } finally {
+      executor.release();
+      c.close();
+    }
   }
 
   @Test

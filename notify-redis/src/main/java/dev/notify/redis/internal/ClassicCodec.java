@@ -22,6 +22,7 @@ import dev.notify.core.adapter.cluster.ClusterMessage.SocketsJoin;
 import dev.notify.core.adapter.cluster.ClusterMessage.SocketsLeave;
 import dev.notify.core.adapter.cluster.ClusterMessage;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.msgpack.core.MessagePackException;
@@ -163,6 +164,22 @@ public final class ClassicCodec {
   }
 
   // ---- decoding ----
+
+  /**
+   * The first bytes of every broadcast {@link #encodeBroadcast} writes for this uid: the header of the three-element
+   * array and the uid. A node receives its own broadcasts back from Redis; this recognizes them without decoding.
+   */
+  public static byte[] broadcastPrefix(String uid) {
+    byte[] uidOnly = Payloads.msgpack(Payloads.NODES.arrayNode(1).add(uid));
+    uidOnly[0] = (byte) 0x93; // fixarray of 3 instead of 1: what follows the uid is not compared
+    return uidOnly;
+  }
+
+  /** Whether {@code payload} starts with {@code prefix}. */
+  public static boolean startsWith(byte[] payload, byte[] prefix) {
+    return payload.length >= prefix.length
+        && Arrays.equals(payload, 0, prefix.length, prefix, 0, prefix.length);
+  }
 
   /** A message of a broadcast channel; {@code null} when it is for another namespace. */
   public Broadcast decodeBroadcast(byte[] payload) throws MalformedMessageException {

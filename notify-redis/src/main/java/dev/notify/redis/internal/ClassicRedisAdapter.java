@@ -26,6 +26,7 @@ public final class ClassicRedisAdapter extends RedisClusterAdapter {
   private final String responseChannel;
   private final String ownResponseChannel;
   private final byte[] responseChannelBytes;
+  private final byte[] ownBroadcastPrefix;
 
   public ClassicRedisAdapter(AdapterNamespace namespace, RedisAdapterOptions options, RedisResources resources,
       Runnable release, AtomicLong droppedInbound) {
@@ -37,6 +38,7 @@ public final class ClassicRedisAdapter extends RedisClusterAdapter {
     this.responseChannel = Channels.response(options.key(), nsp);
     this.ownResponseChannel = responseChannel + uid + "#";
     this.responseChannelBytes = Channels.bytes(responseChannel);
+    this.ownBroadcastPrefix = ClassicCodec.broadcastPrefix(uid);
   }
 
   @Override
@@ -103,6 +105,9 @@ public final class ClassicRedisAdapter extends RedisClusterAdapter {
   }
 
   private void onBroadcastMessage(String channel, byte[] payload) {
+    if (ClassicCodec.startsWith(payload, ownBroadcastPrefix)) {
+      return; // our own, already applied here: not worth decoding
+    }
     try {
       receive(codec.decodeBroadcast(payload));
     } catch (MalformedMessageException e) {

@@ -97,6 +97,21 @@ class ClassicCodecTest {
   }
 
   @Test
+  void recognizesItsOwnBroadcastsByTheirFirstBytes() {
+    ArrayNode data = JsonNodeFactory.instance.arrayNode().add("hello").add(1);
+    BroadcastOptions opts = new BroadcastOptions(Set.of("room1"), Set.of(), false, false, false, null);
+    byte[] own = ClassicCodec.broadcastPrefix("XlvPcv");
+
+    assertThat(ClassicCodec.startsWith(codec.encodeBroadcast("XlvPcv", data, opts), own)).isTrue();
+    // another node's uid, one the uid starts with, one that starts with it, and the Node emitter's
+    assertThat(ClassicCodec.startsWith(codec.encodeBroadcast("XlvPcw", data, opts), own)).isFalse();
+    assertThat(ClassicCodec.startsWith(codec.encodeBroadcast("XlvPc", data, opts), own)).isFalse();
+    assertThat(ClassicCodec.startsWith(codec.encodeBroadcast("XlvPcvv", data, opts), own)).isFalse();
+    assertThat(ClassicCodec.startsWith(emitterBroadcast(), own)).isFalse();
+    assertThat(ClassicCodec.startsWith(new byte[] {(byte) 0x93}, own)).isFalse();
+  }
+
+  @Test
   void binaryArgumentsTravelAsMsgpackBin() throws Exception {
     ArrayNode data = JsonNodeFactory.instance.arrayNode().add("file");
     data.add(new byte[] {1, 2, 3});

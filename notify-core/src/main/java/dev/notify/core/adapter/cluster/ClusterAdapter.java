@@ -59,12 +59,18 @@ import org.slf4j.LoggerFactory;
  * exception types, and {@link #onClose} to release what it holds.
  *
  * <p>Threads: public operations run on the caller's thread and only encode and queue; {@link #receive} runs on the
- * transport's thread and only queues; messages are applied one at a time, in arrival order, on the namespace's
- * handler executor; futures complete on that executor.
+ * transport's thread and only queues, except a broadcast without acks to at most 64 local sockets while nothing
+ * waits, which it applies at once; messages are applied one at a time, in arrival order, on the namespace's handler
+ * executor; futures complete on that executor.
  */
 public abstract class ClusterAdapter extends InMemoryAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterAdapter.class);
+  /**
+   * Local sockets a broadcast from another node may reach and still be applied on the receiving thread; a larger
+   * fan-out goes to the handler executor, so that the broker's connection is read on without waiting for it.
+   */
+  private static final int INLINE_TARGETS = 64;
 
   protected final String uid;
   private final Duration requestsTimeout;
@@ -366,7 +372,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       return; // our own publish, already applied locally
     }
     namespace().metrics().clusterMessageReceived(message.getClass().getSimpleName());
-    if (!inbound.submit(() -> apply(message))) {
+    Runnable task = () -> apply(message);
+    // a broadcast to a few local sockets only encodes and queues writes: applied on this thread, it saves a hand-over
+    boolean inline = message instanceof Broadcast b && b.requestId() == null
+        && reachesAtMost(b.opts(), INLINE_TARGETS);
+    if (!(inline ? inbound.runOrSubmit(task) : inbound.submit(task))) {
       inboundDropped();
       limiter.warn(log, "inbound-full", member + ": incoming queue full (" + inboundQueueCapacity
           + "), dropped a message from another node");
