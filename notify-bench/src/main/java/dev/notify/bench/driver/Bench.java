@@ -323,10 +323,15 @@ public final class Bench {
         Connected c = workers.connect("r" + room, server.port, room - current, "room=fan");
         current = room;
         log("   room of " + room + ": " + c.ok + " connected, " + c.failed + " failed");
-        // warm-up, not recorded: the JIT's compile time would count as server and generator CPU
-        workers.get(0).send("fan e " + rates[r][0] + " " + warmup() + " 100");
-        long warmSent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
-        workers.await(s -> s.received, warmSent * room, 20);
+        int warmRate = Math.max(rates[r][0], 5);
+        int members = room;
+        warmUp("fan-out " + room / 1000 + "k", target, () -> {
+          workers.reset();
+          workers.get(0).send("fan e " + warmRate + " 1000 100");
+          long sent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
+          workers.await(s -> s.received, sent * members, 20);
+          return sent;
+        }, server.pid);
         for (int rate : rates[r]) {
           workers.reset();
           long cpu0 = ProcStat.cpuNanos(server.pid);
