@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * resumes.
  *
  * <p>Thread-safe. Futures complete on the server's handler executor. Messages from other nodes are decoded on the
- * subscriber thread and applied on the handler executor, one at a time per namespace.
+ * subscriber thread and applied on the handler executor, one at a time per namespace, in order; a broadcast without
+ * acks to at most 64 local sockets while nothing waits is applied on the subscriber thread.
  */
 public interface RedisAdapter extends Adapter {
 
