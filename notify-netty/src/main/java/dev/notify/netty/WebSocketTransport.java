@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -28,8 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Engine.IO over one Netty WebSocket connection.
  *
- * <p>Outbound: a batch is written frame by frame and flushed once. A text frame goes out as the bytes its {@link
- * Frame} encoded once ({@link Frame#utf8()}), wrapped, not copied, so a broadcast encodes nothing per target. The
+ * <p>Outbound: a batch is written frame by frame and flushed once. A frame goes out as the whole WebSocket message its
+ * {@link Frame} built once ({@link Frame#webSocketMessage()}), wrapped, not copied, past Netty's frame encoder, so a
+ * broadcast encodes and frames nothing per target; on a connection with permessage-deflate, as a Netty frame of the
+ * UTF-8 its {@link Frame} encoded once, for the extension's encoder to compress. The
  * session gets {@code onDrain} again at once while the connection is writable, and only when it is writable again
  * otherwise: a client that reads slowly holds at most the write buffer's high water mark plus one batch here, the
  * rest waits in its session's bounded queue (volatile packets dropped, the session closed past its bounds). A
@@ -55,6 +58,7 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   private boolean writing;
   private List<Frame> next;
   private ScheduledFuture<?> unwritableDeadline;
+  private Boolean plainMessages;
 
   WebSocketTransport(int maxPayload, Duration unwritableTimeout) {
     this.maxPayload = maxPayload;
@@ -95,9 +99,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     try {
       List<Frame> batch = frames;
       while (batch != null && !closed.get() && ctx.channel().isActive()) {
+        boolean plain = plainMessages();
         for (int i = 0; i < batch.size(); i++) {
           Frame frame = batch.get(i);
-          ctx.write(frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
+          ctx.write(plain ? Unpooled.wrappedBuffer(frame.webSocketMessage())
+              : frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
               : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())), ctx.voidPromise());
         }
         ctx.flush();
@@ -114,6 +120,18 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     } finally {
       writing = false;
     }
+  }
+
+  /**
+   * Whether messages go out as the bytes their frame built once ({@link Frame#webSocketMessage()}), past Netty's frame
+   * encoder: yes unless the connection agreed to an extension (permessage-deflate), whose encoder must see frames.
+   * Decided on the first write, after the handshake installed what it agreed to.
+   */
+  private boolean plainMessages() {
+    if (plainMessages == null) {
+      plainMessages = ctx.pipeline().get(WebSocketExtensionEncoder.class) == null;
+    }
+    return plainMessages;
   }
 
   @Override

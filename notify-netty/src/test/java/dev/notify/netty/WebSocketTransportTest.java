@@ -8,9 +8,18 @@ import dev.notify.core.internal.engine.EngineServer;
 import dev.notify.core.internal.engine.EngineSession;
 import dev.notify.core.internal.protocol.Frame;
 import dev.notify.core.server.EngineOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -45,27 +54,43 @@ class WebSocketTransportTest {
 
   /** A channel with an open session on it, its open packet already read. */
   private record Connection(EmbeddedChannel channel, EngineSession session) {
-    TextWebSocketFrame next() {
+    /** The next message written, as bytes on the wire. */
+    ByteBuf next() {
       return channel.readOutbound();
+    }
+
+    /** The text of the next message, decoded from the wire by Netty's own client-side frame decoder. */
+    String nextText() {
+      ByteBuf wire = next();
+      EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(
+          WebSocketDecoderConfig.newBuilder().expectMaskedFrames(false).build()));
+      client.writeInbound(wire);
+      TextWebSocketFrame frame = client.readInbound();
+      assertThat(frame.isFinalFragment()).isTrue();
+      String text = frame.text();
+      frame.release();
+      client.finishAndReleaseAll();
+      return text;
     }
   }
 
-  private Connection open() {
+  private Connection open(ChannelHandler... before) {
     WebSocketTransport transport = new WebSocketTransport(1000, Duration.ofSeconds(30));
-    EmbeddedChannel channel = new EmbeddedChannel(transport);
+    EmbeddedChannel channel = new EmbeddedChannel(before);
+    channel.pipeline().addLast(transport);
     EngineSession session = engine.open(transport, new EngineRequest(Map.of(),
         Map.of("EIO", "4", "transport", "websocket"), "127.0.0.1", "/socket.io/?EIO=4&transport=websocket", false));
     transport.attach(session);
     session.onDrain(transport);
     Connection connection = new Connection(channel, session);
-    TextWebSocketFrame open = connection.next();
-    assertThat(open.text()).startsWith("0{\"sid\":");
-    open.release();
+    Object open = channel.readOutbound();
+    assertThat(open).isNotNull();
+    ReferenceCountUtil.release(open);
     return connection;
   }
 
   @Test
-  void aFrameSentToManyConnectionsIsWrittenAsTheSameUtf8BytesToEach() {
+  void aFrameSentToManyConnectionsIsWrittenAsTheSameWebSocketMessageToEach() {
     Connection a = open();
     Connection b = open();
     Frame broadcast = Frame.text("42[\"news\",\"h\u00e9llo \u2713\"]");
@@ -73,13 +98,37 @@ class WebSocketTransportTest {
     a.session().send(List.of(broadcast), false);
     b.session().send(List.of(broadcast), false);
 
-    TextWebSocketFrame toA = a.next();
-    TextWebSocketFrame toB = b.next();
-    assertThat(toA.text()).isEqualTo("42[\"news\",\"h\u00e9llo \u2713\"]");
-    assertThat(toA.content().array()).as("the frame's own bytes, not a copy").isSameAs(broadcast.utf8());
-    assertThat(toB.content().array()).isSameAs(broadcast.utf8());
+    ByteBuf toA = a.next();
+    ByteBuf toB = b.next();
+    assertThat(toA.array()).as("the frame's own message, not a copy").isSameAs(broadcast.webSocketMessage());
+    assertThat(toB.array()).isSameAs(broadcast.webSocketMessage());
     toA.release();
     toB.release();
+    a.session().send(List.of(broadcast), false);
+    assertThat(a.nextText()).isEqualTo("42[\"news\",\"h\u00e9llo \u2713\"]");
+  }
+
+  @Test
+  void withAnExtensionAgreedFramesGoThroughItsEncoderAsNettyFramesOfTheSameUtf8() {
+    List<WebSocketFrame> seen = new ArrayList<>();
+    WebSocketExtensionEncoder extension = new WebSocketExtensionEncoder() {
+      @Override
+      protected void encode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
+        seen.add(frame);
+        out.add(frame.retain());
+      }
+    };
+    Connection c = open(extension);
+    seen.clear();
+    Frame broadcast = Frame.text("42[\"news\",1]");
+
+    c.session().send(List.of(broadcast), false);
+
+    assertThat(seen).singleElement().isInstanceOf(TextWebSocketFrame.class);
+    TextWebSocketFrame frame = (TextWebSocketFrame) (Object) c.channel().readOutbound();
+    assertThat(frame.text()).isEqualTo("42[\"news\",1]");
+    assertThat(frame.content().array()).as("the frame's UTF-8, not a copy").isSameAs(broadcast.utf8());
+    frame.release();
   }
 
   @Test
@@ -92,13 +141,13 @@ class WebSocketTransportTest {
     c.session().send(List.of(Frame.text("4queued")), false);
 
     assertThat(volatileTaken).as("a volatile frame while the channel is not writable").isFalse();
-    assertThat(c.next().text()).as("written before the channel was known unwritable").isEqualTo("4first");
+    assertThat(c.nextText()).as("written before the channel was known unwritable").isEqualTo("4first");
     assertThat((Object) c.channel().readOutbound()).as("nothing more while not writable").isNull();
 
     c.channel().unsafe().outboundBuffer().setUserDefinedWritability(1, true);
     c.channel().runPendingTasks();
 
-    assertThat(c.next().text()).isEqualTo("4queued");
+    assertThat(c.nextText()).isEqualTo("4queued");
     assertThat((Object) c.channel().readOutbound()).isNull();
   }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
  * the bytes of a binary message. A broadcast encodes its frames once and hands the same instances to every
  * target, so a frame and its bytes must never be modified. Immutable.
  *
- * <p>A text frame also gives its UTF-8 bytes ({@link #utf8()}), encoded once on first use: a transport that writes
- * bytes writes the same array to every target instead of encoding the text once per target.
+ * <p>A text frame also gives its UTF-8 bytes ({@link #utf8()}), and any frame its whole WebSocket message
+ * ({@link #webSocketMessage()}), each built once on first use: a transport that writes bytes writes the same array
+ * to every target instead of encoding the text, or framing the message, once per target.
  */
 public final class Frame {
 
@@ -24,6 +25,8 @@ public final class Frame {
   private final byte[] binary;
   /** The UTF-8 of {@code text}, once asked for; a racing thread may encode it again, to equal bytes. */
   private volatile byte[] utf8;
+  /** The whole WebSocket message a server sends, once asked for; racing threads may build equal copies. */
+  private volatile byte[] webSocketMessage;
 
   private Frame(String text, byte[] binary) {
     this.text = text;
@@ -63,6 +66,42 @@ public final class Frame {
       utf8 = bytes;
     }
     return bytes;
+  }
+
+  /**
+   * The frame as one unmasked, unfragmented WebSocket message of RFC 6455 (the header, then the UTF-8 text or the
+   * binary data), built on the first call and the same array afterwards: a server writes these exact bytes to every
+   * client that agreed to no extension, so a broadcast frames its message once, not once per target. Shared, never
+   * modify them.
+   */
+  public byte[] webSocketMessage() {
+    byte[] message = webSocketMessage;
+    if (message == null) {
+      message = frame(binary != null ? 0x2 : 0x1, binary != null ? binary : utf8());
+      webSocketMessage = message;
+    }
+    return message;
+  }
+
+  private static byte[] frame(int opcode, byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    byte[] message = new byte[header + n];
+    message[0] = (byte) (0x80 | opcode); // FIN: the whole message in one frame
+    if (n < 126) {
+      message[1] = (byte) n;
+    } else if (n <= 0xFFFF) {
+      message[1] = 126;
+      message[2] = (byte) (n >>> 8);
+      message[3] = (byte) n;
+    } else {
+      message[1] = 127;
+      for (int i = 0; i < 8; i++) {
+        message[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+      }
+    }
+    System.arraycopy(payload, 0, message, header, n);
+    return message;
   }
 
   /** The bytes of a binary frame; shared, never modify them. */
