@@ -335,12 +335,14 @@ public final class Bench {
         for (int rate : rates[r]) {
           workers.reset();
           long cpu0 = ProcStat.cpuNanos(server.pid);
+          long sys0 = ProcStat.systemNanos(server.pid);
           long t0 = System.nanoTime();
           workers.get(0).send("fan e " + rate + " " + seconds * 1000 + " 100");
           long sent = Long.parseLong(workers.get(0).expect("sent", seconds + 30).split(" ")[1]);
           long expected = sent * room;
           Result res = workers.await(s -> s.received, expected, 30);
           long cpu1 = ProcStat.cpuNanos(server.pid);
+          long sys1 = ProcStat.systemNanos(server.pid);
           double secs = (res.lastProgress - t0) / 1e9;
           Stats s = res.stats;
           String label = "fan-out " + room / 1000 + "k @ " + rate + " emits/s";
@@ -350,6 +352,7 @@ public final class Bench {
           table.put(label, "p99 emit -> receive (ms)", target, s.events.percentile(0.99) / 1000, "%.2f");
           table.put(label, "server CPU per delivery (µs)", target, (cpu1 - cpu0) / 1000.0 / Math.max(1, s.received),
               "%.2f");
+          table.put(label, "of it in the kernel (%)", target, 100.0 * (sys1 - sys0) / Math.max(1, cpu1 - cpu0), "%.0f");
           table.put(label, "generator CPU per delivery (µs)", target, s.cpuNanos / 1000.0 / Math.max(1, s.received),
               "%.2f");
           log(String.format(Locale.ROOT, "   %s: %d/%d in %.2f s = %.0f/s, p50 %.2f ms p99 %.2f ms, server %.2f µs/del,"

@@ -15,11 +15,20 @@ public final class ProcStat {
 
   /** utime + stime of a process so far, in ns (10 ms resolution); -1 when it is gone. */
   public static long cpuNanos(long pid) {
+    return ticks(pid, true, true);
+  }
+
+  /** stime of a process so far (CPU time in the kernel on its behalf: system calls), in ns; -1 when it is gone. */
+  public static long systemNanos(long pid) {
+    return ticks(pid, false, true);
+  }
+
+  private static long ticks(long pid, boolean user, boolean system) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       // the command name may hold spaces: fields are counted after its closing parenthesis
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of the file
+      long ticks = (user ? Long.parseLong(fields[11]) : 0) + (system ? Long.parseLong(fields[12]) : 0); // 14, 15
       return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     } catch (IOException | RuntimeException e) {
       return -1;
