@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * NotifyNetty with the real Java client on each transport, two servers on two paths, its payload limits enforced
- * before buffering, and its close.
+ * NotifyNetty with the real Java client on each transport, two servers on two paths (one running its handlers on the
+ * event loops), its payload limits enforced before buffering, and its close.
  */
 class NettyTransportsIT {
 
@@ -39,7 +39,8 @@ class NettyTransportsIT {
   @BeforeEach
   void start() {
     chat = NotifyServer.builder().path("/chat/").maxPayload(MAX_PAYLOAD).build();
-    admin = NotifyServer.builder().path("/admin/").build();
+    // admin runs its handlers on Netty's event loops (handlers that never block may): every transport must work so too
+    admin = NotifyServer.builder().path("/admin/").executor(Runnable::run).build();
     chat.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send("chat", args.get(0))));
     admin.onConnection(socket -> socket.on("echo", (args, ack) -> ack.send("admin", args.get(0))));
     netty = NotifyNetty.builder().port(0).add(chat).add(admin).start();

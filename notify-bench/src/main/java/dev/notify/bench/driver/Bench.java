@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -389,30 +390,20 @@ public final class Bench {
         return sent;
       }, server.pid);
       for (int rate : rates) {
-        workers.reset();
-        long cpu0 = ProcStat.cpuNanos(server.pid);
-        long t0 = System.nanoTime();
-        for (Proc w : workers.procs) {
-          w.send("echo g " + (double) rate / workers.procs.size() + " " + seconds * 1000 + " 100");
+        // each step runs three times and the table takes the median of each figure: one run's CPU per ack swings
+        // by a third from run to run on this kind of machine
+        List<EchoStep> runs = new ArrayList<>();
+        for (int i = 0; i < (quick ? 1 : 3); i++) {
+          runs.add(echoStep(workers, server, rate, seconds));
         }
-        long sent = 0;
-        for (Proc w : workers.procs) {
-          sent += Long.parseLong(w.expect("sent", seconds + 30).split(" ")[1]);
-        }
-        Result res = workers.await(s -> s.ackCount, sent, 20);
-        long cpu1 = ProcStat.cpuNanos(server.pid);
-        Stats s = res.stats;
-        double secs = (res.lastProgress - t0) / 1e9;
         String label = "echo+ack @ " + rate / 1000 + "k/s";
-        double p99 = s.ackHist.percentile(0.99) / 1000;
-        table.put(label, "acks/s", target, s.ackCount / secs, "%.0f");
-        table.put(label, "p50 ack round trip (ms)", target, s.ackHist.percentile(0.5) / 1000, "%.2f");
+        double p99 = median(runs, EchoStep::p99);
+        table.put(label, "acks/s", target, median(runs, EchoStep::rate), "%.0f");
+        table.put(label, "p50 ack round trip (ms)", target, median(runs, EchoStep::p50), "%.2f");
         table.put(label, "p99 ack round trip (ms)", target, p99, "%.2f");
-        table.put(label, "p999 ack round trip (ms)", target, s.ackHist.percentile(0.999) / 1000, "%.2f");
-        table.put(label, "server CPU per ack (µs)", target, (cpu1 - cpu0) / 1000.0 / Math.max(1, s.ackCount), "%.2f");
-        log(String.format(Locale.ROOT, "   %s: %d/%d acks, %.0f/s, p50 %.2f p99 %.2f p999 %.2f ms", label, s.ackCount,
-            sent, s.ackCount / secs, s.ackHist.percentile(0.5) / 1000, p99, s.ackHist.percentile(0.999) / 1000));
-        boolean kept = s.ackCount >= sent * 0.999 && p99 < 50;
+        table.put(label, "p999 ack round trip (ms)", target, median(runs, EchoStep::p999), "%.2f");
+        table.put(label, "server CPU per ack (µs)", target, median(runs, EchoStep::cpuPerAck), "%.2f");
+        boolean kept = runs.stream().filter(r -> r.complete()).count() * 2 > runs.size() && p99 < 50;
         if (!kept) {
           break;
         }
@@ -420,6 +411,39 @@ public final class Bench {
       }
       table.put("echo+ack", "highest rate held with p99 < 50 ms (/s)", target, held, "%.0f");
     }
+  }
+
+  /** One run of an echo step: its figures, and whether every ack came back. */
+  private record EchoStep(double rate, double p50, double p99, double p999, double cpuPerAck, boolean complete) {
+  }
+
+  private EchoStep echoStep(Workers workers, Server server, int rate, int seconds) {
+    workers.reset();
+    long cpu0 = ProcStat.cpuNanos(server.pid);
+    long t0 = System.nanoTime();
+    for (Proc w : workers.procs) {
+      w.send("echo g " + (double) rate / workers.procs.size() + " " + seconds * 1000 + " 100");
+    }
+    long sent = 0;
+    for (Proc w : workers.procs) {
+      sent += Long.parseLong(w.expect("sent", seconds + 30).split(" ")[1]);
+    }
+    Result res = workers.await(s -> s.ackCount, sent, 20);
+    long cpu1 = ProcStat.cpuNanos(server.pid);
+    Stats s = res.stats;
+    double secs = (res.lastProgress - t0) / 1e9;
+    EchoStep step = new EchoStep(s.ackCount / secs, s.ackHist.percentile(0.5) / 1000,
+        s.ackHist.percentile(0.99) / 1000, s.ackHist.percentile(0.999) / 1000,
+        (cpu1 - cpu0) / 1000.0 / Math.max(1, s.ackCount), s.ackCount >= sent * 0.999);
+    log(String.format(Locale.ROOT, "   echo+ack @ %dk/s: %d/%d acks, %.0f/s, p50 %.2f p99 %.2f p999 %.2f ms, "
+        + "%.1f µs of server CPU per ack", rate / 1000, s.ackCount, sent, step.rate(), step.p50(), step.p99(),
+        step.p999(), step.cpuPerAck()));
+    return step;
+  }
+
+  private static <T> double median(List<T> runs, ToDoubleFunction<T> figure) {
+    double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+    return values[values.length / 2];
   }
 
   /** Two server processes through Redis: emitter on A, room members on B. */

@@ -64,7 +64,9 @@ public final class BenchServer {
     }
     boolean inmem = container.equals("inmem");
     NotifyServer.Builder builder = NotifyServer.builder();
-    if (inmem) {
+    // BENCH_DIRECT_HANDLERS=true runs handlers on the transport's thread (handlers that never block may): what the
+    // hand-over to the handler executor costs
+    if (inmem || Boolean.parseBoolean(System.getenv("BENCH_DIRECT_HANDLERS"))) {
       builder.executor(Runnable::run);
     }
     if (maxPayload > 0) {
