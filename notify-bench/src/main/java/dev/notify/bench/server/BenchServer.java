@@ -100,7 +100,12 @@ public final class BenchServer {
         bound = tomcat.port();
       }
       case "netty" -> {
-        NotifyNetty netty = NotifyNetty.builder().add(io).host("127.0.0.1").port(port).start();
+        NotifyNetty.Builder nettyBuilder = NotifyNetty.builder().add(io).host("127.0.0.1").port(port);
+        String ioThreads = System.getenv("BENCH_IO_THREADS");
+        if (ioThreads != null && !ioThreads.isBlank()) {
+          nettyBuilder.ioThreads(Integer.parseInt(ioThreads.trim()));
+        }
+        NotifyNetty netty = nettyBuilder.start();
         http = netty;
         bound = netty.port();
       }
