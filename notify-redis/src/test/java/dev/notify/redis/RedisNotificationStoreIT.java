@@ -75,11 +75,16 @@ class RedisNotificationStoreIT {
       // the only pending one delivered and read: its user's pending and unread sets are gone...
       get(store.markDelivered("42", List.of("phone"), List.of(first.id()), Instant.now()));
       get(store.markRead("42", List.of(first.id()), Instant.now()));
-      // ...and made again by the next save, a moment after the inbox's expiry was refreshed
-      get(store.save(note("42", Priority.NORMAL, Instant.now().plusSeconds(60)), false));
+      // ...and made again by the next save, a moment after the inbox's expiry was refreshed, with the first
+      // expiring notification and the first idempotency key
+      StoredNotification second = note("42", Priority.NORMAL, Instant.now().plusSeconds(60));
+      get(store.save(new StoredNotification(second.id(), "42", "type", "title", "message", NullNode.getInstance(),
+          Priority.NORMAL, second.createdAt(), second.expiresAt(), NotificationStatus.PENDING, null, null, "k1"),
+          false));
 
       try (Connection c = connect(RedisExtension.url())) {
-        for (String part : List.of("ids", "n", "st", "x", "pend", "unread", "devs", "since", "d:phone")) {
+        for (String part : List.of("ids", "n", "st", "x", "pend", "unread", "idem", "ik", "devs", "since",
+            "d:phone")) {
           String key = "{" + prefix + ":u:42}:" + part;
           c.sendCommand(Protocol.Command.PTTL, key);
           assertThat(c.getIntegerReply()).as("PTTL of %s", key)

@@ -53,12 +53,13 @@ end
 
 -- every key of the inbox expires after ttl ms (maxAge and a minute) without writes. Refreshing them all on every
 -- write would cost a dozen writes, each an AOF entry: they are refreshed together once the last refresh is a minute
--- old (every key then still outlives maxAge), and a key made since then gets its expiry at once.
-local function keep(ttl)
+-- old (every key then still outlives maxAge), and a key made since then gets its expiry at once. made: the keys the
+-- calling write may have made (bodies and states live and die with ids, whose own check is the first line).
+local function keep(ttl, made)
   if redis.call('PTTL', ids) > tonumber(ttl) - 60000 then
-    for i = 2, 10 do
-      if redis.call('PTTL', KEYS[i]) == -1 then
-        redis.call('PEXPIRE', KEYS[i], ttl)
+    for _, key in ipairs(made) do
+      if redis.call('PTTL', key) == -1 then
+        redis.call('PEXPIRE', key, ttl)
       end
     end
     return
@@ -129,7 +130,15 @@ if op == 'save' then
     drop(redis.call('ZRANGE', ids, 0, count - max - 1))
   end
   -- an inbox nobody writes to for maxAge is empty by then: let Redis drop its keys
-  keep(ARGV[7])
+  local made = {pending, unread}
+  if exp ~= '' then
+    made[#made + 1] = expiries
+  end
+  if key ~= '' then
+    made[#made + 1] = idem
+    made[#made + 1] = ikeys
+  end
+  keep(ARGV[7], made)
   if KEYS[11] then
     redis.call('XADD', KEYS[11], '*', 'id', id, 'user', ARGV[9], 'attempt', '1', 'nb', ARGV[10])
   end
@@ -285,7 +294,7 @@ if op == 'adddevice' then
     redis.call('HSET', since, device, start(tonumber(ARGV[3]), now))
   end
   redis.call('ZADD', devs, ARGV[5], device)
-  keep(ARGV[8])
+  keep(ARGV[8], {devs, since})
   if known then
     return 0
   end
