@@ -58,14 +58,21 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   private boolean writing;
   private List<Frame> next;
   private ScheduledFuture<?> unwritableDeadline;
-  private Boolean plainMessages;
+  /** Set by {@link #attach}: whether messages are written as their frame's own bytes (no extension agreed). */
+  private boolean plainMessages;
 
   WebSocketTransport(int maxPayload, Duration unwritableTimeout) {
     this.maxPayload = maxPayload;
     this.unwritableTimeout = unwritableTimeout;
   }
 
+  /**
+   * Called once the handshake is done (on the event loop), when the pipeline holds what it agreed to: messages go out
+   * as the bytes their frame built once ({@link Frame#webSocketMessage()}), past Netty's frame encoder, unless the
+   * connection agreed to an extension (permessage-deflate), whose encoder must see frames.
+   */
   void attach(EngineSession session) {
+    this.plainMessages = ctx.pipeline().get(WebSocketExtensionEncoder.class) == null;
     this.session = session;
   }
 
@@ -99,10 +106,9 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     try {
       List<Frame> batch = frames;
       while (batch != null && !closed.get() && ctx.channel().isActive()) {
-        boolean plain = plainMessages();
         for (int i = 0; i < batch.size(); i++) {
           Frame frame = batch.get(i);
-          ctx.write(plain ? Unpooled.wrappedBuffer(frame.webSocketMessage())
+          ctx.write(plainMessages ? Unpooled.wrappedBuffer(frame.webSocketMessage())
               : frame.isBinary() ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame.binary()))
               : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.utf8())), ctx.voidPromise());
         }
@@ -120,18 +126,6 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     } finally {
       writing = false;
     }
-  }
-
-  /**
-   * Whether messages go out as the bytes their frame built once ({@link Frame#webSocketMessage()}), past Netty's frame
-   * encoder: yes unless the connection agreed to an extension (permessage-deflate), whose encoder must see frames.
-   * Decided on the first write, after the handshake installed what it agreed to.
-   */
-  private boolean plainMessages() {
-    if (plainMessages == null) {
-      plainMessages = ctx.pipeline().get(WebSocketExtensionEncoder.class) == null;
-    }
-    return plainMessages;
   }
 
   @Override

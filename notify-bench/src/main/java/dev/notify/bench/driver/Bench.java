@@ -326,13 +326,7 @@ public final class Bench {
         log("   room of " + room + ": " + c.ok + " connected, " + c.failed + " failed");
         int warmRate = Math.max(rates[r][0], 5);
         int members = room;
-        warmUp("fan-out " + room / 1000 + "k", target, () -> {
-          workers.reset();
-          workers.get(0).send("fan e " + warmRate + " 1000 100");
-          long sent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
-          workers.await(s -> s.received, sent * members, 20);
-          return sent;
-        }, server.pid);
+        warmUp("fan-out " + room / 1000 + "k", target, () -> fanRound(workers, warmRate, members), server.pid);
         for (int rate : rates[r]) {
           workers.reset();
           long cpu0 = ProcStat.cpuNanos(server.pid);
@@ -460,13 +454,7 @@ public final class Bench {
       workers.connectOn(0, "e", a.port, 20, "to=fan");
       workers.connectOn(1, "m", b.port, members, "room=fan");
       // at 5k/s so that the JIT compiles the whole path before the 1k/s step is measured
-      warmUp("cluster", target, () -> {
-        workers.reset();
-        workers.get(0).send("fan e " + Math.max(rates[0], 5000) + " 1000 100");
-        long sent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
-        workers.await(s -> s.received, sent * members, 20);
-        return sent;
-      }, a.pid, b.pid);
+      warmUp("cluster", target, () -> fanRound(workers, Math.max(rates[0], 5000), members), a.pid, b.pid);
       for (int rate : rates) {
         workers.reset();
         long cpuA = ProcStat.cpuNanos(a.pid);
@@ -528,6 +516,18 @@ public final class Bench {
     log(String.format(Locale.ROOT, "   %s warm after %d one-second rounds (last: %.1f µs of server CPU per message)",
         scenario, rounds, previous / 1000));
     table.put(scenario, "warm-up rounds of 1 s until server CPU per message is steady", target, rounds, "%.0f");
+  }
+
+  /**
+   * One second of broadcasts from the first worker's emitters at {@code rate}, waited for until each reached the room's
+   * {@code members}; how many were sent.
+   */
+  private static long fanRound(Workers workers, int rate, int members) {
+    workers.reset();
+    workers.get(0).send("fan e " + rate + " 1000 100");
+    long sent = Long.parseLong(workers.get(0).expect("sent", 60).split(" ")[1]);
+    workers.await(s -> s.received, sent * members, 20);
+    return sent;
   }
 
   /** How long a warm-up phase sends, in ms. */
