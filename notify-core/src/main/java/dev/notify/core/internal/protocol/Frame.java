@@ -77,7 +77,8 @@ public final class Frame {
   public byte[] webSocketMessage() {
     byte[] message = webSocketMessage;
     if (message == null) {
-      message = frame(binary != null ? 0x2 : 0x1, binary != null ? binary : utf8());
+      // not through utf8(): that would keep a second copy of the payload for the frame's life
+      message = frame(binary != null ? 0x2 : 0x1, binary != null ? binary : text.getBytes(StandardCharsets.UTF_8));
       webSocketMessage = message;
     }
     return message;
