@@ -37,9 +37,16 @@ class ClusterAdapterTest {
     private static final AtomicLong IDS = new AtomicLong();
     private final Broker broker;
 
-    LoopbackAdapter(AdapterNamespace namespace, Broker broker, String uid) {
-      super(namespace, uid, Duration.ofSeconds(2), 1000);
+    final AtomicLong dropped = new AtomicLong();
+
+    LoopbackAdapter(AdapterNamespace namespace, Broker broker, String uid, int inboundQueueCapacity) {
+      super(namespace, uid, Duration.ofSeconds(2), inboundQueueCapacity);
       this.broker = broker;
+    }
+
+    @Override
+    protected void inboundDropped() {
+      dropped.incrementAndGet();
     }
 
     @Override
@@ -93,8 +100,12 @@ class ClusterAdapterTest {
   }
 
   private NotifyServer node(String uid, Executor executor) {
+    return node(uid, executor, 1000);
+  }
+
+  private NotifyServer node(String uid, Executor executor, int inboundQueueCapacity) {
     NotifyServer io = NotifyServer.builder().executor(executor).scheduler(scheduler)
-        .adapter(namespace -> new LoopbackAdapter(namespace, broker, uid)).build();
+        .adapter(namespace -> new LoopbackAdapter(namespace, broker, uid, inboundQueueCapacity)).build();
     io.of("/").ready().join();
     return io;
   }
@@ -164,6 +175,41 @@ class ClusterAdapterTest {
       executor.release();
       assertThat(many).allSatisfy(client -> assertThat(client.events()).containsExactly("42[\"n\",2]"));
       assertThat(few.events()).containsExactly("42[\"n\",1]", "42[\"n\",3]");
+    } finally {
+      executor.release();
+      c.close();
+    }
+  }
+
+  @Test
+  void pastItsInboundQueueCapacityANodeDropsAndCountsWhatOtherNodesSendWhileSmallBroadcastsStillWait() {
+    HoldingExecutor executor = new HoldingExecutor();
+    NotifyServer c = node("node-c", executor, 3);
+    try {
+      InMemoryClient few = InMemoryClient.connect(c);
+      few.socket.join("few");
+      List<InMemoryClient> many = new ArrayList<>();
+      for (int i = 0; i < 65; i++) {
+        InMemoryClient client = InMemoryClient.connect(c);
+        client.socket.join("many");
+        many.add(client);
+      }
+      executor.holding = true; // a handler executor that has fallen behind
+
+      for (int n = 1; n <= 3; n++) {
+        a.to("many").emit("n", n);
+      }
+      a.to("many").emit("n", 4); // the queue holds 3: dropped
+      a.to("few").emit("n", 5); // would run at once, but others wait: queued behind them, so dropped too
+      LoopbackAdapter adapter = (LoopbackAdapter) c.of("/").adapter();
+      assertThat(adapter.dropped).hasValue(2);
+
+      executor.release();
+      assertThat(many).allSatisfy(client -> assertThat(client.events())
+          .containsExactly("42[\"n\",1]", "42[\"n\",2]", "42[\"n\",3]"));
+      assertThat(few.events()).isEmpty();
+      a.to("few").emit("n", 6); // the queue is empty again: taken, and applied at once
+      assertThat(few.events()).containsExactly("42[\"n\",6]");
     } finally {
       executor.release();
       c.close();
