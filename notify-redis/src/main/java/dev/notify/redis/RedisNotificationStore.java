@@ -28,6 +28,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *   <li>addDevice: registers a device with its catch-up start, forgetting the least recently seen past the
  *       maximum and those unseen for {@code maxAge}.</li>
  *   <li>claim: due retries move into their stream, then per priority, urgent first: jobs claimed longer ago than
- *       the visibility timeout ({@code XAUTOCLAIM}, so a dead node's jobs come back), then new ones
+ *       the visibility timeout ({@code XAUTOCLAIM}, so a dead node's jobs come back; looked for at most once a
+ *       second, or a tenth of the visibility timeout when shorter, as the scan grows with the jobs in flight), then new ones
  *       ({@code XREADGROUP}); on a single Redis each job comes with its notification as the inbox holds it, so a
  *       delivery needs no other read.</li>
  *   <li>complete: {@code XACK} + {@code XDEL}; retry: {@code XACK} + {@code XDEL} + the delayed entry; settle:
@@ -113,6 +115,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   /** Calls merged into one script run at most, and merged runs of one kind at a time. */
   private static final int MAX_MERGED = 128;
   private static final int MERGED_IN_FLIGHT = 2;
+  private static final long RECLAIM_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final RedisNotificationStoreOptions options;
   private final RedisConnector connector;
@@ -123,6 +126,8 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   private final AtomicLong depth = new AtomicLong();
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** When a claim last looked for jobs claimed past their visibility timeout (System.nanoTime()). */
+  private final AtomicLong lastReclaim = new AtomicLong(System.nanoTime() - Duration.ofDays(1).toNanos());
   /** Merged calls: finds and delivery marks of several users at once (single Redis only), completes. */
   private final Coalescer<Find, StoredNotification> finds;
   private final Coalescer<Delivered, List<NotificationId>> delivered;
@@ -374,8 +379,15 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     if (max <= 0) {
       return CompletableFuture.completedFuture(List.of());
     }
+    // jobs of a dead or stalled node are looked for at most once per RECLAIM_EVERY (or a tenth of the visibility
+    // timeout when that is shorter): the scan costs Redis about 1 ms per claim of 100 while thousands are in flight
+    long visibilityMillis = Math.max(0, visibility.toMillis());
+    long nowNanos = System.nanoTime();
+    long every = Math.min(RECLAIM_EVERY_NANOS, TimeUnit.MILLISECONDS.toNanos(visibilityMillis) / 10);
+    long last = lastReclaim.get();
+    boolean reclaim = nowNanos - last >= every && lastReclaim.compareAndSet(last, nowNanos);
     List<byte[]> args = args("claim", options.consumerGroup(), consumer, Integer.toString(max),
-        Long.toString(Math.max(0, visibility.toMillis())), Long.toString(micros(now)));
+        reclaim ? Long.toString(visibilityMillis) : "", Long.toString(micros(now)));
     synchronized (cursors) {
       for (String cursor : cursors) {
         args.add(bytes(cursor));

@@ -14,6 +14,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ import redis.clients.jedis.Jedis;
  * (NotificationService on a RedisEmitter) sends to 200 users, each with two acking devices with device ids
  * ({@code -Dbench.devices=1} for one), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
  * RedisNotificationStore), all on one redis-server of its own with {@code appendonly yes}. A user's first device is on
- * one node and its second on the other. Measured over 20,000 notifications after 2,000 of warm-up: persisted/s (send
+ * one node and its second on the other. Measured over 20,000 notifications after a warm-up that lasts until the JIT is done (rounds of 2,000, printed): persisted/s (send
  * futures completed: notification and job in Redis), received/s (every device got every notification addressed to
  * it), completed/s (the delivery queue is empty: every ack marked in the store, every job completed), and the
  * latency from send to {@code notification:new} on the device.
@@ -67,6 +69,7 @@ class NotificationThroughputBench {
   private static final boolean OFFICIAL_CLIENT = "official".equals(System.getProperty("bench.client", "lean"));
   private static final int RATE = Integer.getInteger("bench.rate", 2_000);
   private static final int RATE_WARMUP_SECONDS = 5;
+  private static final String AOF = System.getProperty("bench.aof", "yes");
 
   /** What the bench reads from a device, whichever client it is. */
   private record Receiver(Set<String> ids, Supplier<List<Long>> latencies, AutoCloseable connection) {
@@ -100,11 +103,10 @@ class NotificationThroughputBench {
   @EnumSource(Layout.class)
   void endToEndThroughput(Layout layout) throws Exception {
     bench(layout, (sender, store, devices, cpu) -> {
-      run(sender, store, devices, 0, WARMUP, 0);
-      devices.forEach(d -> d.latencies().get());
+      int first = warmUp(sender, store, devices, cpu, 0);
       double load = loadAverage();
       long[] before = cpu.start();
-      long[] millis = run(sender, store, devices, WARMUP, MEASURED, 0);
+      long[] millis = run(sender, store, devices, first, MEASURED, 0);
       print(layout, "as fast as the sender's backlog takes them", load, millis, devices, before, cpu.now());
       System.out.println("  redis-server per notification, by command:" + cpu.commands());
     });
@@ -113,15 +115,47 @@ class NotificationThroughputBench {
   @Test
   void latencyAtSteadyRate() throws Exception {
     bench(Layout.TWO_NODES, (sender, store, devices, cpu) -> {
-      int warmup = RATE * RATE_WARMUP_SECONDS; // a steady state: the JIT done with every path at this rate
-      run(sender, store, devices, 0, warmup, RATE);
+      int first = warmUp(sender, store, devices, cpu, 0);
+      int warmup = RATE * RATE_WARMUP_SECONDS; // then the steady state of this rate: its batch sizes, its pauses
+      run(sender, store, devices, first, warmup, RATE);
       devices.forEach(d -> d.latencies().get());
       double load = loadAverage();
       long[] before = cpu.start();
-      long[] millis = run(sender, store, devices, warmup, MEASURED, RATE);
+      long[] millis = run(sender, store, devices, first + warmup, MEASURED, RATE);
       print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices, before, cpu.now());
       System.out.println("  redis-server per notification, by command:" + cpu.commands());
     });
+  }
+
+  /**
+   * Rounds of {@link #WARMUP} notifications as fast as they go until the JIT is done: the JVM's compiler threads
+   * took under 5 % of the round's CPU (this JVM's and redis-server's) and the CPU per notification is within 15 % of
+   * the round before (at least 3 rounds, at most 30). Before that, compilation competes with the servers for the
+   * two cores and the figures measure the JIT. Returns the sequence number to go on from.
+   */
+  private static int warmUp(NotificationService sender, RedisNotificationStore store, List<Receiver> devices, Cpu cpu,
+      int first) {
+    double previous = Double.NaN;
+    int rounds = 0;
+    while (true) {
+      long[] before = cpu.process();
+      run(sender, store, devices, first, WARMUP, 0);
+      long[] after = cpu.process();
+      first += WARMUP;
+      rounds++;
+      double total = after[0] - before[0];
+      double perNotification = total / WARMUP;
+      boolean steady = Math.abs(perNotification - previous) <= 0.15 * previous
+          && after[1] - before[1] < 0.05 * total;
+      previous = perNotification;
+      if (rounds >= 30 || rounds >= 3 && steady) {
+        devices.forEach(d -> d.latencies().get());
+        System.out.printf("warm-up: %d rounds of %d notifications, the compiler threads took %.0f %% of the last "
+            + "one's CPU (%s)%n", rounds, WARMUP, 100.0 * (after[1] - before[1]) / total,
+            steady ? "the JIT done" : "still compiling: the figures below include the JIT");
+        return first;
+      }
+    }
   }
 
   private interface Scenario {
@@ -165,6 +199,42 @@ class NotificationThroughputBench {
       }
     }
 
+    /** {this process's and redis-server's CPU ns, this process's compiler threads' ns} so far. */
+    long[] process() {
+      long total = ticks(Path.of("/proc/self/stat")) + ticks(Path.of("/proc/" + redisPid + "/stat"));
+      long jit = 0;
+      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String name = comm(task);
+          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            jit += ticks(task.resolve("stat"));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new long[] {total, jit};
+    }
+
+    private static String comm(Path task) {
+      try {
+        return Files.readString(task.resolve("comm"));
+      } catch (IOException e) {
+        return ""; // a thread that ended meanwhile
+      }
+    }
+
+    /** utime + stime of a /proc stat file, in ns (clock ticks of 10 ms); 0 for a thread that ended meanwhile. */
+    private static long ticks(Path stat) {
+      try {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+
     /** {devices ns, rest ns, redis ns} so far. */
     long[] now() {
       long devices = 0;
@@ -179,14 +249,7 @@ class NotificationThroughputBench {
           }
         }
       }
-      long redis;
-      try {
-        String[] stat = Files.readString(Path.of("/proc/" + redisPid + "/stat")).split("\\) ")[1].split(" ");
-        redis = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10_000_000L; // clock ticks of 10 ms
-      } catch (Exception e) {
-        redis = -1;
-      }
-      return new long[] {devices, rest, redis};
+      return new long[] {devices, rest, ticks(Path.of("/proc/" + redisPid + "/stat"))};
     }
   }
 
@@ -194,7 +257,7 @@ class NotificationThroughputBench {
     String adapterKey = RedisExtension.uniqueKey("bench-adapter");
     String prefix = RedisExtension.uniqueKey("bench");
     List<Receiver> devices = new ArrayList<>();
-    try (RedisServer redis = RedisServer.start("--appendonly", System.getProperty("bench.aof", "yes"));
+    try (RedisServer redis = RedisServer.start("--appendonly", AOF);
         NotificationNode node1 = NotificationNode.start(redis.url(), layout == Layout.TWO_NODES ? adapterKey : null,
             prefix, b -> b);
         NotificationNode node2 = layout == Layout.TWO_NODES
@@ -223,11 +286,11 @@ class NotificationThroughputBench {
     devices.forEach(d -> latencies.addAll(d.latencies().get()));
     latencies.sort(null);
     System.out.printf("notification throughput (%s, %s), %d notifications to %d users (%d acking devices each, "
-            + "%s client), redis-server appendonly yes, %d cores, load average %.1f before / %.1f after:%n"
+            + "%s client), redis-server appendonly %s, %d cores, load average %.1f before / %.1f after:%n"
             + "  persisted  %6.0f /s (%d ms)%n  received   %6.0f /s (%d ms, every device has all its ids)%n"
             + "  completed  %6.0f /s (%d ms, every ack marked delivered and every job completed)%n"
             + "  send to notification:new on the device: p50 %d ms, p99 %d ms, max %d ms (%d deliveries)%n",
-        layout, pace, MEASURED, USERS, DEVICES, OFFICIAL_CLIENT ? "official Java" : "lean",
+        layout, pace, MEASURED, USERS, DEVICES, OFFICIAL_CLIENT ? "official Java" : "lean", AOF,
         Runtime.getRuntime().availableProcessors(), load, loadAfter,
         MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
         MEASURED * 1000.0 / millis[2], millis[2], latencies.get(latencies.size() / 2),

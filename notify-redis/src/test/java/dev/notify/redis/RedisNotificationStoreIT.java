@@ -232,6 +232,74 @@ class RedisNotificationStoreIT {
     }
   }
 
+  @Test
+  void claimsLookForJobsPastTheirVisibilityTimeoutAtMostOnceASecondNotOnEveryClaim() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        RedisNotificationStore store = RedisNotificationStore.create(redis.url());
+        Connection c = connect(redis.url())) {
+      Duration visibility = Duration.ofSeconds(30);
+      get(store.claim("node-a", 10, visibility, Instant.now())); // the first claim looks, and makes the groups
+      long start = System.nanoTime();
+      long before = xautoclaimCalls(c);
+      int claims = 50;
+      for (int i = 0; i < claims; i++) {
+        get(store.save(note("alice", Priority.NORMAL, null), true));
+        List<DeliveryJob> claimed = get(store.claim("node-a", 10, visibility, Instant.now()));
+        assertThat(claimed).as("claim %d", i).hasSize(1);
+        get(store.complete(claimed.get(0)));
+      }
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+      assertThat(xautoclaimCalls(c) - before).as("XAUTOCLAIM calls in %d claims over %d s", claims, seconds)
+          .isLessThanOrEqualTo(3 * (seconds + 1));
+
+      // with a visibility timeout of 500 ms a claim looks every 50 ms at most: a dead node's job is back in time
+      StoredNotification stalled = note("bob", Priority.NORMAL, null);
+      get(store.save(stalled, true));
+      Duration shortVisibility = Duration.ofMillis(500);
+      assertThat(get(store.claim("dead-node", 10, shortVisibility, Instant.now()))).extracting(DeliveryJob::id)
+          .containsExactly(stalled.id());
+      long claimedAt = System.nanoTime();
+      List<DeliveryJob> back = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        back.addAll(get(store.claim("node-b", 10, shortVisibility, Instant.now())));
+        return !back.isEmpty();
+      });
+      assertThat(back).extracting(DeliveryJob::id).containsExactly(stalled.id());
+      assertThat(Duration.ofNanos(System.nanoTime() - claimedAt)).as("back after the timeout, not seconds later")
+          .isBetween(shortVisibility, Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void aClaimThatFindsTheConsumerGroupGoneMakesItAgainAndTheNextClaimsGetTheNewJobs() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        RedisNotificationStore store = RedisNotificationStore.create(redis.url());
+        Connection c = connect(redis.url())) {
+      Duration visibility = Duration.ofSeconds(30);
+      get(store.claim("node-a", 10, visibility, Instant.now()));
+      c.sendCommand(Protocol.Command.FLUSHALL); // a Redis without persistence, restarted: every key is gone
+      c.getStatusCodeReply();
+      StoredNotification n = note("alice", Priority.NORMAL, null);
+      get(store.save(n, true));
+      List<DeliveryJob> jobs = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        jobs.addAll(get(store.claim("node-a", 10, visibility, Instant.now())));
+        return !jobs.isEmpty();
+      });
+      assertThat(jobs).extracting(DeliveryJob::id).containsExactly(n.id());
+    }
+  }
+
+  private static long xautoclaimCalls(Connection c) {
+    c.sendCommand(Protocol.Command.INFO, "commandstats");
+    for (String line : c.getBulkReply().split("\r?\n")) {
+      if (line.startsWith("cmdstat_xautoclaim:")) {
+        return Long.parseLong(line.replaceAll(".*calls=(\\d+),.*", "$1"));
+      }
+    }
+    return 0;
+  }
+
   private StoredNotification note(String user, Priority priority, Instant expiresAt) {
     NotificationId id = ids.next();
     return new StoredNotification(id, user, "type", "title " + id, "message", NullNode.getInstance(), priority,

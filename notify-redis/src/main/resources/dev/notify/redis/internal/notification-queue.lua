@@ -20,8 +20,10 @@ local function entries(list, stream, jobs)
   return n
 end
 
--- claim: consumer, max, visibility ms, now µs, cursor urgent, cursor normal, cursor low[, inbox key prefix]
+-- claim: consumer, max, visibility ms or '', now µs, cursor urgent, cursor normal, cursor low[, inbox key prefix]
 --   -> {{next cursors}, {{stream index, entry id, fields[, body, state]}...}}
+-- With '' for the visibility, jobs claimed by others are left alone this time: looking for them scans the pending
+-- entries (about 1 µs each, ten per job asked for), so the store does it at most once a second, not on every claim.
 -- With the prefix of the users' inbox keys ("{<prefix>:u:", single Redis only: those keys are in other slots), each
 -- job also carries its notification's body and state as the inbox holds them (nil when it is gone), so that
 -- delivering it takes no other read.
@@ -40,18 +42,28 @@ if op == 'claim' then
     cursors[i] = ARGV[6 + i]
     if left > 0 then
       -- jobs claimed longer ago than the visibility timeout (their node died or stalled) first, then new ones
-      local r = redis.pcall('XAUTOCLAIM', KEYS[i], group, consumer, idle, ARGV[6 + i], 'COUNT', left)
-      if type(r) == 'table' and r.err then
-        if not string.find(r.err, 'NOGROUP') then
-          return r
+      if idle ~= '' then
+        local r = redis.pcall('XAUTOCLAIM', KEYS[i], group, consumer, idle, ARGV[6 + i], 'COUNT', left)
+        if type(r) == 'table' and r.err then
+          if not string.find(r.err, 'NOGROUP') then
+            return r
+          end
+          redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
+          r = {'0-0', {}}
         end
-        redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
-        r = {'0-0', {}}
+        cursors[i] = r[1]
+        left = left - entries(r[2], i, jobs)
       end
-      cursors[i] = r[1]
-      left = left - entries(r[2], i, jobs)
       if left > 0 then
-        local fresh = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
+        local fresh = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
+        if type(fresh) == 'table' and fresh.err then
+          if not string.find(fresh.err, 'NOGROUP') then
+            return fresh
+          end
+          -- a stream not read before, or lost with its group (a Redis restarted without persistence)
+          redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
+          fresh = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
+        end
         if fresh then
           left = left - entries(fresh[1][2], i, jobs)
         end
