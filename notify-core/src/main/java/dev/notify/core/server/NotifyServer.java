@@ -21,13 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -101,7 +97,8 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     this.options = new ServerOptions(b.engine.build(), b.connectTimeout, b.maxDisconnectionDuration,
         b.skipMiddlewaresOnRecovery, b.maxAttachments, b.maxInboundPackets, b.maxInboundBytes, b.rateLimits);
     this.ownsExecutor = b.executor == null;
-    this.executor = ownsExecutor ? defaultExecutor() : b.executor;
+    this.executor = ownsExecutor ? new HandlerPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()))
+        : b.executor;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = ownsScheduler ? defaultScheduler() : b.scheduler;
     this.mapper = b.mapper == null ? JsonMapper.builder().build() : b.mapper;
@@ -363,24 +360,12 @@ public final class NotifyServer implements Emitter, AutoCloseable {
       }
     }
     if (ownsExecutor) {
-      shutdown((ExecutorService) executor);
+      ((HandlerPool) executor).close();
     }
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
     log.info("notify server closed");
-  }
-
-  private static void shutdown(ExecutorService service) {
-    service.shutdown();
-    try {
-      if (!service.awaitTermination(5, TimeUnit.SECONDS)) {
-        service.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      service.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
   }
 
   // ---- shared resources ----
@@ -482,17 +467,6 @@ public final class NotifyServer implements Emitter, AutoCloseable {
   /** The recovery store, or {@code null} when connection state recovery is off. */
   RecoveryStore recovery() {
     return recovery;
-  }
-
-  private static ExecutorService defaultExecutor() {
-    int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-    // The queue is unbounded, so a task is refused only once close() has shut the pool down. The disconnect
-    // cleanups that close() queued are still running then and hand on more work (failing pending acks,
-    // completing broadcast acks): run it on the submitting thread rather than drop it and leave futures pending.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemonThreads("notify-handler-"), (task, executor) -> task.run());
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   private static ScheduledExecutorService defaultScheduler() {
@@ -724,7 +698,7 @@ public final class NotifyServer implements Emitter, AutoCloseable {
     }
 
     /**
-     * Where middlewares and handlers run. Defaults to a pool of max(4, 2 × cores) daemon threads that
+     * Where middlewares and handlers run. Defaults to a fork-join pool of max(4, 2 × cores) daemon threads that
      * {@link #close()} stops; supply a larger one if handlers block for long. One you supply is not shut down.
      */
     public Builder executor(Executor executor) {
