@@ -110,7 +110,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
   private static final String[] INBOX_PARTS = {"ids", "n", "st", "x", "pend", "unread", "idem", "ik", "devs",
       "since"};
   /** The inbox keys a merged delivery mark needs per user, in the order the script reads them. */
-  private static final String[] DELIVERED_PARTS = {"ids", "n", "st", "pend", "devs"};
+  private static final String[] DELIVERED_PARTS = {"ids", "st", "pend", "devs"};
   private static final long DEPTH_REFRESH_NANOS = Duration.ofMillis(500).toNanos();
   /** Calls merged into one script run at most, and merged runs of one kind at a time. */
   private static final int MAX_MERGED = 128;

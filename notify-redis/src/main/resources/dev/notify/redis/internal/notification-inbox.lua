@@ -151,8 +151,8 @@ if op == 'find' then
 end
 
 -- the known devices among the given ones record the ids as acknowledged, and the ids still pending become
--- delivered; the keys are a user's ids, bodies, states, pending and devs -> the ids that were pending
-local function deliveredTo(own, b, s, p, d, at, ttl, devices, list)
+-- delivered; the keys are a user's ids, states, pending and devs -> the ids that were pending
+local function deliveredTo(own, s, p, d, at, ttl, devices, list)
   local prefix = string.sub(own, 1, #own - 3) .. 'd:'
   local known, changed = {}, {}
   for _, device in ipairs(devices) do
@@ -161,12 +161,14 @@ local function deliveredTo(own, b, s, p, d, at, ttl, devices, list)
     end
   end
   for _, id in ipairs(list) do
-    if #known > 0 and redis.call('HEXISTS', b, id) == 1 then
+    -- a kept notification has a state (bodies and states are written and dropped together)
+    local state = redis.call('HGET', s, id)
+    if state and #known > 0 then
       for _, set in ipairs(known) do
         redis.call('ZADD', set, 0, id)
       end
     end
-    if redis.call('HGET', s, id) == 'P' then
+    if state == 'P' then
       redis.call('HSET', s, id, 'D|' .. at)
       redis.call('ZREM', p, id)
       changed[#changed + 1] = id
@@ -198,7 +200,7 @@ if op == 'delivered' then
   for i = a, #ARGV do
     list[#list + 1] = ARGV[i]
   end
-  return deliveredTo(ids, bodies, states, pending, devs, ARGV[2], ARGV[3], devices, list)
+  return deliveredTo(ids, states, pending, devs, ARGV[2], ARGV[3], devices, list)
 end
 
 -- findmany (single Redis: several users at once): KEYS are (bodies, states) per call, ARGV[2...] one id per call
@@ -214,15 +216,14 @@ if op == 'findmany' then
 end
 
 -- deliveredmany (single Redis: several users at once): key ttl ms, then per call: at, device count n, n device
--- ids, id count m, m ids; KEYS are (ids, bodies, states, pending, devs) per call -> per call, as delivered
+-- ids, id count m, m ids; KEYS are (ids, states, pending, devs) per call -> per call, as delivered
 if op == 'deliveredmany' then
   local ttl, a, out = ARGV[2], 3, {}
-  for k = 0, #KEYS - 5, 5 do
+  for k = 0, #KEYS - 4, 4 do
     local at, devices, list = ARGV[a], nil, nil
     devices, a = counted(a + 1)
     list, a = counted(a)
-    out[#out + 1] = deliveredTo(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], at, ttl, devices,
-      list)
+    out[#out + 1] = deliveredTo(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], at, ttl, devices, list)
   end
   return out
 end
