@@ -3,6 +3,7 @@ package dev.notify.jakarta;
 import dev.notify.core.internal.LogKeys;
 import dev.notify.core.internal.LogLimiter;
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.IOEvent;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -24,6 +26,7 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.nio.NIOConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,9 @@ final class ConnectionGuard extends BaseFilter {
   private static final byte[] BAD_PATH = ("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
       + "Content-Length: 34\r\nConnection: close\r\n\r\n{\"code\":3,\"message\":\"Bad request\"}")
       .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** How long a request body may be awaited with reading off before {@link #sweep()} turns reading on again. */
+  static final long STALLED_BODY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final long headNanos;
   private final long bodyNanos;
@@ -229,17 +235,45 @@ final class ConnectionGuard extends BaseFilter {
     deadlines.put(connection, new Deadline(System.nanoTime() + headNanos, false, "request head"));
   }
 
-  /** Closes the connections past their deadline. */
+  /**
+   * Closes the connections past their deadline, and makes the selector read again for a request body it has been
+   * waiting for over a second with reading switched off (see {@link #readAgain}).
+   */
   void sweep() {
     long now = System.nanoTime();
     for (Map.Entry<Connection<?>, Deadline> entry : deadlines.entrySet()) {
       Deadline deadline = entry.getValue();
+      if (deadline.body() && now - (deadline.at() - bodyNanos) >= STALLED_BODY_NANOS) {
+        readAgain(entry.getKey());
+      }
       if (now - deadline.at() >= 0 && deadlines.remove(entry.getKey(), deadline)) {
         Connection<?> connection = entry.getKey();
         warnings.atWarn(log, "deadline").addKeyValue(LogKeys.REMOTE, connection.getPeerAddress())
             .log("http connection closed: {} not received within {} ms", deadline.what(),
                 TimeUnit.NANOSECONDS.toMillis(deadline.body() ? bodyNanos : headNanos));
         connection.closeSilently();
+      }
+    }
+  }
+
+  /**
+   * Grizzly 4's {@code SameThreadIOStrategy} can leave a connection's read interest off while a request body is read
+   * asynchronously: the worker's late suspension of the request turns it off after the body reader turned it on
+   * (eclipse-ee4j/glassfish-grizzly#2297, fixed in Grizzly 5, which needs Java 21). The body then never arrives and
+   * the request is never answered (1 in thousands of late {@code POST} bodies). Turning it on again is harmless:
+   * the connection is waiting for exactly those bytes.
+   */
+  private void readAgain(Connection<?> connection) {
+    if (connection instanceof NIOConnection nio) {
+      SelectionKey key = nio.getSelectionKey();
+      if (key != null && key.isValid() && (key.interestOps() & SelectionKey.OP_READ) == 0) {
+        warnings.atWarn(log, "read-again").addKeyValue(LogKeys.REMOTE, connection.getPeerAddress())
+            .log("http connection: reading a request body again after Grizzly stopped reading it");
+        try {
+          nio.enableIOEvent(IOEvent.READ);
+        } catch (IOException e) {
+          // a connection that cannot read any more: its body deadline closes it
+        }
       }
     }
   }
