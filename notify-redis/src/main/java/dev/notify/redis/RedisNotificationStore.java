@@ -379,7 +379,7 @@ public final class RedisNotificationStore implements NotificationStore, AutoClos
     if (max <= 0) {
       return CompletableFuture.completedFuture(List.of());
     }
-    // jobs of a dead or stalled node are looked for at most once per RECLAIM_EVERY (or a tenth of the visibility
+    // jobs of a dead or stalled node are looked for at most once per RECLAIM_EVERY_NANOS (or a tenth of the visibility
     // timeout when that is shorter): the scan costs Redis about 1 ms per claim of 100 while thousands are in flight
     long visibilityMillis = Math.max(0, visibility.toMillis());
     long nowNanos = System.nanoTime();

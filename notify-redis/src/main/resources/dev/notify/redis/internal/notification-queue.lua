@@ -20,6 +20,21 @@ local function entries(list, stream, jobs)
   return n
 end
 
+-- runs a consumer-group command on a stream; a stream met without the group (not read before, or lost with it when
+-- Redis restarted without persistence) gets the group, from its first entry, and the command runs again
+--   -> the reply, or nil and the error of any other failure
+local function grouped(stream, ...)
+  local r = redis.pcall(...)
+  if type(r) == 'table' and r.err then
+    if not string.find(r.err, 'NOGROUP') then
+      return nil, r
+    end
+    redis.call('XGROUP', 'CREATE', stream, group, '0', 'MKSTREAM')
+    r = redis.call(...)
+  end
+  return r
+end
+
 -- claim: consumer, max, visibility ms or '', now µs, cursor urgent, cursor normal, cursor low[, inbox key prefix]
 --   -> {{next cursors}, {{stream index, entry id, fields[, body, state]}...}}
 -- With '' for the visibility, jobs claimed by others are left alone this time: looking for them scans the pending
@@ -43,26 +58,18 @@ if op == 'claim' then
     if left > 0 then
       -- jobs claimed longer ago than the visibility timeout (their node died or stalled) first, then new ones
       if idle ~= '' then
-        local r = redis.pcall('XAUTOCLAIM', KEYS[i], group, consumer, idle, ARGV[6 + i], 'COUNT', left)
-        if type(r) == 'table' and r.err then
-          if not string.find(r.err, 'NOGROUP') then
-            return r
-          end
-          redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
-          r = {'0-0', {}}
+        local r, err = grouped(KEYS[i], 'XAUTOCLAIM', KEYS[i], group, consumer, idle, ARGV[6 + i], 'COUNT', left)
+        if err then
+          return err
         end
         cursors[i] = r[1]
         left = left - entries(r[2], i, jobs)
       end
       if left > 0 then
-        local fresh = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
-        if type(fresh) == 'table' and fresh.err then
-          if not string.find(fresh.err, 'NOGROUP') then
-            return fresh
-          end
-          -- a stream not read before, or lost with its group (a Redis restarted without persistence)
-          redis.call('XGROUP', 'CREATE', KEYS[i], group, '0', 'MKSTREAM')
-          fresh = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS', KEYS[i], '>')
+        local fresh, err = grouped(KEYS[i], 'XREADGROUP', 'GROUP', group, consumer, 'COUNT', left, 'STREAMS',
+          KEYS[i], '>')
+        if err then
+          return err
         end
         if fresh then
           left = left - entries(fresh[1][2], i, jobs)
