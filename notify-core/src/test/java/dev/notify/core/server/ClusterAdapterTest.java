@@ -118,8 +118,7 @@ class ClusterAdapterTest {
 
   @Test
   void aBroadcastReachesTheSocketsOfTheOtherNode() {
-    InMemoryClient onB = InMemoryClient.connect(b);
-    onB.socket.join("news");
+    InMemoryClient onB = joined(b, "news");
 
     a.to("news").emit("headline", "hello");
     a.to("elsewhere").emit("headline", "not for it");
@@ -149,18 +148,21 @@ class ClusterAdapterTest {
     }
   }
 
+  private static InMemoryClient joined(NotifyServer node, String room) {
+    InMemoryClient client = InMemoryClient.connect(node);
+    client.socket.join(room);
+    return client;
+  }
+
   @Test
   void aBroadcastToAFewSocketsIsAppliedOnTheReceivingThreadALargerOneOnTheExecutorInOrder() {
     HoldingExecutor executor = new HoldingExecutor();
     NotifyServer c = node("node-c", executor);
     try {
-      InMemoryClient few = InMemoryClient.connect(c);
-      few.socket.join("few");
+      InMemoryClient few = joined(c, "few");
       List<InMemoryClient> many = new ArrayList<>();
-      for (int i = 0; i < 65; i++) {
-        InMemoryClient client = InMemoryClient.connect(c);
-        client.socket.join("many");
-        many.add(client);
+      for (int i = 0; i < 65; i++) { // one more than a broadcast applied on the receiving thread reaches
+        many.add(joined(c, "many"));
       }
       executor.holding = true;
 
@@ -186,13 +188,10 @@ class ClusterAdapterTest {
     HoldingExecutor executor = new HoldingExecutor();
     NotifyServer c = node("node-c", executor, 3);
     try {
-      InMemoryClient few = InMemoryClient.connect(c);
-      few.socket.join("few");
+      InMemoryClient few = joined(c, "few");
       List<InMemoryClient> many = new ArrayList<>();
-      for (int i = 0; i < 65; i++) {
-        InMemoryClient client = InMemoryClient.connect(c);
-        client.socket.join("many");
-        many.add(client);
+      for (int i = 0; i < 65; i++) { // one more than a broadcast applied on the receiving thread reaches
+        many.add(joined(c, "many"));
       }
       executor.holding = true; // a handler executor that has fallen behind
 
