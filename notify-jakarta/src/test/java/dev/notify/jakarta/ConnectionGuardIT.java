@@ -3,6 +3,7 @@ package dev.notify.jakarta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.notify.jakarta.testing.RawHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.net.Socket;
 import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
@@ -66,7 +66,9 @@ class ConnectionGuardIT {
         guard.sweep();
         return in.available() > 0;
       });
-      assertThat(readResponse(in)).startsWith("HTTP/1.1 200").endsWith("got hello");
+      RawHttpResponse response = RawHttpResponse.read(in);
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("got hello");
     } finally {
       http.shutdownNow();
     }
@@ -117,28 +119,5 @@ class ConnectionGuardIT {
       });
       waiting.complete((NIOConnection) request.getContext().getConnection());
     }
-  }
-
-  private static String readResponse(InputStream in) throws IOException {
-    ByteArrayOutputStream response = new ByteArrayOutputStream();
-    int contentLength = -1;
-    int headEnd = -1;
-    while (headEnd < 0 || response.size() < headEnd + contentLength) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      response.write(b);
-      String text = response.toString(StandardCharsets.US_ASCII);
-      if (headEnd < 0 && text.endsWith("\r\n\r\n")) {
-        headEnd = text.length();
-        for (String line : text.split("\r\n")) {
-          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-            contentLength = Integer.parseInt(line.substring(15).strip());
-          }
-        }
-      }
-    }
-    return response.toString(StandardCharsets.US_ASCII);
   }
 }

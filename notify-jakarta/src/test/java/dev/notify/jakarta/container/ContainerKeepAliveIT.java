@@ -2,6 +2,7 @@ package dev.notify.jakarta.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.notify.jakarta.testing.RawHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -146,33 +146,12 @@ class ContainerKeepAliveIT {
     }
 
     String read() throws IOException {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!endsWithBlankLine(head)) {
-        int b;
-        try {
-          b = in.read();
-        } catch (SocketTimeoutException e) {
-          throw new SocketTimeoutException("no answer within " + READ_TIMEOUT_MS + " ms to " + lastRequest);
-        }
-        if (b < 0) {
-          throw new IOException("the server closed the connection after: " + head);
-        }
-        head.write(b);
+      try {
+        RawHttpResponse response = RawHttpResponse.read(in);
+        return response.status() + " " + response.body();
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("no answer within " + READ_TIMEOUT_MS + " ms to " + lastRequest);
       }
-      String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
-      int length = 0;
-      for (String line : lines) {
-        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-          length = Integer.parseInt(line.substring("content-length:".length()).strip());
-        }
-      }
-      return lines[0].split(" ")[1] + " " + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-    }
-
-    private static boolean endsWithBlankLine(ByteArrayOutputStream head) {
-      byte[] b = head.toByteArray();
-      int n = b.length;
-      return n >= 4 && b[n - 4] == '\r' && b[n - 3] == '\n' && b[n - 2] == '\r' && b[n - 1] == '\n';
     }
   }
 }
