@@ -7,23 +7,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What the server learned from the HTTP request that opened a session (the WebSocket upgrade or the first
  * polling {@code GET}): headers, query, peer address, URL, whether it came over TLS. Immutable.
  *
  * <p>Kept for the life of the connection, so it is stored flat: one array of name/value pairs, names in lower
- * case; the map views are built when asked for.
+ * case; the map views are built when asked for. Names and short values that many handshakes repeat are one shared
+ * instance ({@link SharedStrings}), not a copy per session.
  */
 public final class EngineRequest {
 
-  private static final Map<String, String> COMMON_HEADERS = Stream.of("host", "connection", "upgrade", "origin",
-      "user-agent", "accept", "accept-encoding", "accept-language", "cache-control", "pragma", "cookie", "referer",
-      "authorization", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions",
-      "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip",
-      "content-type", "content-length").collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
+  /** Shared by every session of the JVM: the same values arrive in thousands of handshakes. */
+  private static final SharedStrings SHARED = new SharedStrings();
 
   private final String[] headers;
   private final String[] query;
@@ -43,30 +39,20 @@ public final class EngineRequest {
     List<String> h = new ArrayList<>(headers.size() * 2);
     headers.forEach((name, values) -> {
       for (String value : values) {
-        h.add(lowerCaseName(name));
-        h.add(value);
+        h.add(SHARED.share(name.toLowerCase(Locale.ROOT)));
+        h.add(SHARED.share(value));
       }
     });
     this.headers = h.toArray(new String[0]);
     List<String> q = new ArrayList<>(query.size() * 2);
     query.forEach((name, value) -> {
-      q.add(name);
-      q.add(value);
+      q.add(SHARED.share(name));
+      q.add(SHARED.share(value));
     });
     this.query = q.toArray(new String[0]);
-    this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-    this.url = Objects.requireNonNull(url, "url");
+    this.remoteAddress = SHARED.share(Objects.requireNonNull(remoteAddress, "remoteAddress"));
+    this.url = SHARED.share(Objects.requireNonNull(url, "url"));
     this.secure = secure;
-  }
-
-  /**
-   * The lower-case name, one shared instance for the headers every handshake carries: the request is kept for the
-   * life of the connection, and a lower-cased copy of each name costs about 56 bytes per header.
-   */
-  private static String lowerCaseName(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
-    String common = COMMON_HEADERS.get(lower);
-    return common != null ? common : lower;
   }
 
   /** All headers: names in lower case, in request order, each with its values. */
