@@ -24,7 +24,8 @@ public final class Handshake {
 
   Handshake(EngineRequest request, JsonNode auth, long issued) {
     this.request = request;
-    this.auth = auth == null ? JsonNodeFactory.instance.objectNode() : auth;
+    // most clients send no auth: keeping no empty object saves 80 bytes per connection
+    this.auth = auth == null || auth.isEmpty() ? null : auth;
     this.issued = issued;
   }
 
@@ -48,7 +49,7 @@ public final class Handshake {
    * {@code auth().path("token").asText(null)}.
    */
   public JsonNode auth() {
-    return auth;
+    return auth != null ? auth : JsonNodeFactory.instance.objectNode();
   }
 
   /** The client's IP address, or {@code ""} when the container does not tell. */
@@ -100,7 +101,7 @@ public final class Handshake {
     json.put("url", url());
     ObjectNode query = json.putObject("query");
     request.query().forEach(query::put);
-    json.set("auth", auth);
+    json.set("auth", auth());
     return json;
   }
 
