@@ -13,11 +13,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,10 +42,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection not writable for {@code unwritableTimeout} is closed as too slow.
  *
  * <p>Inbound: whole messages (at most {@code maxPayload} bytes, see {@link WebSocketUpgrade}) are decoded and handed
- * to the session on the event loop. {@link #send} and {@link #close} may be called from any thread; everything else
+ * to the session on the event loop. A message in fragments (browsers and the official clients send whole frames)
+ * goes through a {@link WebSocketFrameAggregator} put before this handler when the connection sends its first one,
+ * so that every other connection is spared its 112 bytes. {@link #send} and {@link #close} may be called from any thread; everything else
  * is confined to the connection's event loop.
  */
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
+
+  /** This handler's name in the pipeline. */
+  static final String NAME = "ws";
 
   /** How long a close frame may take to be written before the connection is closed without it. */
   private static final long CLOSE_GRACE_MILLIS = 2000;
@@ -157,7 +165,11 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
   // ---- inbound ----
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof ContinuationWebSocketFrame || msg instanceof WebSocketFrame frame && !frame.isFinalFragment()) {
+      aggregate(ctx, msg);
+      return;
+    }
     try {
       if (msg instanceof TextWebSocketFrame text) {
         WebSockets.onText(session, this, text.text());
@@ -172,6 +184,16 @@ final class WebSocketTransport extends ChannelInboundHandlerAdapter implements T
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /** Hands the first fragment of a message to the aggregator, added now; it sees the rest before this handler. */
+  private void aggregate(ChannelHandlerContext ctx, Object fragment) throws Exception {
+    WebSocketFrameAggregator aggregator = ctx.pipeline().get(WebSocketFrameAggregator.class);
+    if (aggregator == null) {
+      aggregator = new WebSocketFrameAggregator(maxPayload);
+      ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", aggregator);
+    }
+    aggregator.channelRead(ctx.pipeline().context(aggregator), fragment);
   }
 
   private void onPeerClose(int code, String reason) {

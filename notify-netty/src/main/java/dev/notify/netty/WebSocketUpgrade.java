@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
@@ -62,8 +61,8 @@ final class WebSocketUpgrade {
     }
     int maxPayload = engine.options().maxPayload();
     boolean deflate = engine.options().perMessageDeflate();
-    // a frame announcing more than maxPayload is refused (1009) before its payload is read, and the aggregator
-    // refuses a fragmented message as soon as its parts exceed it: no client makes the server hold more
+    // a frame announcing more than maxPayload is refused (1009) before its payload is read, and the transport's
+    // aggregator refuses a fragmented message as soon as its parts exceed it: no client makes the server hold more
     WebSocketDecoderConfig decoding = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxPayload)
         .allowExtensions(deflate).build();
     String url = (secure ? "wss://" : "ws://") + request.headers().get("host", "localhost") + request.uri();
@@ -76,12 +75,11 @@ final class WebSocketUpgrade {
     WebSocketTransport transport = new WebSocketTransport(maxPayload, settings.unwritableTimeout());
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.remove(RequestDeadlines.class);
-    pipeline.replace(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxPayload));
-    pipeline.addLast("ws", transport);
+    pipeline.replace(ctx.name(), WebSocketTransport.NAME, transport);
     if (deflate) {
       // the extension handler reads the offer from the request, then answers it in the 101 and installs its codec;
       // it sits where the request passed, so the request goes through it once more
-      pipeline.addBefore("ws-aggregator", "ws-deflate",
+      pipeline.addBefore(WebSocketTransport.NAME, "ws-deflate",
           PerMessageDeflate.handler(engine.options().compressionThreshold(), maxPayload));
       pipeline.context(ConnectionSetup.HTTP).fireChannelRead(request);
     }

@@ -12,16 +12,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +34,13 @@ import org.junit.jupiter.api.Test;
 class WebSocketTransportTest {
 
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final List<String> received = new CopyOnWriteArrayList<>();
+  private final List<CloseReason> closed = new CopyOnWriteArrayList<>();
   private final EngineServer engine = new EngineServer(EngineOptions.builder().build(), scheduler,
       session -> new EngineSession.Listener() {
         @Override
         public void onMessage(EngineSession s, String text) {
+          received.add(text);
         }
 
         @Override
@@ -43,6 +49,7 @@ class WebSocketTransportTest {
 
         @Override
         public void onClose(EngineSession s, CloseReason reason) {
+          closed.add(reason);
         }
       });
 
@@ -149,5 +156,33 @@ class WebSocketTransportTest {
 
     assertThat(c.nextText()).isEqualTo("4queued");
     assertThat((Object) c.channel().readOutbound()).isNull();
+  }
+
+  @Test
+  void aMessageInFragmentsArrivesWholeThroughAnAggregatorAddedForTheFirstFragment() {
+    Connection c = open();
+    assertThat(c.channel().pipeline().get(WebSocketFrameAggregator.class)).as("no aggregator before a fragment")
+        .isNull();
+    c.channel().writeInbound(new TextWebSocketFrame("4whole"));
+
+    c.channel().writeInbound(new TextWebSocketFrame(false, 0, "4hel"));
+    c.channel().writeInbound(new ContinuationWebSocketFrame(false, 0, "lo "));
+    c.channel().writeInbound(new ContinuationWebSocketFrame(true, 0, "world"));
+    c.channel().writeInbound(new TextWebSocketFrame("4after"));
+
+    assertThat(received).containsExactly("whole", "hello world", "after");
+    assertThat(c.channel().pipeline().get(WebSocketFrameAggregator.class)).isNotNull();
+    assertThat(closed).isEmpty();
+  }
+
+  @Test
+  void fragmentsAddingUpToMoreThanMaxPayloadCloseTheSessionAsTooLarge() {
+    Connection c = open();
+
+    c.channel().writeInbound(new TextWebSocketFrame(false, 0, "4" + "a".repeat(600)));
+    c.channel().writeInbound(new ContinuationWebSocketFrame(true, 0, "b".repeat(600)));
+
+    assertThat(received).isEmpty();
+    assertThat(closed).containsExactly(CloseReason.MESSAGE_TOO_LARGE);
   }
 }
