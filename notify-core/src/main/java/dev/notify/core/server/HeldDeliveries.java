@@ -8,27 +8,26 @@ import java.util.function.BiConsumer;
 /**
  * While a recovered socket's missed events are replayed, the live deliveries to it wait here, so that the client
  * gets them after the replay and in order; released, they go out but for those the replay already sent.
- * Thread-safe (a private lock, never held while sending).
+ * Thread-safe (its own monitor, never held while sending: the instance is private to its socket).
  */
 final class HeldDeliveries {
 
   private record Held(List<Frame> frames, boolean volatileFrames) {
   }
 
-  private final Object lock = new Object();
   /** {@code null} when not holding. */
   private List<Held> held;
 
   /** From now on, {@link #offer} keeps deliveries until {@link #release}. */
   void hold() {
-    synchronized (lock) {
+    synchronized (this) {
       held = new ArrayList<>();
     }
   }
 
   /** Keeps the delivery if holding ({@code true}); {@code false}: send it now. */
   boolean offer(List<Frame> frames, boolean volatileFrames) {
-    synchronized (lock) {
+    synchronized (this) {
       if (held == null) {
         return false;
       }
@@ -45,7 +44,7 @@ final class HeldDeliveries {
   void release(String replayedUpTo, BiConsumer<List<Frame>, Boolean> send) {
     while (true) {
       List<Held> release;
-      synchronized (lock) {
+      synchronized (this) {
         release = held;
         if (release == null) {
           return;
