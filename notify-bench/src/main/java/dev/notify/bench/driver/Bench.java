@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -457,6 +458,8 @@ public final class Bench {
       warmUp("cluster", target, () -> fanRound(workers, Math.max(rates[0], 5000), members), a.pid, b.pid);
       for (int rate : rates) {
         workers.reset();
+        Map<String, long[]> threadsA = ProcStat.threadGroups(a.pid);
+        Map<String, long[]> threadsB = ProcStat.threadGroups(b.pid);
         long cpuA = ProcStat.cpuNanos(a.pid);
         long cpuB = ProcStat.cpuNanos(b.pid);
         long t0 = System.nanoTime();
@@ -472,6 +475,11 @@ public final class Bench {
         table.put(label, "p50 emit -> receive (ms)", target, s.events.percentile(0.5) / 1000, "%.2f");
         table.put(label, "p99 emit -> receive (ms)", target, s.events.percentile(0.99) / 1000, "%.2f");
         table.put(label, "both servers' CPU per broadcast (µs)", target, cpu / 1000.0 / Math.max(1, sent), "%.2f");
+        if (rate == rates[0]) {
+          table.section(threadSection("Threads of " + target + " at " + label + ": per broadcast", sent,
+              Map.of("A", threadsA, "B", threadsB), Map.of("A", ProcStat.threadGroups(a.pid), "B",
+                  ProcStat.threadGroups(b.pid))));
+        }
         log(String.format(Locale.ROOT, "   %s: %d/%d, p50 %.2f p99 %.2f ms", label, s.received, sent * members,
             s.events.percentile(0.5) / 1000, s.events.percentile(0.99) / 1000));
         if (s.received < sent * members * 0.999 || s.received / (double) members / secs < 0.9 * rate) {
@@ -767,6 +775,35 @@ public final class Bench {
       }
     }
     return histo;
+  }
+
+  /**
+   * Where the servers' CPU goes, by thread group of each server: CPU and context switches per broadcast (a voluntary
+   * switch is a thread parking, so about one wake-up of it), from {@link ProcStat#threadGroups} before and after.
+   */
+  private static String threadSection(String title, long broadcasts, Map<String, Map<String, long[]>> before,
+      Map<String, Map<String, long[]>> after) {
+    StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n")
+        .append("| server | threads | CPU (µs) | voluntary switches | involuntary switches |\n|---|---|---:|---:|---:|\n");
+    double[] total = new double[3];
+    for (String server : new TreeMap<>(after).keySet()) {
+      for (Map.Entry<String, long[]> e : after.get(server).entrySet()) {
+        long[] b = before.get(server).getOrDefault(e.getKey(), new long[3]);
+        double cpu = (e.getValue()[0] - b[0]) / 1000.0 / broadcasts;
+        double voluntary = (e.getValue()[1] - b[1]) / (double) broadcasts;
+        double involuntary = (e.getValue()[2] - b[2]) / (double) broadcasts;
+        if (cpu == 0 && voluntary < 0.01 && involuntary < 0.01) {
+          continue;
+        }
+        total[0] += cpu;
+        total[1] += voluntary;
+        total[2] += involuntary;
+        sb.append(String.format(Locale.ROOT, "| %s | `%s` | %.1f | %.2f | %.2f |%n", server, e.getKey(), cpu,
+            voluntary, involuntary));
+      }
+    }
+    return sb.append(String.format(Locale.ROOT, "| both | all | %.1f | %.2f | %.2f |%n", total[0], total[1],
+        total[2])).toString();
   }
 
   private static String histogramSection(String title, Map<String, long[]> before, Map<String, long[]> after,

@@ -3,6 +3,8 @@ package dev.notify.bench.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** CPU time and resident memory of a process, from Linux's {@code /proc}. */
 public final class ProcStat {
@@ -59,6 +61,38 @@ public final class ProcStat {
       return 0;
     }
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /**
+   * CPU time and context switches so far of a process's threads, grouped by name without its digits (a pool's threads
+   * count as one: {@code notify-handler-}, {@code epollEventLoopG}; Linux keeps the first 15 chars of a name): per
+   * group {CPU ns, voluntary switches (the thread parked or waited), involuntary switches (preempted)}.
+   */
+  public static Map<String, long[]> threadGroups(long pid) {
+    Map<String, long[]> groups = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long[] g = groups.computeIfAbsent(name, n -> new long[3]);
+          g[0] += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * (1_000_000_000L / TICKS_PER_SECOND);
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              g[1] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+              g[2] += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return groups;
+    }
+    return groups;
   }
 
   /** This process's CPU time so far, in ns. */
