@@ -73,7 +73,10 @@ public final class NotifyNetty implements AutoCloseable {
   public static final int DEFAULT_WRITE_BUFFER_HIGH_WATER_MARK = 64 * 1024;
   /** Defaults to 30 s: a connection not writable for this long is closed. */
   public static final Duration DEFAULT_UNWRITABLE_TIMEOUT = Duration.ofSeconds(30);
-  /** Defaults to 0: Netty's default of twice the number of cores. */
+  /**
+   * Defaults to 0: one event loop per core. Not Netty's twice the cores: these loops never run application code, so
+   * more loops than cores only adds wake-ups (a broadcast wakes every loop that holds one of its targets).
+   */
   public static final int DEFAULT_IO_THREADS = 0;
 
   private static final Logger log = LoggerFactory.getLogger(NotifyNetty.class);
@@ -259,8 +262,8 @@ public final class NotifyNetty implements AutoCloseable {
     }
 
     /**
-     * The event loop threads serving connections; &gt;= 0, 0 for Netty's default (twice the cores). Defaults to
-     * {@link #DEFAULT_IO_THREADS}.
+     * The event loop threads serving connections; &gt;= 0, 0 for one per core
+     * ({@code Runtime.availableProcessors()}). Defaults to {@link #DEFAULT_IO_THREADS}.
      */
     public Builder ioThreads(int threads) {
       if (threads < 0) {
@@ -293,7 +296,8 @@ public final class NotifyNetty implements AutoCloseable {
           : NioServerSocketChannel.class;
       EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("notify-netty-accept", true),
           io);
-      EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads,
+      EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+          ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(),
           new DefaultThreadFactory("notify-netty-io", true), io);
       ChannelGroup channels = new DefaultChannelGroup("notify-netty", GlobalEventExecutor.INSTANCE);
       Routes routes = new Routes(engines);

@@ -2,10 +2,18 @@ package dev.notify.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.server.NotifyServer;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NotifyNettyTest {
@@ -54,6 +62,30 @@ class NotifyNettyTest {
       }
       first.close();
       assertThat(first.channels().size()).as("open connections").isZero();
+    }
+  }
+
+  @Test
+  void byDefaultConnectionsShareOneEventLoopPerCore() throws IOException {
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<Socket> clients = new ArrayList<>();
+    try (NotifyServer io = NotifyServer.builder().build()) {
+      NotifyNetty netty = NotifyNetty.builder().port(0).add(io).start();
+      try {
+        for (int i = 0; i < 2 * cores + 1; i++) {
+          clients.add(new Socket("127.0.0.1", netty.port()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> netty.channels().size() == clients.size());
+
+        Set<EventLoop> loops = new HashSet<>();
+        netty.channels().forEach(channel -> loops.add(channel.eventLoop()));
+        assertThat(loops).hasSize(cores);
+      } finally {
+        for (Socket client : clients) {
+          client.close();
+        }
+        netty.close();
+      }
     }
   }
 }
