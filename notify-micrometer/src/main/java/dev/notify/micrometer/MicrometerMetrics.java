@@ -258,6 +258,11 @@ public final class MicrometerMetrics implements NotifyMetrics {
   }
 
   @Override
+  public void eventsSent(String namespace, int count) {
+    counter(eventsSent, "notify.events.sent", "namespace", namespace, "Events sent to sockets").increment(count);
+  }
+
+  @Override
   public void broadcast(int sockets) {
     fanOut.record(sockets);
   }

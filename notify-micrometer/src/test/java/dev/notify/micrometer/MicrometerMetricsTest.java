@@ -65,6 +65,7 @@ class MicrometerMetricsTest {
     metrics.eventReceived("/", Duration.ofMillis(3).toNanos());
     metrics.eventHandled("/", Duration.ofMillis(1).toNanos());
     metrics.eventSent("/");
+    metrics.eventsSent("/", 250);
     metrics.broadcast(250);
     metrics.ackReceived("/", Duration.ofMillis(20).toNanos());
     metrics.ackTimedOut("/");
@@ -78,7 +79,7 @@ class MicrometerMetricsTest {
     assertThat(registry.get("notify.handler.wait").tag("namespace", "/").timer().totalTime(
         java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(3);
     assertThat(registry.get("notify.handler.duration").tag("namespace", "/").timer().count()).isEqualTo(1);
-    assertThat(registry.get("notify.events.sent").tag("namespace", "/").counter().count()).isEqualTo(1);
+    assertThat(registry.get("notify.events.sent").tag("namespace", "/").counter().count()).isEqualTo(251);
     assertThat(registry.get("notify.broadcast.fanout").summary().totalAmount()).isEqualTo(250);
     assertThat(registry.get("notify.acks").tag("namespace", "/").timer().count()).isEqualTo(1);
     assertThat(registry.get("notify.acks.timeouts").tag("namespace", "/").counter().count()).isEqualTo(1);

@@ -114,7 +114,8 @@ public class RoomsBenchmark {
     }
 
     @Override
-    public void deliver(EncodedPacket packet, boolean volatilePacket) {
+    public boolean deliver(EncodedPacket packet, boolean volatilePacket) {
+      return true;
     }
 
     @Override

@@ -35,6 +35,11 @@ public interface AdapterNamespace {
   /** A new ack id, unique in this namespace, so a broadcast can ask every target for an ack with one encoding. */
   long nextAckId();
 
+  /** The name this namespace's metrics carry: its own, or its parent's for a dynamic namespace. */
+  default String metricsName() {
+    return name();
+  }
+
   /** Where the adapter reports what it does (broadcast fan-out, cluster messages); records nothing by default. */
   default NotifyMetrics metrics() {
     return NotifyMetrics.NONE;

@@ -10,13 +10,15 @@ public interface LocalSocket {
   String id();
 
   /**
-   * Queues a packet for the client. Encoded once per broadcast, the same packet goes to every target.
+   * Queues a packet for the client. Encoded once per broadcast, the same packet goes to every target. The adapter
+   * reports the deliveries of a broadcast to {@link AdapterNamespace#metrics} at once ({@code eventsSent}).
    *
    * @param packet made by this socket's {@link AdapterNamespace#encode}
    * @param volatilePacket drop it rather than buffer it if the client's transport is busy
+   * @return whether it was handed to the socket's connection: {@code false} once the socket is disconnected
    * @throws IllegalArgumentException if another namespace, or something else, made {@code packet}
    */
-  void deliver(EncodedPacket packet, boolean volatilePacket);
+  boolean deliver(EncodedPacket packet, boolean volatilePacket);
 
   /**
    * Registers {@code listener} for the ack with id {@code ackId}, then delivers the packet.

@@ -114,6 +114,13 @@ public final class MetricsFanOut implements NotifyMetrics {
   }
 
   @Override
+  public void eventsSent(String namespace, int count) {
+    for (NotifyMetrics m : all) {
+      m.eventsSent(namespace, count);
+    }
+  }
+
+  @Override
   public void broadcast(int fanOut) {
     for (NotifyMetrics m : all) {
       m.broadcast(fanOut);

@@ -91,8 +91,18 @@ public interface NotifyMetrics {
   default void eventHandled(String namespace, long durationNanos) {
   }
 
-  /** An event was handed to one socket's connection (once per target of a broadcast). */
+  /** An event was handed to one socket's connection. */
   default void eventSent(String namespace) {
+  }
+
+  /**
+   * {@code count} events were handed to sockets' connections at once: the targets of one broadcast on this node.
+   * Calls {@link #eventSent} {@code count} times by default; a recorder with counters adds {@code count} once.
+   */
+  default void eventsSent(String namespace, int count) {
+    for (int i = 0; i < count; i++) {
+      eventSent(namespace);
+    }
   }
 
   /** The adapter delivered a broadcast to {@code fanOut} sockets of this node. */

@@ -393,6 +393,11 @@ public final class Namespace implements Emitter {
     }
 
     @Override
+    public String metricsName() {
+      return Namespace.this.metricsName();
+    }
+
+    @Override
     public void roomJoined(String room, String socketId) {
       notifyRoom(joinRoomListeners, room, socketId);
     }

@@ -436,8 +436,8 @@ final class ServerSocket implements Socket, LocalSocket {
   // ---- LocalSocket ----
 
   @Override
-  public void deliver(EncodedPacket packet, boolean volatilePacket) {
-    deliver(framesOf(packet), volatilePacket);
+  public boolean deliver(EncodedPacket packet, boolean volatilePacket) {
+    return send(framesOf(packet), volatilePacket); // the adapter counts a broadcast's deliveries at once
   }
 
   private List<Frame> framesOf(EncodedPacket packet) {
@@ -449,13 +449,20 @@ final class ServerSocket implements Socket, LocalSocket {
   }
 
   private void deliver(List<Frame> frames, boolean volatileFrames) {
-    if (!connected()) {
-      return;
+    if (send(frames, volatileFrames)) {
+      namespace.server().metrics().eventSent(namespace.metricsName());
     }
-    namespace.server().metrics().eventSent(namespace.metricsName());
+  }
+
+  /** Hands the frames to the connection, or holds them while missed events are replayed; false once disconnected. */
+  private boolean send(List<Frame> frames, boolean volatileFrames) {
+    if (!connected()) {
+      return false;
+    }
     if (!held.offer(frames, volatileFrames)) {
       client.send(frames, volatileFrames);
     }
+    return true;
   }
 
   /** From now on, live deliveries wait for {@link #releaseLive}. */

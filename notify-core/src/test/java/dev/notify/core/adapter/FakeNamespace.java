@@ -3,6 +3,7 @@ package dev.notify.core.adapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.notify.core.internal.protocol.Frame;
+import dev.notify.core.metrics.NotifyMetrics;
 import dev.notify.core.internal.protocol.SocketPacket;
 import dev.notify.core.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +31,24 @@ final class FakeNamespace implements AdapterNamespace {
   private final AtomicLong ackIds = new AtomicLong(100);
   private final AtomicInteger fullScans = new AtomicInteger();
   final List<JsonNode> serverSideEmits = new ArrayList<>();
+  /** What the adapter reported to {@link #metrics}, one line per call. */
+  final List<String> reported = new CopyOnWriteArrayList<>();
+  private final NotifyMetrics metrics = new NotifyMetrics() {
+    @Override
+    public void eventSent(String namespace) {
+      reported.add("eventSent " + namespace);
+    }
+
+    @Override
+    public void eventsSent(String namespace, int count) {
+      reported.add("eventsSent " + namespace + " " + count);
+    }
+
+    @Override
+    public void broadcast(int fanOut) {
+      reported.add("broadcast " + fanOut);
+    }
+  };
   Adapter adapter;
 
   FakeNamespace(String name) {
@@ -62,6 +82,11 @@ final class FakeNamespace implements AdapterNamespace {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public NotifyMetrics metrics() {
+    return metrics;
   }
 
   @Override

@@ -157,6 +157,18 @@ class InMemoryAdapterTest {
   }
 
   @Test
+  void aBroadcastReportsItsDeliveriesOnceCountingTheSocketsThatTookIt() {
+    adapter.addAll(a, List.of("room1"));
+    adapter.addAll(b, List.of("room1"));
+    adapter.addAll(c, List.of("room1"));
+    c.connected = false;
+
+    adapter.broadcast(packet("hello"), to("room1"));
+
+    assertThat(namespace.reported).containsExactly("eventsSent / 2", "broadcast 3");
+  }
+
+  @Test
   void aBroadcastToSeveralRoomsDeliversOncePerSocket() {
     adapter.addAll(a, List.of("room1", "room2", "room3"));
     adapter.addAll(b, List.of("room2"));

@@ -21,6 +21,8 @@ final class RecordingSocket implements LocalSocket {
   final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   final List<AckDelivery> ackDeliveries = new CopyOnWriteArrayList<>();
   final List<Boolean> disconnects = new CopyOnWriteArrayList<>();
+  /** Whether {@code deliver} hands packets on; false plays a socket that disconnected while a broadcast ran. */
+  volatile boolean connected = true;
 
   RecordingSocket(String id, FakeNamespace namespace) {
     this.id = id;
@@ -33,8 +35,12 @@ final class RecordingSocket implements LocalSocket {
   }
 
   @Override
-  public void deliver(EncodedPacket packet, boolean volatilePacket) {
+  public boolean deliver(EncodedPacket packet, boolean volatilePacket) {
+    if (!connected) {
+      return false;
+    }
     deliveries.add(new Delivery(((FakeNamespace.Encoded) packet).frames(), volatilePacket));
+    return true;
   }
 
   @Override
