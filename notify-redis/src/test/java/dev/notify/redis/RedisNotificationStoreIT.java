@@ -259,11 +259,7 @@ class RedisNotificationStoreIT {
       assertThat(get(store.claim("dead-node", 10, shortVisibility, Instant.now()))).extracting(DeliveryJob::id)
           .containsExactly(stalled.id());
       long claimedAt = System.nanoTime();
-      List<DeliveryJob> back = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        back.addAll(get(store.claim("node-b", 10, shortVisibility, Instant.now())));
-        return !back.isEmpty();
-      });
+      List<DeliveryJob> back = awaitClaimed(store, "node-b", shortVisibility);
       assertThat(back).extracting(DeliveryJob::id).containsExactly(stalled.id());
       assertThat(Duration.ofNanos(System.nanoTime() - claimedAt)).as("back after the timeout, not seconds later")
           .isBetween(shortVisibility, Duration.ofSeconds(5));
@@ -281,13 +277,19 @@ class RedisNotificationStoreIT {
       c.getStatusCodeReply();
       StoredNotification n = note("alice", Priority.NORMAL, null);
       get(store.save(n, true));
-      List<DeliveryJob> jobs = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        jobs.addAll(get(store.claim("node-a", 10, visibility, Instant.now())));
-        return !jobs.isEmpty();
-      });
+      List<DeliveryJob> jobs = awaitClaimed(store, "node-a", visibility);
       assertThat(jobs).extracting(DeliveryJob::id).containsExactly(n.id());
     }
+  }
+
+  /** Claims as {@code node} every 20 ms until a claim gets jobs (10 s at most); what that claim got. */
+  private static List<DeliveryJob> awaitClaimed(RedisNotificationStore store, String node, Duration visibility) {
+    List<DeliveryJob> jobs = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      jobs.addAll(get(store.claim(node, 10, visibility, Instant.now())));
+      return !jobs.isEmpty();
+    });
+    return jobs;
   }
 
   private static long xautoclaimCalls(Connection c) {
