@@ -251,11 +251,12 @@ public class InMemoryAdapter implements Adapter {
 
   /** The local sockets a broadcast with these options reaches, each once. */
   protected final List<LocalSocket> localTargets(BroadcastOptions opts) {
-    Set<LocalSocket> excluded = opts.except().isEmpty() ? null : members(opts.except());
+    // Collections.emptySet() answers contains() without probing: no cost per target when nothing is excluded
+    Set<LocalSocket> excluded = opts.except().isEmpty() ? Collections.emptySet() : members(opts.except());
     if (opts.rooms().isEmpty()) {
       List<LocalSocket> all = new ArrayList<>();
       for (LocalSocket socket : namespace.sockets()) {
-        if (excluded == null || !excluded.contains(socket)) {
+        if (!excluded.contains(socket)) {
           all.add(socket);
         }
       }
@@ -269,7 +270,7 @@ public class InMemoryAdapter implements Adapter {
         Object slot = rooms.get(room);
         targets = new ArrayList<>(slotSize(slot) + 1);
         for (LocalSocket socket : this.<LocalSocket>slotElements(slot)) {
-          if (excluded == null || !excluded.contains(socket)) {
+          if (!excluded.contains(socket)) {
             targets.add(socket);
           }
         }
@@ -277,15 +278,13 @@ public class InMemoryAdapter implements Adapter {
         lock.readLock().unlock();
       }
       LocalSocket owner = namespace.socket(room);
-      if (owner != null && (excluded == null || !excluded.contains(owner)) && !targets.contains(owner)) {
+      if (owner != null && !excluded.contains(owner) && !targets.contains(owner)) {
         targets.add(owner);
       }
       return targets;
     }
     Set<LocalSocket> targets = members(opts.rooms());
-    if (excluded != null) {
-      targets.removeAll(excluded);
-    }
+    targets.removeAll(excluded);
     return new ArrayList<>(targets);
   }
 
