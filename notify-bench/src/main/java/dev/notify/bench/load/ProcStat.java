@@ -42,31 +42,15 @@ public final class ProcStat {
    * none (Node: V8 compiles on threads that also do other work).
    */
   public static long jitCpuNanos(long pid) {
-    long ticks = 0;
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        try {
-          String name = Files.readString(task.resolve("comm"));
-          if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
-            continue;
-          }
-          String stat = Files.readString(task.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-          // a thread that ended meanwhile
-        }
-      }
-    } catch (IOException e) {
-      return 0;
-    }
-    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    long[] compilers = threadGroups(pid).get("C# CompilerThre");
+    return compilers == null ? 0 : compilers[0];
   }
 
   /**
-   * CPU time and context switches so far of a process's threads, grouped by name without its digits (a pool's threads
-   * count as one: {@code notify-handler-}, {@code epollEventLoopG}; Linux keeps the first 15 chars of a name): per
-   * group {CPU ns, voluntary switches (the thread parked or waited), involuntary switches (preempted)}.
+   * CPU time and context switches so far of a process's threads, grouped by name with each run of digits read as
+   * {@code #} (a pool's threads count as one: {@code notify-handler-}, {@code C# CompilerThre}; Linux keeps the first
+   * 15 chars of a name): per group {CPU ns, voluntary switches (the thread parked or waited), involuntary switches
+   * (preempted)}.
    */
   public static Map<String, long[]> threadGroups(long pid) {
     Map<String, long[]> groups = new TreeMap<>();
