@@ -131,7 +131,7 @@ public interface NotifyMetrics {
   default void clusterRequestTimedOut(String type) {
   }
 
-  /** A message reached the broker {@code latencyNanos} after it was handed to the adapter's publisher. */
+  /** A message was sent to the broker {@code latencyNanos} after it was handed to the adapter's publisher. */
   default void clusterPublished(long latencyNanos) {
   }
 

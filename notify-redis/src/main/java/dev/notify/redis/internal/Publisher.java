@@ -24,7 +24,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Sends what the nodes publish, in order, on one thread: callers only hand over encoded bytes to a bounded queue
  * and return, so an emit never waits for Redis, not even for a connect timeout. The thread takes what has queued
- * up and sends it as one pipelined round trip per server (one message when traffic is light).
+ * up and writes it as one pipelined batch per server (one message when traffic is light); it reads the replies
+ * when the next batch or query comes, or after {@value #SETTLE_AFTER_MILLIS} ms idle ({@link PublishPipe}), so a
+ * message costs it one wake-up, not two.
  *
  * <p>While Redis is unreachable (this thread failed to send, or a subscription lost Redis), and when the queue is
  * full, messages are dropped and counted ({@link #dropped()}), and queries fail at once with
@@ -37,8 +39,11 @@ public final class Publisher implements AutoCloseable, Health.Listener {
 
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
   private static final int MAX_BATCH = 512;
+  /** How long replies may wait to be read while nothing else is published. */
+  static final long SETTLE_AFTER_MILLIS = 20;
 
   private final RedisConnector connector;
+  private final PublishPipe pipe;
   private final BlockingQueue<Object> queue;
   private final Health health;
   private final Duration minDelay;
@@ -56,6 +61,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
   public Publisher(RedisConnector connector, int capacity, Health health, Duration minDelay, Duration maxDelay,
       String threadName) {
     this.connector = connector;
+    this.pipe = new PublishPipe(connector);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.health = health;
     this.minDelay = minDelay;
@@ -156,8 +162,9 @@ public final class Publisher implements AutoCloseable, Health.Listener {
         }
       }
       try {
-        Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+        Object first = queue.poll(pipe.unsettled() ? SETTLE_AFTER_MILLIS : 200, TimeUnit.MILLISECONDS);
         if (first == null) {
+          settle();
           continue;
         }
         batch.add(first);
@@ -172,17 +179,21 @@ public final class Publisher implements AutoCloseable, Health.Listener {
           lost(e, batch, run);
         } else {
           limiter.warn(log, "publish-error", "Redis " + connector.describe() + " refused a publish: " + e.getMessage());
+          abandonPipe();
           dropAll(batch, run, e);
         }
       } catch (RuntimeException e) {
         log.error("publisher to Redis {}: unexpected failure, dropped {} messages", connector.describe(),
-            batch.size(), e);
+            batch.size() + pipe.unread(), e);
+        abandonPipe();
         dropAll(batch, run, e);
       } finally {
         batch.clear();
         run.clear();
       }
     }
+    // what was written is Redis's to publish: its replies are not waited for
+    pipe.close();
     List<Object> rest = new ArrayList<>();
     queue.drainTo(rest);
     dropAll(rest, new ArrayList<>(), new RedisUnavailableException("closed"));
@@ -198,6 +209,8 @@ public final class Publisher implements AutoCloseable, Health.Listener {
         continue;
       }
       flush(run, batch, runStart);
+      // the query's answer must come after the publishes queued before it took effect
+      settle();
       Query<?> q = (Query<?>) item;
       batch.set(i, null);
       runStart = i + 1;
@@ -211,7 +224,8 @@ public final class Publisher implements AutoCloseable, Health.Listener {
     if (run.isEmpty()) {
       return;
     }
-    int n = connector.publish(run);
+    settle();
+    pipe.send(run);
     NotifyMetrics m = metrics;
     if (m != NotifyMetrics.NONE) {
       long now = System.nanoTime();
@@ -223,6 +237,11 @@ public final class Publisher implements AutoCloseable, Health.Listener {
       batch.set(j, null);
     }
     run.clear();
+  }
+
+  /** Reads the replies of what was written; counts and logs the refusals. */
+  private void settle() {
+    int n = pipe.settle();
     if (n > 0) {
       refused.addAndGet(n);
       limiter.warn(log, "publish-refused", "Redis " + connector.describe() + " refused " + n
@@ -230,8 +249,15 @@ public final class Publisher implements AutoCloseable, Health.Listener {
     }
   }
 
+  /** Closes the publishing connection after a failure; messages whose replies were not read count as dropped. */
+  private void abandonPipe() {
+    dropped.addAndGet(pipe.unread());
+    pipe.reset();
+  }
+
   private void lost(JedisException e, List<Object> batch, List<Outgoing> run) {
     available = false;
+    abandonPipe();
     health.down(this, e);
     dropAll(batch, run, e);
     List<Object> queued = new ArrayList<>();

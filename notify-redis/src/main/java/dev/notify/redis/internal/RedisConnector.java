@@ -30,9 +30,10 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The Redis deployment as the adapter, the emitter and the recovery store use it, through Jedis: pooled command
- * connections (publishes and node counts, one round trip per batch per server; the recovery store's commands),
- * and dedicated subscriber connections routed to the right server (the current master under Sentinel, the slot
- * owner of a sharded channel on a Redis Cluster).
+ * connections (publishes on a Redis Cluster, one round trip per batch per server; node counts; the recovery
+ * store's commands), the publisher's own connection ({@link PublishPipe}), and dedicated subscriber connections
+ * routed to the right server (the current master under Sentinel, the slot owner of a sharded channel on a Redis
+ * Cluster).
  *
  * <p>Connecting is lazy and retried by the callers, so a Redis that is down at start delays the first subscription
  * rather than failing the build. Thread-safe; the methods block on I/O and run on the publisher and subscriber
@@ -78,6 +79,11 @@ public final class RedisConnector implements AutoCloseable {
 
   public RedisConnectionOptions options() {
     return options;
+  }
+
+  /** How command connections connect (timeouts, credentials, database, TLS). */
+  JedisClientConfig commandConfig() {
+    return config;
   }
 
   /** {@code host:port} of the configured server, seeds or sentinels, for log lines. */
@@ -344,8 +350,10 @@ public final class RedisConnector implements AutoCloseable {
     }
   }
 
-  /** One message to publish on a channel; {@code shard} uses {@code SPUBLISH}. */
-  /** A message to publish; {@code queuedAt} is the {@code System.nanoTime()} it was queued at. */
+  /**
+   * A message to publish on a channel; {@code shard} uses {@code SPUBLISH}; {@code queuedAt} is the
+   * {@code System.nanoTime()} it was queued at.
+   */
   public record Outgoing(byte[] channel, byte[] payload, boolean shard, long queuedAt) {
   }
 }

@@ -1,20 +1,31 @@
 package dev.notify.redis.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.notify.redis.RedisConnectionOptions;
 import dev.notify.redis.testing.RedisExtension;
+import dev.notify.redis.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
 
-/** The publisher's shared queries: one round trip for the callers that asked while it waited, none after. */
+/**
+ * The publisher's shared queries: one round trip for the callers that asked while it waited, none after. Its replies,
+ * read after the fact: a refusal is still counted with no traffic after it, and does not cost the messages around it.
+ */
 @ExtendWith(RedisExtension.class)
 class PublisherIT {
 
@@ -28,7 +39,7 @@ class PublisherIT {
       CountDownLatch release = new CountDownLatch(1);
       CompletableFuture<Integer> blocker = publisher.query("blocker", c -> {
         started.countDown();
-        await(release);
+        awaitReleased(release);
         return 0;
       });
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -66,7 +77,51 @@ class PublisherIT {
     }
   }
 
-  private static void await(CountDownLatch latch) {
+  @Test
+  void aRefusedPublishIsCountedOnceIdleAndTheMessagesAroundItArrive() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Connection admin = new Connection(new HostAndPort("127.0.0.1", redis.port()))) {
+      // an ACL user that may publish on ok-* only: Redis answers a publish elsewhere with a NOPERM error reply
+      admin.executeCommand(new CommandArguments(Protocol.Command.ACL)
+          .add("SETUSER").add("publisher").add("on").add(">secret").add("+@all").add("~*").add("resetchannels")
+          .add("&ok-*"));
+      try (RedisConnector asAdmin = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
+          Subscriber subscriber = new Subscriber(asAdmin, new Health(() -> "test"), Duration.ofMillis(50),
+              Duration.ofSeconds(1), Duration.ofMillis(500));
+          RedisConnector asPublisher = new RedisConnector(RedisConnectionOptions.fromUrl(
+              "redis://publisher:secret@127.0.0.1:" + redis.port()));
+          Publisher publisher = new Publisher(asPublisher, 10_000, new Health(() -> "test"), Duration.ofMillis(50),
+              Duration.ofSeconds(1), "test-publisher")) {
+        List<String> received = new CopyOnWriteArrayList<>();
+        subscriber.subscribe(Subscriber.Kind.PATTERN, "*",
+            (channel, payload) -> received.add(channel + "=" + new String(payload, StandardCharsets.UTF_8)))
+            .get(10, TimeUnit.SECONDS);
+
+        assertThat(publisher.publish(bytes("ok-1"), bytes("before"), false)).isTrue();
+        assertThat(publisher.publish(bytes("elsewhere"), bytes("refused"), false)).isTrue();
+        assertThat(publisher.publish(bytes("ok-1"), bytes("after"), false)).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> publisher.refused() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 2);
+        assertThat(received).containsExactly("ok-1=before", "ok-1=after");
+        assertThat(publisher.available()).isTrue();
+        assertThat(publisher.dropped()).isZero();
+
+        // the connection is still in use: a later message arrives, and a query runs after it
+        assertThat(publisher.publish(bytes("ok-2"), bytes("later"), false)).isTrue();
+        assertThat(publisher.query("numsub", c -> c.numsub("ok-2", false)).get(10, TimeUnit.SECONDS)).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        assertThat(received.get(2)).isEqualTo("ok-2=later");
+        assertThat(publisher.refused()).isEqualTo(1);
+      }
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void awaitReleased(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("not released within 10 s");
