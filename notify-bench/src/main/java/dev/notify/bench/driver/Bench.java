@@ -388,10 +388,17 @@ public final class Bench {
         // each step runs three times and the table takes the median of each figure: one run's CPU per ack swings
         // by a third from run to run on this kind of machine
         List<EchoStep> runs = new ArrayList<>();
+        Map<String, long[]> threads = ProcStat.threadGroups(server.pid);
         for (int i = 0; i < (quick ? 1 : 3); i++) {
           runs.add(echoStep(workers, server, rate, seconds));
         }
         String label = "echo+ack @ " + rate / 1000 + "k/s";
+        if (rate == 10000 || rates.length == 1) {
+          // where an ack's CPU goes at the rate the targets name, over the step's runs
+          table.section(threadSection("Threads of " + target + " at " + label + ": per ack, over the "
+              + runs.size() + " runs", runs.stream().mapToLong(EchoStep::acks).sum(), Map.of("server", threads),
+              Map.of("server", ProcStat.threadGroups(server.pid))));
+        }
         double p99 = median(runs, EchoStep::p99);
         table.put(label, "acks/s", target, median(runs, EchoStep::rate), "%.0f");
         table.put(label, "p50 ack round trip (ms)", target, median(runs, EchoStep::p50), "%.2f");
@@ -409,7 +416,8 @@ public final class Bench {
   }
 
   /** One run of an echo step: its figures, and whether every ack came back. */
-  private record EchoStep(double rate, double p50, double p99, double p999, double cpuPerAck, boolean complete) {
+  private record EchoStep(long acks, double rate, double p50, double p99, double p999, double cpuPerAck,
+      boolean complete) {
   }
 
   private EchoStep echoStep(Workers workers, Server server, int rate, int seconds) {
@@ -427,7 +435,7 @@ public final class Bench {
     long cpu1 = ProcStat.cpuNanos(server.pid);
     Stats s = res.stats;
     double secs = (res.lastProgress - t0) / 1e9;
-    EchoStep step = new EchoStep(s.ackCount / secs, s.ackHist.percentile(0.5) / 1000,
+    EchoStep step = new EchoStep(s.ackCount, s.ackCount / secs, s.ackHist.percentile(0.5) / 1000,
         s.ackHist.percentile(0.99) / 1000, s.ackHist.percentile(0.999) / 1000,
         (cpu1 - cpu0) / 1000.0 / Math.max(1, s.ackCount), s.ackCount >= sent * 0.999);
     log(String.format(Locale.ROOT, "   echo+ack @ %dk/s: %d/%d acks, %.0f/s, p50 %.2f p99 %.2f p999 %.2f ms, "
@@ -778,10 +786,11 @@ public final class Bench {
   }
 
   /**
-   * Where the servers' CPU goes, by thread group of each server: CPU and context switches per broadcast (a voluntary
-   * switch is a thread parking, so about one wake-up of it), from {@link ProcStat#threadGroups} before and after.
+   * Where the servers' CPU goes, by thread group of each server: CPU and context switches per broadcast or ack (a
+   * voluntary switch is a thread parking, so about one wake-up of it), from {@link ProcStat#threadGroups} before and
+   * after.
    */
-  private static String threadSection(String title, long broadcasts, Map<String, Map<String, long[]>> before,
+  private static String threadSection(String title, long messages, Map<String, Map<String, long[]>> before,
       Map<String, Map<String, long[]>> after) {
     StringBuilder sb = new StringBuilder("### ").append(title).append("\n\n")
         .append("| server | threads | CPU (µs) | voluntary switches | involuntary switches |\n|---|---|---:|---:|---:|\n");
@@ -789,9 +798,9 @@ public final class Bench {
     for (String server : new TreeMap<>(after).keySet()) {
       for (Map.Entry<String, long[]> e : after.get(server).entrySet()) {
         long[] b = before.get(server).getOrDefault(e.getKey(), new long[3]);
-        double cpu = (e.getValue()[0] - b[0]) / 1000.0 / broadcasts;
-        double voluntary = (e.getValue()[1] - b[1]) / (double) broadcasts;
-        double involuntary = (e.getValue()[2] - b[2]) / (double) broadcasts;
+        double cpu = (e.getValue()[0] - b[0]) / 1000.0 / messages;
+        double voluntary = (e.getValue()[1] - b[1]) / (double) messages;
+        double involuntary = (e.getValue()[2] - b[2]) / (double) messages;
         if (cpu == 0 && voluntary < 0.01 && involuntary < 0.01) {
           continue;
         }
@@ -802,8 +811,8 @@ public final class Bench {
             voluntary, involuntary));
       }
     }
-    return sb.append(String.format(Locale.ROOT, "| both | all | %.1f | %.2f | %.2f |%n", total[0], total[1],
-        total[2])).toString();
+    return sb.append(String.format(Locale.ROOT, "| %s | all | %.1f | %.2f | %.2f |%n",
+        after.size() > 1 ? "both" : "all", total[0], total[1], total[2])).toString();
   }
 
   private static String histogramSection(String title, Map<String, long[]> before, Map<String, long[]> after,
