@@ -8,6 +8,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The publisher thread's way to Redis: batches are written and flushed on a connection of its own, and their
@@ -90,7 +91,11 @@ final class PublishPipe implements AutoCloseable {
     unread = 0;
     refusedUnreported = 0;
     if (link != null) {
-      link.close();
+      try {
+        link.close();
+      } catch (JedisException e) {
+        // closing flushes what a failed write left in Jedis's buffer, which fails again: the socket is closed
+      }
       link = null;
     }
   }

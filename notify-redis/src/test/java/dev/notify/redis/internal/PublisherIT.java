@@ -24,7 +24,8 @@ import redis.clients.jedis.Protocol;
 
 /**
  * The publisher's shared queries: one round trip for the callers that asked while it waited, none after. Its replies,
- * read after the fact: a refusal is still counted with no traffic after it, and does not cost the messages around it.
+ * read after the fact: a refusal is still counted with no traffic after it, and does not cost the messages around it;
+ * a Redis killed under it and restarted.
  */
 @ExtendWith(RedisExtension.class)
 class PublisherIT {
@@ -113,6 +114,36 @@ class PublisherIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
         assertThat(received.get(2)).isEqualTo("ok-2=later");
         assertThat(publisher.refused()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void publishesFlowAgainAfterRedisIsKilledAndRestarted() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        RedisConnector connector = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
+        Publisher publisher = new Publisher(connector, 10_000, new Health(() -> "test"), Duration.ofMillis(20),
+            Duration.ofMillis(200), "test-publisher")) {
+      assertThat(publisher.query("numsub", c -> c.numsub("x", false)).get(10, TimeUnit.SECONDS)).isZero();
+      redis.kill();
+      // writes to the dead connection fail: the publisher drops them, closes it and probes until Redis is back
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        publisher.publish(bytes("down"), bytes("lost"), false);
+        return publisher.dropped() > 0 && !publisher.available();
+      });
+      redis.restart();
+
+      try (RedisConnector asSubscriber = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
+          Subscriber subscriber = new Subscriber(asSubscriber, new Health(() -> "test"), Duration.ofMillis(50),
+              Duration.ofSeconds(1), Duration.ofMillis(500))) {
+        List<String> received = new CopyOnWriteArrayList<>();
+        subscriber.subscribe(Subscriber.Kind.CHANNEL, "up",
+            (channel, payload) -> received.add(new String(payload, StandardCharsets.UTF_8)))
+            .get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+          publisher.publish(bytes("up"), bytes("again"), false);
+          return !received.isEmpty();
+        });
       }
     }
   }
