@@ -6,7 +6,6 @@ import java.util.List;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -46,9 +45,7 @@ final class PublishPipe implements AutoCloseable {
       return;
     }
     Link l = link();
-    for (Outgoing o : batch) {
-      l.sendCommand(o.shard() ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH, o.channel(), o.payload());
-    }
+    RedisConnector.write(l, batch);
     l.push();
     // counted once sent: a batch that failed to go out is the caller's to count
     unread += batch.size();

@@ -174,9 +174,7 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   private static int send(Connection c, List<Outgoing> batch, List<Outgoing> moved) {
-    for (Outgoing o : batch) {
-      c.sendCommand(o.shard() ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH, o.channel(), o.payload());
-    }
+    write(c, batch);
     List<Object> replies = c.getMany(batch.size());
     int refused = 0;
     for (int i = 0; i < replies.size(); i++) {
@@ -188,6 +186,13 @@ public final class RedisConnector implements AutoCloseable {
       }
     }
     return refused;
+  }
+
+  /** Buffers the batch's {@code PUBLISH} (or {@code SPUBLISH}) commands on {@code c}; reading a reply flushes them. */
+  static void write(Connection c, List<Outgoing> batch) {
+    for (Outgoing o : batch) {
+      c.sendCommand(o.shard() ? Protocol.Command.SPUBLISH : Protocol.Command.PUBLISH, o.channel(), o.payload());
+    }
   }
 
   /** {@code PUBSUB NUMSUB} (or {@code SHARDNUMSUB}) of a channel, summed over the masters of a Redis Cluster. */
