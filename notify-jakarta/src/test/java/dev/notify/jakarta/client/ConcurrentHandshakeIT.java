@@ -1,6 +1,7 @@
 package dev.notify.jakarta.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.notify.core.server.Handshake;
 import dev.notify.core.server.Socket;
@@ -45,6 +46,8 @@ class ConcurrentHandshakeIT {
     // every connect is asynchronous: the 50 upgrades overlap on the server
     clients.forEach(client -> client.socket().connect());
     clients.forEach(client -> client.awaitEvent(TestClient.CONNECT));
+    // as in Node, the server sends CONNECT and then runs the connection handlers: a client may see it first
+    await().atMost(Await.DEADLINE).until(() -> handshakes.size() == CLIENTS);
 
     assertThat(fixture.io().clientsCount()).isEqualTo(CLIENTS);
     assertThat(fixture.io().of("/").sockets()).hasSize(CLIENTS);
