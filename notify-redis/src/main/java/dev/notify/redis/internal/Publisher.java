@@ -153,7 +153,9 @@ public final class Publisher implements AutoCloseable, Health.Listener {
     List<Outgoing> run = new ArrayList<>(MAX_BATCH);
     while (closing.getCount() > 0) {
       if (!available) {
-        // nothing waits for Redis: what is queued is dropped, queries fail
+        // nothing waits for Redis: what is queued is dropped, queries fail; the connection is suspect (a subscription
+        // may have seen Redis go first) and is opened anew once Redis answers
+        abandonPipe();
         List<Object> queued = new ArrayList<>();
         queue.drainTo(queued);
         dropAll(queued, new ArrayList<>(), new RedisUnavailableException("Redis is unreachable"));

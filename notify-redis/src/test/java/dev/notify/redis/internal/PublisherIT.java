@@ -25,7 +25,7 @@ import redis.clients.jedis.Protocol;
 /**
  * The publisher's shared queries: one round trip for the callers that asked while it waited, none after. Its replies,
  * read after the fact: a refusal is still counted with no traffic after it, and does not cost the messages around it;
- * a Redis killed under it and restarted.
+ * a Redis killed under it and restarted, and an outage another part saw first.
  */
 @ExtendWith(RedisExtension.class)
 class PublisherIT {
@@ -144,6 +144,42 @@ class PublisherIT {
           publisher.publish(bytes("up"), bytes("again"), false);
           return !received.isEmpty();
         });
+      }
+    }
+  }
+
+  @Test
+  void aMessageAfterAnOutageSeenByAnotherPartGoesOutOnAFreshConnection() throws Exception {
+    Health health = new Health(() -> "test");
+    try (RedisServer redis = RedisServer.start();
+        RedisConnector connector = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
+        Publisher publisher = new Publisher(connector, 10_000, health, Duration.ofMillis(20), Duration.ofMillis(200),
+            "test-publisher")) {
+      // the publisher's own connection is open and idle
+      assertThat(publisher.publish(bytes("before"), bytes("x"), false)).isTrue();
+      assertThat(publisher.query("numsub", c -> c.numsub("x", false)).get(10, TimeUnit.SECONDS)).isZero();
+
+      redis.kill();
+      health.down("subscription", new java.io.IOException("connection reset")); // as a subscription reports it
+      await().atMost(Duration.ofSeconds(10)).until(() -> !publisher.available());
+      redis.restart();
+      health.up("subscription");
+      await().atMost(Duration.ofSeconds(10)).until(publisher::available);
+
+      try (RedisConnector asSubscriber = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
+          Subscriber subscriber = new Subscriber(asSubscriber, new Health(() -> "test"), Duration.ofMillis(50),
+              Duration.ofSeconds(1), Duration.ofMillis(500))) {
+        List<String> received = new CopyOnWriteArrayList<>();
+        subscriber.subscribe(Subscriber.Kind.CHANNEL, "after",
+            (channel, payload) -> received.add(new String(payload, StandardCharsets.UTF_8)))
+            .get(10, TimeUnit.SECONDS);
+        long dropped = publisher.dropped();
+
+        // sent once: written to the connection of before the outage, it would be lost
+        assertThat(publisher.publish(bytes("after"), bytes("first"), false)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("first"));
+        assertThat(publisher.dropped()).isEqualTo(dropped);
+        assertThat(publisher.available()).isTrue();
       }
     }
   }
