@@ -133,16 +133,10 @@ class PublisherIT {
       });
       redis.restart();
 
-      try (RedisConnector asSubscriber = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
-          Subscriber subscriber = new Subscriber(asSubscriber, new Health(() -> "test"), Duration.ofMillis(50),
-              Duration.ofSeconds(1), Duration.ofMillis(500))) {
-        List<String> received = new CopyOnWriteArrayList<>();
-        subscriber.subscribe(Subscriber.Kind.CHANNEL, "up",
-            (channel, payload) -> received.add(new String(payload, StandardCharsets.UTF_8)))
-            .get(10, TimeUnit.SECONDS);
+      try (Heard heard = new Heard(redis.url(), "up")) {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
           publisher.publish(bytes("up"), bytes("again"), false);
-          return !received.isEmpty();
+          return !heard.payloads.isEmpty();
         });
       }
     }
@@ -166,21 +160,36 @@ class PublisherIT {
       health.up("subscription");
       await().atMost(Duration.ofSeconds(10)).until(publisher::available);
 
-      try (RedisConnector asSubscriber = new RedisConnector(RedisConnectionOptions.fromUrl(redis.url()));
-          Subscriber subscriber = new Subscriber(asSubscriber, new Health(() -> "test"), Duration.ofMillis(50),
-              Duration.ofSeconds(1), Duration.ofMillis(500))) {
-        List<String> received = new CopyOnWriteArrayList<>();
-        subscriber.subscribe(Subscriber.Kind.CHANNEL, "after",
-            (channel, payload) -> received.add(new String(payload, StandardCharsets.UTF_8)))
-            .get(10, TimeUnit.SECONDS);
+      try (Heard heard = new Heard(redis.url(), "after")) {
         long dropped = publisher.dropped();
 
         // sent once: written to the connection of before the outage, it would be lost
         assertThat(publisher.publish(bytes("after"), bytes("first"), false)).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("first"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.payloads.contains("first"));
         assertThat(publisher.dropped()).isEqualTo(dropped);
         assertThat(publisher.available()).isTrue();
       }
+    }
+  }
+
+  /** The payloads published on one channel of the Redis at a URL, heard by a subscriber of its own. */
+  private static final class Heard implements AutoCloseable {
+    final List<String> payloads = new CopyOnWriteArrayList<>();
+    private final RedisConnector connector;
+    private final Subscriber subscriber;
+
+    Heard(String url, String channel) throws Exception {
+      connector = new RedisConnector(RedisConnectionOptions.fromUrl(url));
+      subscriber = new Subscriber(connector, new Health(() -> "test"), Duration.ofMillis(50), Duration.ofSeconds(1),
+          Duration.ofMillis(500));
+      subscriber.subscribe(Subscriber.Kind.CHANNEL, channel,
+          (ch, payload) -> payloads.add(new String(payload, StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      subscriber.close();
+      connector.close();
     }
   }
 
