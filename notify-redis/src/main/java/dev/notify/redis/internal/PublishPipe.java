@@ -103,15 +103,22 @@ final class PublishPipe implements AutoCloseable {
   }
 
   private Link link() {
-    HostAndPort endpoint = connector.endpointFor("");
-    if (link != null && (link.isBroken() || !link.endpoint.equals(endpoint))) {
-      // a failover moved the master (a Sentinel topology): what the old one did not answer is not waited for
+    if (link != null && (link.isBroken() || movedMaster())) {
       reset();
     }
     if (link == null) {
-      link = new Link(endpoint, connector.commandConfig());
+      link = new Link(connector.endpointFor(""), connector.commandConfig());
     }
     return link;
+  }
+
+  /**
+   * Whether a failover moved the master since the connection was opened: only under Sentinel does the endpoint
+   * change, so only then is it asked for each batch. What the old master did not answer is not waited for.
+   */
+  private boolean movedMaster() {
+    return connector.options().topology() == Topology.SENTINEL
+        && !link.endpoint.equals(connector.endpointFor(""));
   }
 
   /** A connection whose buffered commands can be flushed without reading a reply. */

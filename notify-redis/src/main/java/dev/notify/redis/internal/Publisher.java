@@ -40,7 +40,7 @@ public final class Publisher implements AutoCloseable, Health.Listener {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
   private static final int MAX_BATCH = 512;
   /** How long replies may wait to be read while nothing else is published. */
-  static final long SETTLE_AFTER_MILLIS = 20;
+  private static final long SETTLE_AFTER_MILLIS = 20;
 
   private final RedisConnector connector;
   private final PublishPipe pipe;
