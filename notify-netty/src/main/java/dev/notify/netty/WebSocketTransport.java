@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Inbound: whole messages (at most {@code maxPayload} bytes, see {@link WebSocketUpgrade}) are decoded and handed
  * to the session on the event loop. A message in fragments (browsers and the official clients send whole frames)
  * goes through a {@link WebSocketFrameAggregator} put before this handler when the connection sends its first one,
- * so that every other connection is spared its 112 bytes. {@link #send} and {@link #close} may be called from any thread; everything else
- * is confined to the connection's event loop.
+ * so that every other connection is spared its 112 bytes. {@link #send} and {@link #close} may be called from any
+ * thread; everything else is confined to the connection's event loop.
  */
 final class WebSocketTransport extends ChannelInboundHandlerAdapter implements Transport {
 

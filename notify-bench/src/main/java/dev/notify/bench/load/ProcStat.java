@@ -74,7 +74,7 @@ public final class ProcStat {
         }
       }
     } catch (IOException e) {
-      return groups;
+      // the process ended: no threads
     }
     return groups;
   }
