@@ -53,7 +53,7 @@ public final class Device implements AutoCloseable {
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
   private final AtomicInteger deliveries = new AtomicInteger();
-  private final java.util.Queue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<Latency> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger connects = new AtomicInteger();
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private volatile Socket socket;
@@ -127,7 +127,8 @@ public final class Device implements AutoCloseable {
       JSONObject n = (JSONObject) args[0];
       String created = n.optString("createdAt", null);
       if (created != null) {
-        latencies.add(System.currentTimeMillis() - java.time.Instant.parse(created).toEpochMilli());
+        latencies.add(new Latency(n.optString("id"),
+            System.currentTimeMillis() - java.time.Instant.parse(created).toEpochMilli()));
       }
       events.add(new Event("notification:new", n, System.nanoTime()));
       ids.add(n.optString("id"));
@@ -190,9 +191,9 @@ public final class Device implements AutoCloseable {
   }
 
   /** Milliseconds from each {@code notification:new}'s createdAt to its arrival (wall clock), and clears them. */
-  public List<Long> takeLatencies() {
-    List<Long> list = new ArrayList<>();
-    Long l;
+  public List<Latency> takeLatencies() {
+    List<Latency> list = new ArrayList<>();
+    Latency l;
     while ((l = latencies.poll()) != null) {
       list.add(l);
     }

@@ -38,7 +38,7 @@ public final class LeanDevice implements AutoCloseable {
       })).build();
 
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
-  private final Queue<Long> latencies = new ConcurrentLinkedQueue<>();
+  private final Queue<Latency> latencies = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private final String auth;
   private final WebSocket ws;
@@ -67,9 +67,9 @@ public final class LeanDevice implements AutoCloseable {
   }
 
   /** Milliseconds from each {@code notification:new}'s id time (its send) to its arrival (wall clock), and clears them. */
-  public List<Long> takeLatencies() {
-    List<Long> list = new ArrayList<>();
-    Long l;
+  public List<Latency> takeLatencies() {
+    List<Latency> list = new ArrayList<>();
+    Latency l;
     while ((l = latencies.poll()) != null) {
       list.add(l);
     }
@@ -119,7 +119,7 @@ public final class LeanDevice implements AutoCloseable {
         String id = idOf(p);
         if (id != null) {
           ids.add(id);
-          latencies.add(System.currentTimeMillis() - NotificationId.of(id).timestamp().toEpochMilli());
+          latencies.add(new Latency(id, System.currentTimeMillis() - NotificationId.of(id).timestamp().toEpochMilli()));
         }
       } else if ("notification:batch".equals(name)) {
         p.nextToken(); // {
