@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -111,9 +112,11 @@ class NotificationThroughputBench {
       int first = warmUp(sender, store, devices, cpu, 0);
       double load = loadAverage();
       long[] before = cpu.start();
+      Map<String, Long> threads = cpu.threads();
       long[] millis = run(sender, store, devices, first, MEASURED, 0);
       print(layout, "as fast as the sender's backlog takes them", load, millis, devices, before, cpu.now());
       System.out.println("  redis-server per notification, by command:" + cpu.commands());
+      System.out.println("  this JVM per notification, by thread:" + cpu.threadsSince(threads));
     });
   }
 
@@ -126,9 +129,11 @@ class NotificationThroughputBench {
       devices.forEach(d -> d.latencies().get());
       double load = loadAverage();
       long[] before = cpu.start();
+      Map<String, Long> threads = cpu.threads();
       long[] millis = run(sender, store, devices, first + warmup, MEASURED, RATE);
       print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices, before, cpu.now());
       System.out.println("  redis-server per notification, by command:" + cpu.commands());
+      System.out.println("  this JVM per notification, by thread:" + cpu.threadsSince(threads));
     });
   }
 
@@ -240,6 +245,33 @@ class NotificationThroughputBench {
       }
     }
 
+    /**
+     * This JVM's CPU ns so far by thread name, numbers and ports dropped ("notify-redis-store-3" counts as
+     * "notify-redis-store"); threads that ended are not counted.
+     */
+    Map<String, Long> threads() {
+      Map<String, Long> ns = new HashMap<>();
+      for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+        long cpu = t == null ? -1 : THREADS.getThreadCpuTime(t.getThreadId());
+        if (cpu > 0) {
+          ns.merge(t.getThreadName().replaceAll("[-:]?[0-9.:]*$", ""), cpu, Long::sum);
+        }
+      }
+      return ns;
+    }
+
+    /** The thread groups taking most of this JVM's CPU since {@code before}, µs per notification. */
+    String threadsSince(Map<String, Long> before) {
+      List<Map.Entry<String, Long>> spent = new ArrayList<>();
+      threads().forEach((name, ns) -> spent.add(Map.entry(name, ns - before.getOrDefault(name, 0L))));
+      spent.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+      StringBuilder out = new StringBuilder();
+      for (Map.Entry<String, Long> e : spent.subList(0, Math.min(10, spent.size()))) {
+        out.append(String.format(" %s %.1f µs", e.getKey(), e.getValue() / 1000.0 / MEASURED));
+      }
+      return out.toString();
+    }
+
     /** {devices ns, rest ns, redis ns, redis's AOF rewrites} so far. */
     long[] now() {
       long devices = 0;
@@ -348,7 +380,10 @@ class NotificationThroughputBench {
     }
     long start = System.nanoTime();
     AtomicInteger due = new AtomicInteger();
-    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(rate > 0 ? 1 : 10)).until(() -> {
+    // polled on this thread, which lives on: the CPU of the sends it makes counts with the sender's
+    ConditionFactory sending = await().atMost(Duration.ofMinutes(5)).pollInSameThread()
+        .pollInterval(Duration.ofMillis(rate > 0 ? 1 : 10));
+    sending.until(() -> {
       int allowed = rate > 0 ? (int) Math.min(count, (System.nanoTime() - start) / 1_000_000L * rate / 1000)
           : Integer.MAX_VALUE;
       while (outstanding.get() < MAX_PENDING_SENDS && due.get() < allowed) {
