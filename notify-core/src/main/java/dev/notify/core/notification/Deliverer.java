@@ -39,7 +39,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -125,11 +124,7 @@ final class Deliverer {
     this.userRoom = b.userRoom;
     this.fallback = b.fallback;
     this.ownsScheduler = b.scheduler == null;
-    this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "notify-notifications");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler = b.scheduler != null ? b.scheduler : NotificationService.ownScheduler();
     this.poller = scheduler.scheduleWithFixedDelay(this::poll, POLL_INTERVAL.toMillis(),
         POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     server.onConnection(onConnection);

@@ -20,7 +20,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,8 +110,7 @@ public final class NotificationService implements AutoCloseable {
    */
   static final Duration REMOTE_MARGIN = Duration.ofSeconds(2);
   /** A socket-less sender wakes the nodes at most once per this delay, for all the jobs it queued meanwhile. */
-  private static final Executor NUDGE = CompletableFuture.delayedExecutor(2,
-      TimeUnit.MILLISECONDS);
+  private static final long NUDGE_DELAY_MILLIS = 2;
 
   private final Emitter emitter;
   private final NotificationStore store;
@@ -122,6 +122,9 @@ public final class NotificationService implements AutoCloseable {
   private final NotificationPreferences preferences;
   /** The delivering role, on a service built with {@link Builder#server}; {@code null} for a sender. */
   private final Deliverer deliverer;
+  /** A sender's timer for its wake-ups of the nodes; {@code null} on a delivering service. */
+  private final ScheduledExecutorService nudges;
+  private final boolean ownsNudges;
   private final AtomicInteger pendingSends = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean nudging = new AtomicBoolean();
@@ -136,6 +139,8 @@ public final class NotificationService implements AutoCloseable {
     this.userRoom = b.userRoom;
     this.preferences = b.preferences;
     this.deliverer = b.server != null ? new Deliverer(this, b.server, b) : null;
+    this.ownsNudges = deliverer == null && b.scheduler == null;
+    this.nudges = deliverer != null ? null : ownsNudges ? ownScheduler() : b.scheduler;
   }
 
   public static Builder builder() {
@@ -279,14 +284,23 @@ public final class NotificationService implements AutoCloseable {
   /** Tells the cluster's nodes that jobs were queued; the sends of the next 2 ms share one message. */
   private void nudgeNodes() {
     if (!closed.get() && nudging.compareAndSet(false, true)) {
-      NUDGE.execute(() -> {
-        nudging.set(false);
-        try {
-          emitter.serverSideEmit(EVENT_WAKE);
-        } catch (RuntimeException e) {
-          log.debug("could not wake the nodes (they claim at their next poll): {}", e.toString());
-        }
-      });
+      try {
+        nudges.schedule(this::nudge, NUDGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        nudging.set(false); // closed meanwhile, or the application's scheduler shut down: the nodes poll
+      }
+    }
+  }
+
+  private void nudge() {
+    nudging.set(false);
+    if (closed.get()) {
+      return;
+    }
+    try {
+      emitter.serverSideEmit(EVENT_WAKE);
+    } catch (RuntimeException e) {
+      log.debug("could not wake the nodes (they claim at their next poll): {}", e.toString());
     }
   }
 
@@ -294,13 +308,27 @@ public final class NotificationService implements AutoCloseable {
 
   /**
    * Stops delivering from this node: sends already stored stay queued for the others, and sockets that connect
-   * later are left alone (no user room, no catch-up). Does not close the store.
+   * later are left alone (no user room, no catch-up). A sender stops waking the nodes (they find its last jobs at
+   * their next poll) and its own timer thread ends. Does not close the store.
    */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && deliverer != null) {
-      deliverer.close();
+    if (closed.compareAndSet(false, true)) {
+      if (deliverer != null) {
+        deliverer.close();
+      } else if (ownsNudges) {
+        nudges.shutdownNow();
+      }
     }
+  }
+
+  /** A daemon thread of the service's own for its timers, when the application gives no scheduler. */
+  static ScheduledExecutorService ownScheduler() {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "notify-notifications");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   boolean closed() {
@@ -505,10 +533,10 @@ public final class NotificationService implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalStateException without an emitter */
     /**
      * Where a delivering service (on a {@code NotifyServer}) polls the queue, claims jobs and schedules catch-up
-     * retries; share the application's scheduler, or drive time in tests. It must run tasks one at a time or be
+     * retries, and where a sender times its wake-up messages to the nodes; share the application's scheduler, or
+     * drive time in tests. It must run tasks one at a time or be
      * thread-safe for them (any {@code ScheduledThreadPoolExecutor} is); {@link NotificationService#close()} cancels
      * the service's tasks and leaves it running. Default: a daemon thread of the service's own, stopped by
      * {@code close()}.
@@ -518,6 +546,10 @@ public final class NotificationService implements AutoCloseable {
       return this;
     }
 
+    /**
+     * @throws IllegalStateException with neither a server nor an emitter, with both, or with a visibility timeout
+     *     too short for the ack timeout
+     */
     public NotificationService build() {
       if ((server == null) == (emitter == null)) {
         throw new IllegalStateException(server == null
