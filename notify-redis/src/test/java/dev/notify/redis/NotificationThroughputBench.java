@@ -54,7 +54,8 @@ import redis.clients.jedis.Jedis;
  *       after 5 s at that rate.</li>
  * </ul>
  * Besides rates, it prints the CPU time per notification (this JVM's threads split into the devices' and the rest, and
- * redis-server's), which a shared machine's load skews far less than rates, and Redis's time by command. The nodes
+ * redis-server's), which a shared machine's load skews far less than rates, Redis's time by command and this JVM's
+ * by thread (the JVM's own threads too: the compiler's share shows whether the JIT was done). The nodes
  * serve on Tyrus ({@code NotifyStandalone}), or on Netty with {@code -Dnotify.test.container=netty}.
  * The devices are {@link LeanDevice}s (a minimal client on the JDK's WebSocket), so the figures are the servers';
  * {@code -Dbench.client=official} uses the official Java client instead, whose single event thread for every
@@ -246,16 +247,19 @@ class NotificationThroughputBench {
     }
 
     /**
-     * This JVM's CPU ns so far by thread name, numbers and ports dropped ("notify-redis-store-3" counts as
-     * "notify-redis-store"); threads that ended are not counted.
+     * This JVM's CPU ns so far by thread name (/proc/self/task: the JVM's own threads too, GC and compiler; a name
+     * is cut to 15 characters there), numbers and ports dropped ("notify-redis-st" for every store thread); threads
+     * that ended are not counted.
      */
     Map<String, Long> threads() {
       Map<String, Long> ns = new HashMap<>();
-      for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-        long cpu = t == null ? -1 : THREADS.getThreadCpuTime(t.getThreadId());
-        if (cpu > 0) {
-          ns.merge(t.getThreadName().replaceAll("[-:]?[0-9.:]*$", ""), cpu, Long::sum);
+      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String name = comm(task).strip().replaceAll("[-:#]?[0-9.:]*$", "");
+          ns.merge(name, ticks(task.resolve("stat")), Long::sum);
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return ns;
     }
@@ -266,13 +270,16 @@ class NotificationThroughputBench {
       threads().forEach((name, ns) -> spent.add(Map.entry(name, ns - before.getOrDefault(name, 0L))));
       spent.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
       StringBuilder out = new StringBuilder();
-      for (Map.Entry<String, Long> e : spent.subList(0, Math.min(10, spent.size()))) {
+      for (Map.Entry<String, Long> e : spent.subList(0, Math.min(14, spent.size()))) {
         out.append(String.format(" %s %.1f µs", e.getKey(), e.getValue() / 1000.0 / MEASURED));
       }
       return out.toString();
     }
 
-    /** {devices ns, rest ns, redis ns, redis's AOF rewrites} so far. */
+    /**
+     * {devices ns, rest ns, redis ns, redis's AOF rewrites, this process's ns} so far; the first two count the
+     * threads alive now, the last every thread the process ran.
+     */
     long[] now() {
       long devices = 0;
       long rest = 0;
@@ -286,7 +293,8 @@ class NotificationThroughputBench {
           }
         }
       }
-      return new long[] {devices, rest, ticks(Path.of("/proc/" + redisPid + "/stat")), aofRewrites()};
+      return new long[] {devices, rest, ticks(Path.of("/proc/" + redisPid + "/stat")), aofRewrites(),
+          ticks(Path.of("/proc/self/stat"))};
     }
 
     /** How many AOF rewrites redis-server started (INFO persistence, aof_rewrites: Redis 7.0 and later, else 0). */
@@ -349,8 +357,9 @@ class NotificationThroughputBench {
         MEASURED * 1000.0 / millis[2], millis[2], percentiles(every), every.size(),
         percentiles(new ArrayList<>(first.values())), first.size());
     System.out.printf("  CPU per notification: %.0f µs servers + sender (this JVM but the devices), %.0f µs redis-server,"
-            + " %.0f µs devices%n", (cpuAfter[1] - cpuBefore[1]) / 1000.0 / MEASURED,
-        (cpuAfter[2] - cpuBefore[2]) / 1000.0 / MEASURED, (cpuAfter[0] - cpuBefore[0]) / 1000.0 / MEASURED);
+            + " %.0f µs devices; this JVM in all %.0f µs (threads that ended meanwhile included)%n",
+        (cpuAfter[1] - cpuBefore[1]) / 1000.0 / MEASURED, (cpuAfter[2] - cpuBefore[2]) / 1000.0 / MEASURED,
+        (cpuAfter[0] - cpuBefore[0]) / 1000.0 / MEASURED, (cpuAfter[4] - cpuBefore[4]) / 1000.0 / MEASURED);
     // a rewrite forks redis-server; on a small machine the child's CPU competes with everything measured
     System.out.printf("  redis-server AOF rewrites during the measurement: %d%n", cpuAfter[3] - cpuBefore[3]);
     assertThat(millis[2]).isPositive();
