@@ -536,10 +536,10 @@ public final class NotificationService implements AutoCloseable {
     /**
      * Where a delivering service (on a {@code NotifyServer}) polls the queue, claims jobs and schedules catch-up
      * retries, and where a sender times its wake-up messages to the nodes; share the application's scheduler, or
-     * drive time in tests. It must run tasks one at a time or be
-     * thread-safe for them (any {@code ScheduledThreadPoolExecutor} is); {@link NotificationService#close()} cancels
-     * the service's tasks and leaves it running. Default: a daemon thread of the service's own, stopped by
-     * {@code close()}.
+     * drive time in tests. It must run tasks one at a time or be thread-safe for them (any
+     * {@code ScheduledThreadPoolExecutor} is); {@link NotificationService#close()} cancels the service's tasks (a
+     * sender's wake-up still due does nothing) and leaves it running. Default: a daemon thread of the service's own,
+     * stopped by {@code close()}.
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
