@@ -41,12 +41,12 @@ import redis.clients.jedis.Jedis;
  * (NotificationService on a RedisEmitter) sends to 200 users, each with two acking devices with device ids
  * ({@code -Dbench.devices=1} for one), spread over two nodes (NotifyServer + RedisAdapter + NotificationService on a
  * RedisNotificationStore), all on one redis-server of its own with {@code appendonly yes}. A user's first device is on
- * one node and its second on the other. Measured over 20,000 notifications after a warm-up that lasts until the JIT is done (rounds of 2,000, printed): persisted/s (send
- * futures completed: notification and job in Redis), received/s (every device got every notification addressed to
- * it), completed/s (the delivery queue is empty: every ack marked in the store, every job completed), and the
- * latency from send to {@code notification:new} on every device and on each notification's first device. It also
- * counts redis-server's AOF rewrites during the measurement: each forks a child that rewrites the whole dataset,
- * and on a 2-core machine that child's CPU shows in the latency tail.
+ * one node and its second on the other. Measured over 20,000 notifications after a warm-up that lasts until the JIT
+ * is done (rounds of 2,000, printed): persisted/s (send futures completed: notification and job in Redis), received/s
+ * (every device got every notification addressed to it), completed/s (the delivery queue is empty: every ack marked
+ * in the store, every job completed), and the latency from send to {@code notification:new} on every device and on
+ * each notification's first device. It also counts redis-server's AOF rewrites during the measurement: each forks a
+ * child that rewrites the whole dataset, and on a 2-core machine that child's CPU shows in the latency tail.
  * <ul>
  *   <li>{@code endToEndThroughput}: as fast as the sender's bounded backlog takes them, on two nodes, then on one
  *       node with the in-memory adapter (the store without the cluster's round trips).</li>
@@ -356,8 +356,9 @@ class NotificationThroughputBench {
         MEASURED * 1000.0 / millis[0], millis[0], MEASURED * 1000.0 / millis[1], millis[1],
         MEASURED * 1000.0 / millis[2], millis[2], percentiles(every), every.size(),
         percentiles(new ArrayList<>(first.values())), first.size());
-    System.out.printf("  CPU per notification: %.0f µs servers + sender (this JVM but the devices), %.0f µs redis-server,"
-            + " %.0f µs devices; this JVM in all %.0f µs (threads that ended meanwhile included)%n",
+    System.out.printf("  CPU per notification: %.0f µs servers + sender (this JVM but the devices), "
+            + "%.0f µs redis-server, %.0f µs devices; this JVM in all %.0f µs (threads that ended meanwhile "
+            + "included)%n",
         (cpuAfter[1] - cpuBefore[1]) / 1000.0 / MEASURED, (cpuAfter[2] - cpuBefore[2]) / 1000.0 / MEASURED,
         (cpuAfter[0] - cpuBefore[0]) / 1000.0 / MEASURED, (cpuAfter[4] - cpuBefore[4]) / 1000.0 / MEASURED);
     // a rewrite forks redis-server; on a small machine the child's CPU competes with everything measured

@@ -66,7 +66,7 @@ public final class LeanDevice implements AutoCloseable {
     return ids;
   }
 
-  /** Milliseconds from each {@code notification:new}'s id time (its send) to its arrival (wall clock), and clears them. */
+  /** Each {@code notification:new}'s ms from its id's time (its send) to its arrival (wall clock); clears them. */
   public List<Latency> takeLatencies() {
     List<Latency> list = new ArrayList<>();
     Latency l;
