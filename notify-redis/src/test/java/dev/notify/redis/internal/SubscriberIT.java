@@ -91,6 +91,8 @@ class SubscriberIT {
       subscriber.subscribe(Subscriber.Kind.PATTERN, "room#*", (ch, p) -> received.add(ch))
           .get(10, TimeUnit.SECONDS);
 
+      redis.kill();
+      await().atMost(DEADLINE).until(() -> !subscriber.connected());
       redis.restart();
 
       await().atMost(DEADLINE).until(() -> subscriber.connected() && subscribers(redis, "plain") == 1);

@@ -83,8 +83,14 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same port. */
+  /**
+   * Starts the server again on the same port, after {@link #kill()}: with the old one still running the new one
+   * could not bind, and the old one would answer in its place.
+   */
   public void restart() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("redis-server on port " + port + " is still running: kill() it first");
+    }
     try {
       startProcess();
     } catch (IOException e) {
