@@ -87,8 +87,8 @@ final class Deliverer {
   private final int maxDevicesPerUser;
   private final Function<String, String> userRoom;
   private final FallbackChannel fallback;
+  /** The service's: it shuts it down when it owns it. */
   private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
   private final String consumer = "notify-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean claiming = new AtomicBoolean();
@@ -101,7 +101,8 @@ final class Deliverer {
   private final EventHandler onWake = (args, ack) -> wake();
   private final Runnable onClusterResumed = this::onClusterResumed;
 
-  Deliverer(NotificationService service, NotifyServer server, NotificationService.Builder b) {
+  Deliverer(NotificationService service, NotifyServer server, NotificationService.Builder b,
+      ScheduledExecutorService scheduler) {
     this.service = service;
     this.server = server;
     this.metrics = server.metrics();
@@ -123,8 +124,7 @@ final class Deliverer {
     this.maxDevicesPerUser = b.maxDevicesPerUser;
     this.userRoom = b.userRoom;
     this.fallback = b.fallback;
-    this.ownsScheduler = b.scheduler == null;
-    this.scheduler = b.scheduler != null ? b.scheduler : NotificationService.ownScheduler();
+    this.scheduler = scheduler;
     this.poller = scheduler.scheduleWithFixedDelay(this::poll, POLL_INTERVAL.toMillis(),
         POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     server.onConnection(onConnection);
@@ -159,9 +159,6 @@ final class Deliverer {
     adapter.offClusterResumed(onClusterResumed);
     server.removeHealthCheck(healthCheckName());
     poller.cancel(false);
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
     localUsers.clear();
   }
 

@@ -122,9 +122,9 @@ public final class NotificationService implements AutoCloseable {
   private final NotificationPreferences preferences;
   /** The delivering role, on a service built with {@link Builder#server}; {@code null} for a sender. */
   private final Deliverer deliverer;
-  /** A sender's timer for its wake-ups of the nodes; {@code null} on a delivering service. */
-  private final ScheduledExecutorService nudges;
-  private final boolean ownsNudges;
+  /** Runs the deliverer's polls and retries, or a sender's wake-ups of the nodes. */
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
   private final AtomicInteger pendingSends = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean nudging = new AtomicBoolean();
@@ -138,9 +138,9 @@ public final class NotificationService implements AutoCloseable {
     this.maxPendingSends = b.maxPendingSends;
     this.userRoom = b.userRoom;
     this.preferences = b.preferences;
-    this.deliverer = b.server != null ? new Deliverer(this, b.server, b) : null;
-    this.ownsNudges = deliverer == null && b.scheduler == null;
-    this.nudges = deliverer != null ? null : ownsNudges ? ownScheduler() : b.scheduler;
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = ownsScheduler ? ownScheduler() : b.scheduler;
+    this.deliverer = b.server != null ? new Deliverer(this, b.server, b, scheduler) : null;
   }
 
   public static Builder builder() {
@@ -285,7 +285,7 @@ public final class NotificationService implements AutoCloseable {
   private void nudgeNodes() {
     if (!closed.get() && nudging.compareAndSet(false, true)) {
       try {
-        nudges.schedule(this::nudge, NUDGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        scheduler.schedule(this::nudge, NUDGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
         nudging.set(false); // closed meanwhile, or the application's scheduler shut down: the nodes poll
       }
@@ -316,14 +316,15 @@ public final class NotificationService implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       if (deliverer != null) {
         deliverer.close();
-      } else if (ownsNudges) {
-        nudges.shutdownNow();
+      }
+      if (ownsScheduler) {
+        scheduler.shutdownNow();
       }
     }
   }
 
   /** A daemon thread of the service's own for its timers, when the application gives no scheduler. */
-  static ScheduledExecutorService ownScheduler() {
+  private static ScheduledExecutorService ownScheduler() {
     return Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "notify-notifications");
       thread.setDaemon(true);
