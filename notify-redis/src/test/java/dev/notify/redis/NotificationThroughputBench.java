@@ -115,9 +115,7 @@ class NotificationThroughputBench {
       long[] before = cpu.start();
       Map<String, Long> threads = cpu.threads();
       long[] millis = run(sender, store, devices, first, MEASURED, 0);
-      print(layout, "as fast as the sender's backlog takes them", load, millis, devices, before, cpu.now());
-      System.out.println("  redis-server per notification, by command:" + cpu.commands());
-      System.out.println("  this JVM per notification, by thread:" + cpu.threadsSince(threads));
+      print(layout, "as fast as the sender's backlog takes them", load, millis, devices, cpu, before, threads);
     });
   }
 
@@ -132,9 +130,7 @@ class NotificationThroughputBench {
       long[] before = cpu.start();
       Map<String, Long> threads = cpu.threads();
       long[] millis = run(sender, store, devices, first + warmup, MEASURED, RATE);
-      print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices, before, cpu.now());
-      System.out.println("  redis-server per notification, by command:" + cpu.commands());
-      System.out.println("  this JVM per notification, by thread:" + cpu.threadsSince(threads));
+      print(Layout.TWO_NODES, "sent at " + RATE + "/s", load, millis, devices, cpu, before, threads);
     });
   }
 
@@ -213,17 +209,9 @@ class NotificationThroughputBench {
     /** {this process's and redis-server's CPU ns, this process's compiler threads' ns} so far. */
     long[] process() {
       long total = ticks(Path.of("/proc/self/stat")) + ticks(Path.of("/proc/" + redisPid + "/stat"));
-      long jit = 0;
-      try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-        for (Path task : (Iterable<Path>) tasks::iterator) {
-          String name = comm(task);
-          if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-            jit += ticks(task.resolve("stat"));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      long jit = threads().entrySet().stream()
+          .filter(t -> t.getKey().startsWith("C1 CompilerThre") || t.getKey().startsWith("C2 CompilerThre"))
+          .mapToLong(Map.Entry::getValue).sum();
       return new long[] {total, jit};
     }
 
@@ -336,8 +324,9 @@ class NotificationThroughputBench {
     }
   }
 
-  private static void print(Layout layout, String pace, double load, long[] millis, List<Receiver> devices,
-      long[] cpuBefore, long[] cpuAfter) {
+  private static void print(Layout layout, String pace, double load, long[] millis, List<Receiver> devices, Cpu cpu,
+      long[] cpuBefore, Map<String, Long> threadsBefore) {
+    long[] cpuAfter = cpu.now();
     double loadAfter = loadAverage();
     List<Long> every = new ArrayList<>();
     Map<String, Long> first = new HashMap<>();
@@ -363,6 +352,8 @@ class NotificationThroughputBench {
         (cpuAfter[0] - cpuBefore[0]) / 1000.0 / MEASURED, (cpuAfter[4] - cpuBefore[4]) / 1000.0 / MEASURED);
     // a rewrite forks redis-server; on a small machine the child's CPU competes with everything measured
     System.out.printf("  redis-server AOF rewrites during the measurement: %d%n", cpuAfter[3] - cpuBefore[3]);
+    System.out.println("  redis-server per notification, by command:" + cpu.commands());
+    System.out.println("  this JVM per notification, by thread:" + cpu.threadsSince(threadsBefore));
     assertThat(millis[2]).isPositive();
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.notify.redis.RedisConnectionOptions;
 import dev.notify.redis.testing.RedisExtension;
 import dev.notify.redis.testing.RedisServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,7 +155,7 @@ class PublisherIT {
       assertThat(publisher.query("numsub", c -> c.numsub("x", false)).get(10, TimeUnit.SECONDS)).isZero();
 
       redis.kill();
-      health.down("subscription", new java.io.IOException("connection reset")); // as a subscription reports it
+      health.down("subscription", new IOException("connection reset")); // as a subscription reports it
       await().atMost(Duration.ofSeconds(10)).until(() -> !publisher.available());
       redis.restart();
       health.up("subscription");
