@@ -192,12 +192,7 @@ public final class Device implements AutoCloseable {
 
   /** Milliseconds from each {@code notification:new}'s createdAt to its arrival (wall clock), and clears them. */
   public List<Latency> takeLatencies() {
-    List<Latency> list = new ArrayList<>();
-    Latency l;
-    while ((l = latencies.poll()) != null) {
-      list.add(l);
-    }
-    return list;
+    return Latency.drain(latencies);
   }
 
   /** How many times it connected. */

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -68,12 +67,7 @@ public final class LeanDevice implements AutoCloseable {
 
   /** Each {@code notification:new}'s ms from its id's time (its send) to its arrival (wall clock); clears them. */
   public List<Latency> takeLatencies() {
-    List<Latency> list = new ArrayList<>();
-    Latency l;
-    while ((l = latencies.poll()) != null) {
-      list.add(l);
-    }
-    return list;
+    return Latency.drain(latencies);
   }
 
   @Override
